@@ -1,0 +1,120 @@
+"""Planner: a weekly household planning ritual for couples."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+
+from planner.config import check_secret_key, load_settings
+from planner.database import render_migration_item
+from planner.extensions import csrf, db, login_manager, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="static",
+    )
+    app.config.from_mapping(load_settings(app.instance_path, test_config))
+    check_secret_key(app)
+    os.makedirs(app.instance_path, exist_ok=True)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    register_scheduler(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from planner import models  # noqa: F401  (tables must be known to metadata and Alembic)
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(_project_root() / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_migration_item,
+    )
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(_load_member)
+    if not app.debug and not app.testing:
+        # Served over https in production; debug and tests run on plain http.
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+def _load_member(member_id: str):
+    from planner.models import Member
+
+    return db.session.get(Member, int(member_id)) if member_id.isdigit() else None
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _project_root() -> Path:
+    return Path(__file__).resolve().parent.parent
+
+
+def register_blueprints(app: Flask) -> None:
+    from planner.auth.routes import bp as auth_bp
+    from planner.household.routes import bp as household_bp
+
+    for blueprint in (auth_bp, household_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from planner.errors import register
+
+    register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from planner.security import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from planner.templating import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from planner.cli import planner_cli
+
+    app.cli.add_command(planner_cli)
+
+
+def register_scheduler(app: Flask) -> None:
+    """Hook for the in-process reminder ticker (see planner.jobs)."""
+    try:
+        from planner.jobs import start_in_process
+    except ImportError:
+        return
+    start_in_process(app)

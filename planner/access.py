@@ -1,0 +1,26 @@
+"""The one way to load household-owned objects: anything else is a 404."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from flask import abort
+from flask_login import current_user
+
+from planner.extensions import db
+
+T = TypeVar("T")
+
+
+def get_owned_or_404(model: type[T], object_id: int) -> T:
+    """Return the object if it belongs to the current member's household, else 404.
+
+    Every household-owned table carries `household_id`, so one check covers them all;
+    another household's objects are indistinguishable from missing ones.
+    """
+    obj = db.session.get(model, object_id)
+    if obj is None or not current_user.is_authenticated:
+        abort(404)
+    if obj.household_id != current_user.household_id:
+        abort(404)
+    return obj

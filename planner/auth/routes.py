@@ -1,0 +1,118 @@
+"""Sign up, sign in/out, invites to join, password resets."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from planner.auth import services
+from planner.auth.forms import JoinForm, LoginForm, ResetPasswordForm, ResetRequestForm, SignupForm
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str:
+    """Only follow same-site relative paths after sign-in."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("household.home")
+
+
+@bp.get("/")
+def index():
+    if current_user.is_authenticated:
+        return redirect(url_for("household.home"))
+    return render_template("auth/welcome.html")
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            member = services.create_household(
+                form.household_name.data,
+                form.display_name.data,
+                form.email.data,
+                form.password.data,
+                form.timezone.data,
+            )
+        except services.AuthError as exc:
+            form.email.errors.append(str(exc))
+        else:
+            login_user(member)
+            flash("Welcome! Your household is ready. Invite your partner next.", "success")
+            return redirect(url_for("household.home"))
+    elif request.method == "GET":
+        form.timezone.data = form.timezone.data or "Europe/London"
+    return render_template("auth/signup.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            member = services.authenticate(
+                form.email.data, form.password.data, request.remote_addr or ""
+            )
+        except services.AuthError as exc:
+            form.password.errors.append(str(exc))
+        else:
+            login_user(member, remember=form.remember.data)
+            return redirect(safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash("You're signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/join/<token>", methods=["GET", "POST"])
+def join(token: str):
+    try:
+        invite = services.find_open_invite(token)
+    except services.AuthError as exc:
+        return render_template("auth/link_problem.html", message=str(exc)), 410
+    form = JoinForm()
+    if form.validate_on_submit():
+        try:
+            member = services.accept_invite(token, form.display_name.data, form.password.data)
+        except services.AuthError as exc:
+            return render_template("auth/link_problem.html", message=str(exc)), 410
+        logout_user()
+        login_user(member)
+        flash(f"Welcome to {member.household.name}!", "success")
+        return redirect(url_for("household.home"))
+    return render_template("auth/join.html", form=form, invite=invite), 422 if form.errors else 200
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+def request_reset():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.send_password_reset(form.email.data)
+        flash(
+            "If that email has an account, a reset link is on its way. It works for one hour.",
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        member = services.member_for_reset_token(token)
+    except services.AuthError as exc:
+        return render_template("auth/link_problem.html", message=str(exc)), 410
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.set_password(member, form.password.data)
+        flash("Your password is changed. Sign in with the new one.", "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form), 422 if form.errors else 200

@@ -1,0 +1,203 @@
+"""Sign-up, sign-in with throttling, invites and password resets."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app, render_template
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from planner import mail
+from planner.extensions import db
+from planner.models import Household, Invite, LoginThrottle, Member, utcnow
+from planner.urls import absolute_url
+
+INVITE_DAYS = 7
+RESET_MAX_AGE = 3600
+THROTTLE_FAILURES = 5
+THROTTLE_WINDOW = timedelta(minutes=15)
+MEMBER_COLOURS = ("#3d7ea6", "#c0643c", "#5b8c5a", "#8e6bb5", "#b5893b", "#3b9c9c")
+# Compared against when the email is unknown, so a miss costs as much as a hit.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+class AuthError(ValueError):
+    """A user-facing reason why a sign-in, invite or reset did not go through."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def email_taken(email: str) -> bool:
+    return (
+        db.session.scalar(select(Member.id).where(Member.email == normalise_email(email)))
+        is not None
+    )
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_household(
+    household_name: str, display_name: str, email: str, password: str, timezone: str
+) -> Member:
+    if email_taken(email):
+        raise AuthError("That email already has an account. Sign in instead.")
+    household = Household(name=household_name.strip(), timezone=timezone)
+    member = Member(
+        household=household,
+        display_name=display_name.strip(),
+        email=normalise_email(email),
+        password_hash=generate_password_hash(password),
+        colour=MEMBER_COLOURS[0],
+    )
+    db.session.add_all([household, member])
+    db.session.commit()
+    return member
+
+
+def _throttle_row(key: str) -> LoginThrottle:
+    row = db.session.get(LoginThrottle, key)
+    if row is None:
+        row = LoginThrottle(key=key, failures=0, window_started_at=utcnow())
+        db.session.add(row)
+    return row
+
+
+def authenticate(email: str, password: str, address: str) -> Member:
+    """Return the member, or raise AuthError. Repeated failures lock the email and address."""
+    keys = [f"email:{normalise_email(email)}", f"addr:{address}"]
+    now = utcnow()
+    for key in keys:
+        row = db.session.get(LoginThrottle, key)
+        if row and row.locked_until and row.locked_until > now:
+            minutes = max(1, int((row.locked_until - now).total_seconds() // 60) + 1)
+            raise AuthError(f"Too many attempts. Please wait {minutes} minutes and try again.")
+    member = db.session.scalar(select(Member).where(Member.email == normalise_email(email)))
+    ok = check_password_hash(member.password_hash if member else _DUMMY_HASH, password)
+    if member and ok:
+        for key in keys:
+            row = db.session.get(LoginThrottle, key)
+            if row:
+                db.session.delete(row)
+        db.session.commit()
+        return member
+    for key in keys:
+        row = _throttle_row(key)
+        if now - row.window_started_at > THROTTLE_WINDOW:
+            row.failures, row.window_started_at = 0, now
+        row.failures += 1
+        if row.failures >= THROTTLE_FAILURES:
+            row.locked_until = now + THROTTLE_WINDOW
+    db.session.commit()
+    raise AuthError("That email and password don't match.")
+
+
+def create_invite(inviter: Member, email: str) -> tuple[Invite, str]:
+    email = normalise_email(email)
+    if email_taken(email):
+        raise AuthError("That email already belongs to a member of a household.")
+    token = secrets.token_urlsafe(32)
+    invite = Invite(
+        household_id=inviter.household_id,
+        invited_by_id=inviter.id,
+        email=email,
+        token_hash=hash_token(token),
+        expires_at=utcnow() + timedelta(days=INVITE_DAYS),
+    )
+    db.session.add(invite)
+    db.session.commit()
+    link = absolute_url("auth.join", token=token)
+    context = {"inviter": inviter, "link": link, "days": INVITE_DAYS}
+    try:
+        mail.send(
+            to=email,
+            subject=f"{inviter.display_name} invited you to plan your week together",
+            text=render_template("auth/email/invite.txt", **context),
+            html=render_template("auth/email/invite.html", **context),
+        )
+    except mail.MailError as exc:
+        current_app.logger.warning("Invite email not sent: %s", exc)
+    return invite, link
+
+
+def find_open_invite(token: str) -> Invite:
+    invite = db.session.scalar(select(Invite).where(Invite.token_hash == hash_token(token)))
+    if invite is None:
+        raise AuthError("This invite link isn't valid. Ask for a new one.")
+    if invite.used_at is not None:
+        raise AuthError("This invite has already been used. Sign in instead.")
+    if invite.expires_at <= utcnow():
+        raise AuthError("This invite has expired. Ask your partner to send a new one.")
+    return invite
+
+
+def accept_invite(token: str, display_name: str, password: str) -> Member:
+    invite = find_open_invite(token)
+    if email_taken(invite.email):
+        raise AuthError("That email already has an account. Sign in instead.")
+    used = db.session.scalar(
+        select(func.count(Member.id)).where(Member.household_id == invite.household_id)
+    )
+    member = Member(
+        household_id=invite.household_id,
+        display_name=display_name.strip(),
+        email=invite.email,
+        password_hash=generate_password_hash(password),
+        colour=MEMBER_COLOURS[used % len(MEMBER_COLOURS)],
+    )
+    invite.used_at = utcnow()
+    db.session.add(member)
+    db.session.commit()
+    return member
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def make_reset_token(member: Member) -> str:
+    # The hash fragment makes the link single-use: a new password changes it.
+    return _reset_serializer().dumps({"m": member.id, "h": member.password_hash[-16:]})
+
+
+def send_password_reset(email: str) -> None:
+    member = db.session.scalar(select(Member).where(Member.email == normalise_email(email)))
+    if member is None:
+        return  # same answer either way: no hint of who has an account
+    link = absolute_url("auth.reset_password", token=make_reset_token(member))
+    context = {"member": member, "link": link}
+    try:
+        mail.send(
+            to=member.email,
+            subject="Reset your Planner password",
+            text=render_template("auth/email/reset.txt", **context),
+            html=render_template("auth/email/reset.html", **context),
+        )
+    except mail.MailError as exc:
+        current_app.logger.warning("Reset email not sent: %s", exc)
+
+
+def member_for_reset_token(token: str) -> Member:
+    try:
+        max_age = current_app.config.get("PASSWORD_RESET_MAX_AGE", RESET_MAX_AGE)
+        data = _reset_serializer().loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise AuthError("This reset link has expired. Ask for a new one.") from exc
+    except BadSignature as exc:
+        raise AuthError("This reset link isn't valid. Ask for a new one.") from exc
+    member = db.session.get(Member, data.get("m")) if isinstance(data, dict) else None
+    if member is None or member.password_hash[-16:] != data.get("h"):
+        raise AuthError("This reset link has already been used. Ask for a new one.")
+    return member
+
+
+def set_password(member: Member, password: str) -> None:
+    member.password_hash = generate_password_hash(password)
+    db.session.commit()

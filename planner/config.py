@@ -1,0 +1,80 @@
+"""Settings read from the environment (and `.env`) when the app is created."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+WEAK_SECRETS = {"", "dev", "changeme", "change-me", "secret", "please-change-me"}
+
+
+class ConfigError(SystemExit):
+    """Raised at start-up when a setting makes the app unsafe or unusable."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
+    """Build the settings mapping; `overrides` (tests) win over the environment."""
+    load_dotenv(Path.cwd() / ".env", override=False)
+    env = os.environ
+    overrides = overrides or {}
+    default_db = f"sqlite:///{Path(instance_path) / 'planner.sqlite3'}"
+    settings = {
+        "SECRET_KEY": env.get("SECRET_KEY", ""),
+        "SQLALCHEMY_DATABASE_URI": _database_url(env.get("DATABASE_URL") or default_db),
+        "PLANNER_BASE_URL": env.get("PLANNER_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "MAIL_BACKEND": env.get("MAIL_BACKEND", "file"),
+        "SMTP_HOST": env.get("SMTP_HOST", "localhost"),
+        "SMTP_PORT": int(env.get("SMTP_PORT", "25") or 25),
+        "SMTP_USERNAME": env.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": _bool(env.get("SMTP_STARTTLS")),
+        "SMTP_TIMEOUT": float(env.get("SMTP_TIMEOUT", "10") or 10),
+        "MAIL_FROM": env.get("MAIL_FROM", "Planner <planner@localhost>"),
+        "MAIL_FILE_DIR": env.get("MAIL_FILE_DIR") or str(Path(instance_path) / "mail"),
+        "PLANNER_SCHEDULER": env.get("PLANNER_SCHEDULER", "auto"),
+        "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead; a long session never breaks
+        "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
+    }
+    settings.update(overrides)
+    if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Each request gets its own short-lived connection; WAL + busy timeout do the rest.
+        settings.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 15}})
+    else:
+        settings.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    return settings
+
+
+def _database_url(url: str) -> str:
+    # Accept the common "postgres://" and "postgresql://" spellings; psycopg 3 is our driver.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def check_secret_key(app) -> None:
+    """Fail fast outside debug and testing; in debug, use a throwaway key."""
+    key = app.config.get("SECRET_KEY") or ""
+    if key.strip().lower() not in WEAK_SECRETS and len(key) >= 16:
+        return
+    if app.debug or app.testing:
+        app.config["SECRET_KEY"] = key if len(key) >= 16 else secrets.token_hex(32)
+        return
+    raise ConfigError(
+        "SECRET_KEY is not set: add SECRET_KEY=<64 random hex chars> to .env or the environment "
+        '(python -c "import secrets; print(secrets.token_hex(32))").'
+    )

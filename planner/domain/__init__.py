@@ -1,0 +1,1 @@
+"""Pure household logic: no Flask, no database."""

@@ -1,0 +1,247 @@
+"""iCalendar feeds (subscriptions) and single-event attachments.
+
+Everything is built with `icalendar`; the output is deterministic for the same
+input, because the app caches the bytes and derives an ETag from them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from icalendar import Calendar, Event, vDuration, vRecur
+
+PRODID = "-//Planner//Household week plan//EN"
+METHODS = ("PUBLISH", "CANCEL")
+
+# VTIMEZONE observances are listed one by one (RDATE), so they only cover a
+# window; the feed is rebuilt at least weekly, so a few years ahead is plenty.
+_TZ_YEARS_AHEAD = 5
+
+# RFC 5545 TEXT may not hold control characters other than tab and newline.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class FeedOverride:
+    """One moved occurrence of a recurring event (a RECURRENCE-ID event)."""
+
+    recurrence_id: datetime
+    start: datetime
+    end: datetime
+    sequence: int = 0
+    summary: str | None = None
+
+
+@dataclass(frozen=True)
+class FeedEvent:
+    uid: str
+    summary: str
+    start: datetime
+    end: datetime
+    sequence: int = 0
+    description: str = ""
+    rrule: str | None = None
+    exdates: tuple[datetime, ...] = ()
+    overrides: tuple[FeedOverride, ...] = ()
+    categories: tuple[str, ...] = ()
+    transparent: bool = False
+    all_day: bool = False
+
+
+def build_calendar(
+    name: str,
+    tzid: str,
+    events: Iterable[FeedEvent],
+    *,
+    dtstamp: datetime,
+    refresh_minutes: int = 60,
+) -> bytes:
+    """A subscription feed: METHOD:PUBLISH, a refresh hint and one VTIMEZONE."""
+    if refresh_minutes <= 0:
+        raise ValueError("refresh_minutes must be positive")
+    zone = _zone(tzid)
+    cal = _calendar("PUBLISH")
+    cal.add("NAME", _text(name))
+    cal.add("X-WR-CALNAME", _text(name))
+    cal.add("X-WR-TIMEZONE", tzid)
+    refresh = timedelta(minutes=refresh_minutes)
+    cal.add("REFRESH-INTERVAL", refresh, parameters={"VALUE": "DURATION"})
+    # icalendar would write a bare timedelta as "1:00:00" for an X- property.
+    cal.add("X-PUBLISHED-TTL", vDuration(refresh))
+    _add_events(cal, events, zone, _utc(dtstamp, "dtstamp"), status=None)
+    return cal.to_ical()
+
+
+def build_event_ics(
+    event: FeedEvent, tzid: str, *, dtstamp: datetime, method: str = "PUBLISH"
+) -> bytes:
+    """One event as an email attachment; CANCEL marks it STATUS:CANCELLED."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, not {method!r}")
+    cal = _calendar(method)
+    status = "CANCELLED" if method == "CANCEL" else None
+    _add_events(cal, [event], _zone(tzid), _utc(dtstamp, "dtstamp"), status=status)
+    return cal.to_ical()
+
+
+def _calendar(method: str) -> Calendar:
+    # Calendar.new() would add a random UID, breaking deterministic output.
+    cal = Calendar()
+    cal.add("PRODID", PRODID)
+    cal.add("VERSION", "2.0")
+    cal.add("CALSCALE", "GREGORIAN")
+    cal.add("METHOD", method)
+    return cal
+
+
+def _add_events(
+    cal: Calendar,
+    events: Iterable[FeedEvent],
+    zone: ZoneInfo,
+    stamp: datetime,
+    status: str | None,
+) -> None:
+    ordered = sorted(events, key=lambda e: (_utc(e.start, "start"), e.uid))
+    uids = [event.uid for event in ordered]
+    if len(set(uids)) != len(uids):
+        raise ValueError("event UIDs must be unique within a calendar")
+    moments: list[datetime] = []
+    for event in ordered:
+        _check(event)
+        components = [_master(event, zone)]
+        overrides = sorted(event.overrides, key=lambda o: _utc(o.recurrence_id, "recurrence_id"))
+        components += [_override(event, override, zone) for override in overrides]
+        for component in components:
+            component.add("DTSTAMP", stamp)
+            if status:
+                component.add("STATUS", status)
+            cal.add_component(component)
+        if not event.all_day:
+            moments += [event.start, event.end, *event.exdates]
+            moments += [m for o in event.overrides for m in (o.recurrence_id, o.start, o.end)]
+    if moments:
+        local = [m.astimezone(zone) for m in moments]
+        first = date(min(local).year, 1, 1)
+        last = date(max(local).year + _TZ_YEARS_AHEAD, 1, 1)
+        cal.add_missing_timezones(first_date=first, last_date=last)
+        # add_missing_timezones() silently skips zones it cannot build.
+        if cal.get_missing_tzids():
+            raise ValueError(f"cannot describe time zone {zone.key!r} as VTIMEZONE")
+
+
+def _check(event: FeedEvent) -> None:
+    if not event.uid.strip():
+        raise ValueError("event UID must not be empty")
+    if min((event.sequence, *(o.sequence for o in event.overrides))) < 0:
+        raise ValueError(f"{event.uid}: SEQUENCE must not be negative")
+    if _utc(event.end, "end") <= _utc(event.start, "start") and not event.all_day:
+        raise ValueError(f"{event.uid}: end must be after start")
+    if (event.exdates or event.overrides) and not event.rrule:
+        raise ValueError(f"{event.uid}: exdates and overrides need an rrule")
+    skipped = {_utc(d, "exdate") for d in event.exdates}
+    moved = [_utc(o.recurrence_id, "recurrence_id") for o in event.overrides]
+    if len(set(moved)) != len(moved) or skipped & set(moved):
+        raise ValueError(f"{event.uid}: an occurrence is moved twice or both moved and skipped")
+    for override in event.overrides:
+        if _utc(override.end, "end") <= _utc(override.start, "start") and not event.all_day:
+            raise ValueError(f"{event.uid}: override end must be after its start")
+
+
+def _master(event: FeedEvent, zone: ZoneInfo) -> Event:
+    component = _vevent(event, event.summary, event.start, event.end, event.sequence, zone)
+    if event.rrule:
+        component.add("RRULE", _rrule(event.rrule, zone, event.all_day))
+    if event.exdates:
+        component.add("EXDATE", [_when(d, zone, event.all_day) for d in sorted(event.exdates)])
+    return component
+
+
+def _override(event: FeedEvent, override: FeedOverride, zone: ZoneInfo) -> Event:
+    summary = event.summary if override.summary is None else override.summary
+    component = _vevent(event, summary, override.start, override.end, override.sequence, zone)
+    component.add("RECURRENCE-ID", _when(override.recurrence_id, zone, event.all_day))
+    return component
+
+
+def _vevent(
+    event: FeedEvent,
+    summary: str,
+    start: datetime,
+    end: datetime,
+    sequence: int,
+    zone: ZoneInfo,
+) -> Event:
+    component = Event()
+    component.add("UID", event.uid)
+    component.add("SEQUENCE", sequence)
+    component.add("SUMMARY", _text(summary))
+    if event.all_day:
+        first, after_last = _days(start, end, zone)
+        component.add("DTSTART", first)
+        component.add("DTEND", after_last)
+    else:
+        component.add("DTSTART", _local(start, zone, "start"))
+        component.add("DTEND", _local(end, zone, "end"))
+    if event.description:
+        component.add("DESCRIPTION", _text(event.description))
+    if event.categories:
+        component.add("CATEGORIES", [_text(c) for c in event.categories])
+    component.add("TRANSP", "TRANSPARENT" if event.transparent else "OPAQUE")
+    return component
+
+
+def _rrule(text: str, zone: ZoneInfo, all_day: bool) -> vRecur:
+    rule = vRecur.from_ical(text)  # raises ValueError on bad parts
+    if "FREQ" not in rule:
+        # vRecur.from_ical("garbage") returns an empty rule instead of failing.
+        raise ValueError(f"rrule {text!r} has no FREQ")
+    if "UNTIL" in rule:
+        rule["UNTIL"] = [_until(rule["UNTIL"][0], zone, all_day)]
+    return rule
+
+
+def _until(value: date, zone: ZoneInfo, all_day: bool) -> date:
+    """UNTIL must match DTSTART: a DATE for all-day events, else UTC (RFC 5545 3.3.10)."""
+    if isinstance(value, datetime):
+        local = value.astimezone(zone) if value.tzinfo else value.replace(tzinfo=zone)
+        return local.date() if all_day else local.astimezone(UTC)
+    if all_day:
+        return value
+    return datetime.combine(value, time(23, 59, 59), zone).astimezone(UTC)
+
+
+def _when(value: datetime, zone: ZoneInfo, all_day: bool) -> date:
+    return _local(value, zone, "occurrence").date() if all_day else _local(value, zone, "exdate")
+
+
+def _days(start: datetime, end: datetime, zone: ZoneInfo) -> tuple[date, date]:
+    """Local dates for an all-day event; DTEND is the day after the last day."""
+    first = _local(start, zone, "start").date()
+    last = (_local(end, zone, "end") - timedelta(microseconds=1)).date()
+    return first, max(last, first) + timedelta(days=1)
+
+
+def _local(value: datetime, zone: ZoneInfo, what: str) -> datetime:
+    _utc(value, what)
+    return value.astimezone(zone)
+
+
+def _utc(value: datetime, what: str) -> datetime:
+    if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{what} must be a timezone-aware datetime, got {value!r}")
+    return value.astimezone(UTC)
+
+
+def _zone(tzid: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(tzid)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {tzid!r}") from exc
+
+
+def _text(value: str) -> str:
+    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))

@@ -1,0 +1,39 @@
+"""Friendly error pages; a 500 rolls the session back first."""
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from planner.extensions import db
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return _page(400, "This form has expired", "Please go back, reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        titles = {
+            403: ("Not yours to see", "This belongs to someone else's household."),
+            404: ("Not found", "We couldn't find that page. It may have moved or never existed."),
+            405: ("Not allowed", "That action isn't available here."),
+            410: ("This link has expired", "Ask for a new one and try again."),
+            413: ("That file is too large", "Please choose a smaller file."),
+            429: ("Too many attempts", "Please wait a few minutes and try again."),
+        }
+        title, text = titles.get(error.code, (error.name, error.description or ""))
+        return _page(error.code or 500, title, text)
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return _page(
+            500, "Something went wrong", "Nothing was saved. Please try again in a moment."
+        )
+
+
+def _page(code: int, title: str, text: str):
+    if request.accept_mimetypes.best == "application/json":
+        return {"error": title, "detail": text}, code
+    return render_template("errors/error.html", code=code, title=title, text=text), code

@@ -1,0 +1,39 @@
+"""Form fields and validators shared by several features."""
+
+from __future__ import annotations
+
+from functools import cache
+from zoneinfo import available_timezones
+
+from wtforms import ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, InputRequired, Length
+
+from planner.templating import WEEKDAYS
+
+WEEKDAY_CHOICES = [SelectChoice(i, name) for i, name in enumerate(WEEKDAYS)]
+
+
+@cache
+def timezone_names() -> tuple[str, ...]:
+    return tuple(sorted(z for z in available_timezones() if "/" in z or z == "UTC"))
+
+
+def valid_timezone(form, field) -> None:
+    if field.data not in timezone_names():
+        raise ValidationError("Pick a time zone from the list, such as Europe/London.")
+
+
+def email_field_validators() -> list:
+    return [
+        InputRequired("Enter an email address."),
+        Email("Enter a valid email address, like name@example.com.", check_deliverability=False),
+        Length(max=254),
+    ]
+
+
+def password_validators() -> list:
+    return [
+        InputRequired("Choose a password."),
+        Length(min=10, max=200, message="Use at least 10 characters."),
+    ]

@@ -1,0 +1,57 @@
+from flask_wtf import FlaskForm
+from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField, TimeField
+from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, Regexp
+
+from planner.forms import (
+    WEEKDAY_CHOICES,
+    email_field_validators,
+    password_validators,
+    valid_timezone,
+)
+
+
+class HouseholdForm(FlaskForm):
+    name = StringField(
+        "Household name", [InputRequired("Give your household a name."), Length(max=80)]
+    )
+    timezone = StringField("Time zone", [InputRequired("Pick a time zone."), valid_timezone])
+    week_start = SelectField("Weeks start on", choices=WEEKDAY_CHOICES, coerce=int)
+    planning_weekday = SelectField("Planning day", choices=WEEKDAY_CHOICES, coerce=int)
+    planning_time = TimeField("Planning time", [InputRequired("Pick a time, like 19:00.")])
+    planning_minutes = IntegerField(
+        "Planning length (minutes)",
+        [
+            InputRequired("How long is the session?"),
+            NumberRange(10, 180, "Between 10 and 180 minutes."),
+        ],
+    )
+
+
+class InviteForm(FlaskForm):
+    email = EmailField("Partner's email", email_field_validators())
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField("Your name", [InputRequired("Tell us your name."), Length(max=60)])
+    email = EmailField("Email", email_field_validators())
+    colour = StringField(
+        "Colour",
+        [
+            InputRequired("Pick a colour."),
+            Regexp(r"^#[0-9a-fA-F]{6}$", message="Use a colour like #3d7ea6."),
+        ],
+    )
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password", [InputRequired("Enter your current password.")]
+    )
+    password = PasswordField("New password", password_validators())
+    confirm = PasswordField(
+        "New password again",
+        [
+            InputRequired("Type the password again."),
+            EqualTo("password", "The passwords don't match."),
+        ],
+    )

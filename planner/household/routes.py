@@ -1,0 +1,116 @@
+"""Household home, settings, invites and the member profile."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from planner.access import get_owned_or_404
+from planner.auth import services as auth_services
+from planner.household import services
+from planner.household.forms import HouseholdForm, InviteForm, PasswordChangeForm, ProfileForm
+from planner.models import Invite
+
+bp = Blueprint("household", __name__)
+
+
+@bp.get("/home")
+@login_required
+def home():
+    return render_template("household/home.html", household=current_user.household)
+
+
+@bp.route("/household", methods=["GET", "POST"])
+@login_required
+def settings():
+    household = current_user.household
+    form = HouseholdForm(obj=household)
+    if form.validate_on_submit():
+        services.update_household(
+            household, **{f.name: f.data for f in form if f.name != "csrf_token"}
+        )
+        flash("Household settings saved.", "success")
+        return redirect(url_for("household.settings"))
+    return _settings_page(form, InviteForm())
+
+
+def _settings_page(form: HouseholdForm, invite_form: InviteForm, link: str | None = None):
+    household = current_user.household
+    status = 422 if form.errors or invite_form.errors else 200
+    return render_template(
+        "household/settings.html",
+        household=household,
+        form=form,
+        invite_form=invite_form,
+        invites=services.open_invites(household.id),
+        invite_link=link,
+    ), status
+
+
+@bp.post("/household/invites")
+@login_required
+def invite():
+    invite_form = InviteForm()
+    link = None
+    if invite_form.validate_on_submit():
+        try:
+            _, link = auth_services.create_invite(current_user, invite_form.email.data)
+        except auth_services.AuthError as exc:
+            invite_form.email.errors.append(str(exc))
+        else:
+            flash(
+                f"Invite sent to {invite_form.email.data}. You can also copy the link below.",
+                "success",
+            )
+            invite_form = InviteForm(formdata=None)
+    return _settings_page(
+        HouseholdForm(obj=current_user.household, formdata=None), invite_form, link
+    )
+
+
+@bp.post("/household/invites/<int:invite_id>/cancel")
+@login_required
+def cancel_invite(invite_id: int):
+    services.cancel_invite(get_owned_or_404(Invite, invite_id))
+    flash("Invite cancelled; its link no longer works.", "info")
+    return redirect(url_for("household.settings"))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    password_form = PasswordChangeForm(formdata=None)
+    if form.validate_on_submit():
+        try:
+            services.update_profile(
+                current_user, form.display_name.data, form.email.data, form.colour.data
+            )
+        except auth_services.AuthError as exc:
+            form.email.errors.append(str(exc))
+        else:
+            flash("Profile saved.", "success")
+            return redirect(url_for("household.profile"))
+    return _profile_page(form, password_form)
+
+
+@bp.post("/profile/password")
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except auth_services.AuthError as exc:
+            form.current_password.errors.append(str(exc))
+        else:
+            flash("Password changed.", "success")
+            return redirect(url_for("household.profile"))
+    return _profile_page(ProfileForm(obj=current_user, formdata=None), form)
+
+
+def _profile_page(form: ProfileForm, password_form: PasswordChangeForm):
+    status = 422 if form.errors or password_form.errors else 200
+    return render_template(
+        "household/profile.html", form=form, password_form=password_form, member=current_user
+    ), status

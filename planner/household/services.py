@@ -1,0 +1,60 @@
+"""Household settings and member profiles."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from planner.auth.services import AuthError, email_taken, normalise_email
+from planner.extensions import db
+from planner.models import Household, Invite, Member, utcnow
+
+
+def update_household(household: Household, **fields) -> None:
+    for name in (
+        "name",
+        "timezone",
+        "week_start",
+        "planning_weekday",
+        "planning_time",
+        "planning_minutes",
+    ):
+        setattr(household, name, fields[name])
+    household.name = household.name.strip()
+    household.touch()
+    db.session.commit()
+
+
+def update_profile(member: Member, display_name: str, email: str, colour: str) -> None:
+    email = normalise_email(email)
+    if email != member.email and email_taken(email):
+        raise AuthError("That email already has an account.")
+    member.display_name, member.email, member.colour = display_name.strip(), email, colour.lower()
+    member.household.touch()
+    db.session.commit()
+
+
+def change_password(member: Member, current: str, new: str) -> None:
+    if not check_password_hash(member.password_hash, current):
+        raise AuthError("That isn't your current password.")
+    member.password_hash = generate_password_hash(new)
+    db.session.commit()
+
+
+def open_invites(household_id: int) -> list[Invite]:
+    return list(
+        db.session.scalars(
+            select(Invite)
+            .where(
+                Invite.household_id == household_id,
+                Invite.used_at.is_(None),
+                Invite.expires_at > utcnow(),
+            )
+            .order_by(Invite.created_at.desc())
+        )
+    )
+
+
+def cancel_invite(invite: Invite) -> None:
+    db.session.delete(invite)
+    db.session.commit()

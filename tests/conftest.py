@@ -1,0 +1,172 @@
+"""Shared fixtures: a real SQLite file (or a real PostgreSQL database), a test client,
+quick ways to make households, and a real SMTP server on loopback."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import threading
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from planner import create_app
+from planner.extensions import db
+from tests.helpers import PASSWORD, HouseholdMaker
+
+TEST_SECRET = "test-secret-" + "x" * 40
+
+
+def _pg_admin_url() -> str | None:
+    return os.environ.get("PLANNER_TEST_PG_URL")
+
+
+def make_database(tmp_path_factory, label: str):
+    """A fresh, empty database: a new PostgreSQL database when a server is given, else an SQLite file."""
+    admin = _pg_admin_url()
+    if not admin:
+        path = tmp_path_factory.mktemp(label) / f"{label}.sqlite3"
+        return f"sqlite:///{path}", lambda: None
+    name = f"planner_{label}_{secrets.token_hex(4)}"
+    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+    return admin.rsplit("/", 1)[0] + f"/{name}", drop
+
+
+def app_settings(database_url: str, tmp_dir, **overrides) -> dict:
+    settings = {
+        "TESTING": True,
+        "SECRET_KEY": TEST_SECRET,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "MAIL_BACKEND": "file",
+        "MAIL_FILE_DIR": str(tmp_dir / "mail"),
+        "PLANNER_BASE_URL": "http://planner.test",
+        "PLANNER_SCHEDULER": "off",
+    }
+    settings.update(overrides)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url, drop = make_database(tmp_path_factory, "suite")
+    yield url
+    drop()
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    app = create_app(app_settings(database_url, tmp_path_factory.mktemp("app")))
+    with app.app_context():
+        db.create_all()  # tests only; the migration tests prove the migrations build the same
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables(request):
+    """Each test starts with empty tables (the schema stays)."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make(app) -> HouseholdMaker:
+    return HouseholdMaker(app)
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@dataclass
+class SMTPInbox:
+    host: str
+    port: int
+    messages: list[EmailMessage] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def to(self, address: str) -> list[EmailMessage]:
+        with self.lock:
+            return [m for m in self.messages if address in m["To"]]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on loopback that keeps what it receives."""
+    from aiosmtpd.controller import Controller
+
+    inbox = SMTPInbox("127.0.0.1", free_port())
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            msg = message_from_bytes(
+                envelope.original_content or envelope.content, policy=policy.default
+            )
+            with inbox.lock:
+                inbox.messages.append(msg)
+            return "250 OK"
+
+    controller = Controller(Handler(), hostname=inbox.host, port=inbox.port)
+    controller.start()
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def smtp_app(app, smtp_server):
+    """The suite's app, sending through the loopback SMTP server for one test."""
+    saved = {
+        k: app.config[k]
+        for k in ("MAIL_BACKEND", "SMTP_HOST", "SMTP_PORT", "SMTP_STARTTLS", "SMTP_USERNAME")
+    }
+    app.config.update(
+        MAIL_BACKEND="smtp",
+        SMTP_HOST=smtp_server.host,
+        SMTP_PORT=smtp_server.port,
+        SMTP_STARTTLS=False,
+        SMTP_USERNAME="",
+    )
+    yield app
+    app.config.update(saved)
