@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
@@ -53,38 +54,46 @@ def parse_busy_times(
     # Querying in `tz` makes recurring-ical-events read floating times in it too.
     span = (start.astimezone(tz), end.astimezone(tz))
     busy: list[BusyTime] = []
-    seen = 0
+    with _reported_as_import_error():
+        for seen, occurrence in enumerate(_occurrences(data, span, end), start=1):
+            if seen > max_events:
+                raise CalendarImportError(
+                    f"This calendar has more than {max_events} events in the weeks we look "
+                    "at, which is more than Planner can show. Could you export a shorter "
+                    "time range, or just the calendar that matters here?"
+                )
+            found = _busy_time(occurrence, tz)
+            if found and found.end > start and found.start < end:
+                busy.append(found)
+    return sorted(busy, key=lambda b: (b.start, b.end, b.summary))
+
+
+def _occurrences(
+    data: bytes, span: tuple[datetime, datetime], window_end: datetime
+) -> Iterator[recurring_ical_events.Occurrence]:
     for calendar in _calendars(data):
         for event in calendar.walk("VEVENT"):
-            _check_event(event, end)
-        try:
-            query = recurring_ical_events.of(x_wr_timezone.to_standard(calendar))
-        except ZoneInfoNotFoundError as exc:
-            raise CalendarImportError(
-                "This calendar uses a time zone Planner doesn't know. " + _EXPORT_HINT
-            ) from exc
-        except _PARSE_ERRORS as exc:
-            raise CalendarImportError(_unreadable()) from exc
-        # Series are expanded one by one (not with between()) so that a calendar
-        # with too many occurrences is refused before all of them are in memory.
+            _check_event(event, window_end)
+        query = recurring_ical_events.of(x_wr_timezone.to_standard(calendar))
+        # Series are expanded one at a time rather than with between(), so that a
+        # calendar with too many occurrences is refused before all are in memory.
         for series in query.series:
-            try:
-                for occurrence in series.between(*span):
-                    seen += 1
-                    if seen > max_events:
-                        raise CalendarImportError(
-                            f"This calendar has more than {max_events} events in the weeks "
-                            "we look at, which is more than Planner can show. Could you export "
-                            "a shorter time range, or just the calendar that matters here?"
-                        )
-                    found = _busy_time(occurrence, tz)
-                    if found and found.end > start and found.start < end:
-                        busy.append(found)
-            except CalendarImportError:
-                raise
-            except _PARSE_ERRORS as exc:
-                raise CalendarImportError(_unreadable()) from exc
-    return sorted(busy, key=lambda b: (b.start, b.end, b.summary))
+            yield from series.between(*span)
+
+
+@contextmanager
+def _reported_as_import_error() -> Iterator[None]:
+    """Whatever the libraries raise on a malformed calendar becomes a kind message."""
+    try:
+        yield
+    except CalendarImportError:
+        raise
+    except ZoneInfoNotFoundError as exc:
+        raise CalendarImportError(
+            "This calendar uses a time zone Planner doesn't know. " + _EXPORT_HINT
+        ) from exc
+    except _PARSE_ERRORS as exc:
+        raise CalendarImportError(_unreadable()) from exc
 
 
 def merge_intervals(busy: Iterable[BusyTime]) -> list[tuple[datetime, datetime]]:
@@ -108,7 +117,7 @@ def free_slots(
         raise ValueError("length and step must be positive")
     zone = _aware(day_start).tzinfo
     # Aware arithmetic in a ZoneInfo zone is wall-clock arithmetic; UTC is elapsed time.
-    cursor, stop = day_start.astimezone(timezone.utc), _aware(day_end).astimezone(timezone.utc)
+    cursor, stop = day_start.astimezone(UTC), _aware(day_end).astimezone(UTC)
     intervals = _merge(busy_intervals)
     slots: list[datetime] = []
     i = 0
@@ -123,7 +132,7 @@ def free_slots(
 
 def _merge(intervals: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
     merged: list[tuple[datetime, datetime]] = []
-    pairs = ((_aware(s).astimezone(timezone.utc), _aware(e).astimezone(timezone.utc)) for s, e in intervals)
+    pairs = ((_aware(s).astimezone(UTC), _aware(e).astimezone(UTC)) for s, e in intervals)
     for start, end in sorted(p for p in pairs if p[1] > p[0]):
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
@@ -208,7 +217,7 @@ def _to_utc(value: date, tz: ZoneInfo) -> datetime:
         value = datetime.combine(value, time(), tz)
     elif value.tzinfo is None:
         value = value.replace(tzinfo=tz)
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def _as_date(value: date) -> date:

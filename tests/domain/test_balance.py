@@ -67,8 +67,7 @@ def scaled_dev(members: Sequence[MemberLoad], items: Sequence[Item], loads: dict
 
 
 def options(item: Item, members: Sequence[MemberLoad], vetoes) -> tuple[list[int], bool]:
-    """Owners the item may end with, and whether keeping its owner is allowed."""
-    ids = {m.id for m in members}
+    """Owners the item may end with, and whether it stays put in the plan without choices."""
     if item.pinned:
         return [item.owner_id], True
     ok = [
@@ -79,7 +78,7 @@ def options(item: Item, members: Sequence[MemberLoad], vetoes) -> tuple[list[int
     to = [m for m in ok if m != item.owner_id and (item.id, m) not in vetoes]
     if item.owner_id in ok:
         return [item.owner_id, *to], True
-    return (to or [item.owner_id]), item.owner_id not in ids or not to
+    return (to or [item.owner_id]), not to
 
 
 def brute_force(members, items, vetoes) -> tuple[int, int, int]:
@@ -191,7 +190,9 @@ def test_more_room_reason_names_capacities():
     alex, sam = MemberLoad(1, "Alex", 100, "okay"), MemberLoad(2, "Sam", 60, "okay")
     items = [Item(1, "Laundry", 90, 2), Item(2, "Cooking", 150, 2), Item(3, "Bins", 60, 1)]
     (move,) = propose([alex, sam], items).moves
-    assert move.reason == "Alex has more room this week (capacity 100 vs 60); Alex takes Laundry (90 min)."
+    assert move.reason == (
+        "Alex has more room this week (capacity 100 vs 60); Alex takes Cooking (150 min)."
+    )
 
 
 def test_small_gains_are_not_worth_a_move():
@@ -259,13 +260,13 @@ def test_kindness_suggestions_biggest_relief_first_until_covered():
         Item(5, "Windows", 100, 2),
     ]
     proposal = propose(members, items)
-    found = kindness_suggestions(members, items, proposal)
+    found = kindness_suggestions(members, items, proposal, full_minutes=600)
     assert [(s.title, s.choice, s.minutes) for s in found] == [
         ("Meal prep", "outsource", 500),
-        ("School lunches", "lower_standard", 300),
         ("Deep clean", "defer", 300),
+        ("School lunches", "lower_standard", 300),
     ]
-    assert sum(s.minutes for s in found) >= relief_needed(members, items)
+    assert relief_needed(members, items, full_minutes=600) == 1700 - 750
     assert all("min" in s.reason and " for " in s.reason for s in found)
     every = kindness_suggestions(members, items, full_minutes=0)
     assert {s.choice for s in every} == {"defer", "lower_standard", "outsource", "drop"}

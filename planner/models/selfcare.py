@@ -1,0 +1,52 @@
+"""Protected self-care slots and what happened to them in each week."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import Date, ForeignKey, String, Time, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.database import UTCDateTime, utcnow
+from planner.extensions import db
+from planner.models.household import Member
+
+
+class SelfCareSlot(db.Model):
+    """Weekly protected time of one member; the partner is on duty during it."""
+
+    __tablename__ = "self_care_slot"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(80))
+    weekday: Mapped[int] = mapped_column()  # 0 = Monday
+    start_time: Mapped[time] = mapped_column(Time)  # household-local wall time
+    minutes: Mapped[int] = mapped_column()
+    sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE of the series
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    member: Mapped[Member] = relationship()
+    weeks: Mapped[list[SelfCareWeek]] = relationship(back_populates="slot", cascade="all, delete-orphan")
+
+
+class SelfCareWeek(db.Model):
+    """One week's exception or outcome of a slot: moved, skipped, kept."""
+
+    __tablename__ = "self_care_week"
+    __table_args__ = (UniqueConstraint("slot_id", "week_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    slot_id: Mapped[int] = mapped_column(ForeignKey("self_care_slot.id", ondelete="CASCADE"), index=True)
+    week_start: Mapped[date] = mapped_column(Date)
+    original_start: Mapped[datetime] = mapped_column(UTCDateTime)  # the RECURRENCE-ID
+    status: Mapped[str] = mapped_column(String(10), default="planned")  # planned | moved | skipped
+    moved_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(10))  # kept | skipped (afterwards)
+    sequence: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    slot: Mapped[SelfCareSlot] = relationship(back_populates="weeks")

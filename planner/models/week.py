@@ -1,0 +1,125 @@
+"""Week plans: check-ins, the items of one week with their owners, and what happened."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.database import UTCDateTime, utcnow
+from planner.extensions import db
+from planner.models.household import Member
+from planner.models.inventory import Responsibility
+
+CHECKIN_STATES = ("okay", "in_the_reeds", "blown")
+DEFAULT_CAPACITY = {"okay": 100, "in_the_reeds": 60, "blown": 25}
+
+
+class WeekPlan(db.Model):
+    __tablename__ = "week_plan"
+    __table_args__ = (UniqueConstraint("household_id", "week_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    week_start: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="draft")  # draft | agreed
+    agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Bumped on every change: optimistic concurrency and the live-update poll.
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    items: Mapped[list[PlanItem]] = relationship(back_populates="week_plan", order_by="PlanItem.id")
+    checkins: Mapped[list[CheckIn]] = relationship(order_by="CheckIn.member_id")
+
+
+class CheckIn(db.Model):
+    __tablename__ = "check_in"
+    __table_args__ = (UniqueConstraint("week_plan_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    week_plan_id: Mapped[int] = mapped_column(ForeignKey("week_plan.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    state: Mapped[str | None] = mapped_column(String(16))  # okay | in_the_reeds | blown
+    capacity: Mapped[int | None] = mapped_column()
+    what_would_help: Mapped[str] = mapped_column(Text, default="")
+    fairness: Mapped[int | None] = mapped_column()  # "did last week feel fair?" 1–5
+    appreciation: Mapped[str] = mapped_column(Text, default="")  # for the partner
+    agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    member: Mapped[Member] = relationship()
+
+
+class PlanItem(db.Model):
+    """One responsibility (or one-off item) in one week, with its owner for that week."""
+
+    __tablename__ = "plan_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    week_plan_id: Mapped[int] = mapped_column(ForeignKey("week_plan.id", ondelete="CASCADE"), index=True)
+    responsibility_id: Mapped[int | None] = mapped_column(ForeignKey("responsibility.id"), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    effort_minutes: Mapped[int] = mapped_column(default=0)
+    mental_load_minutes: Mapped[int] = mapped_column(default=0)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    pinned: Mapped[bool] = mapped_column(default=False)
+    minimum_standard: Mapped[str] = mapped_column(String(300), default="")
+    # Kindness plan: defer | lower_standard | outsource | drop (None = as usual)
+    kindness: Mapped[str | None] = mapped_column(String(20))
+    kindness_note: Mapped[str] = mapped_column(String(300), default="")
+    handover_to_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    week_plan: Mapped[WeekPlan] = relationship(back_populates="items")
+    responsibility: Mapped[Responsibility | None] = relationship()
+    owner: Mapped[Member | None] = relationship(foreign_keys=[owner_id])
+    occurrences: Mapped[list[PlanOccurrence]] = relationship(
+        back_populates="item", order_by="PlanOccurrence.on_date", cascade="all, delete-orphan"
+    )
+
+
+class PlanOccurrence(db.Model):
+    """One day on which a plan item is to be done."""
+
+    __tablename__ = "plan_occurrence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    plan_item_id: Mapped[int] = mapped_column(ForeignKey("plan_item.id", ondelete="CASCADE"), index=True)
+    on_date: Mapped[date] = mapped_column(Date)
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None = any time that day
+    state: Mapped[str] = mapped_column(String(10), default="open")  # open | done | skipped
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    skip_reason: Mapped[str] = mapped_column(String(300), default="")
+
+    item: Mapped[PlanItem] = relationship(back_populates="occurrences")
+
+
+class Veto(db.Model):
+    __tablename__ = "veto"
+    __table_args__ = (UniqueConstraint("plan_item_id", "to_member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    week_plan_id: Mapped[int] = mapped_column(ForeignKey("week_plan.id", ondelete="CASCADE"), index=True)
+    plan_item_id: Mapped[int] = mapped_column(ForeignKey("plan_item.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))  # who vetoed
+    to_member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+
+
+class PlanChange(db.Model):
+    """Short history of changes after a plan was agreed."""
+
+    __tablename__ = "plan_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    week_plan_id: Mapped[int] = mapped_column(ForeignKey("week_plan.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    text: Mapped[str] = mapped_column(String(300))
