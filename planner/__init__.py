@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
@@ -79,12 +80,16 @@ def _project_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
-def register_blueprints(app: Flask) -> None:
-    from planner.auth.routes import bp as auth_bp
-    from planner.household.routes import bp as household_bp
+# Each feature's routes module exposes `bp`; add a line here to register a feature.
+BLUEPRINT_MODULES = (
+    "planner.auth.routes",
+    "planner.household.routes",
+)
 
-    for blueprint in (auth_bp, household_bp):
-        app.register_blueprint(blueprint)
+
+def register_blueprints(app: Flask) -> None:
+    for module in BLUEPRINT_MODULES:
+        app.register_blueprint(import_module(module).bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
