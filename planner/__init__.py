@@ -84,12 +84,22 @@ def _project_root() -> Path:
 BLUEPRINT_MODULES = (
     "planner.auth.routes",
     "planner.household.routes",
+    "planner.inventory.routes",
+    "planner.week.routes",
+    "planner.selfcare.routes",
+    "planner.feeds.routes",
+    "planner.imports.routes",
+    "planner.reminders.routes",
+    "planner.session.routes",
+    "planner.insights.routes",
 )
 
 
 def register_blueprints(app: Flask) -> None:
     for module in BLUEPRINT_MODULES:
         app.register_blueprint(import_module(module).bp)
+    if os.environ.get("PLANNER_BENCH") == "1":  # bench/feed.py only: ceilings to compare with
+        app.register_blueprint(import_module("planner.feeds.bench_routes").bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -17,3 +17,47 @@ def demo_command() -> None:
     click.echo(f"Demo household '{household.name}' is ready.")
     for member in household.members:
         click.echo(f"  sign in as {member.email} / {DEMO_PASSWORD}")
+
+
+@planner_cli.command("refresh-calendars")
+def refresh_calendars_command() -> None:
+    """Refresh imported calendars whose refresh interval has passed."""
+    from planner.imports.services import refresh_due_imports
+
+    click.echo(f"Refreshed {refresh_due_imports()} calendar(s).")
+
+
+@planner_cli.command("send-due")
+def send_due_command() -> None:
+    """Send the reminders that are due now, once, and exit (for cron)."""
+    from planner.reminders.outbox import sync_all
+    from planner.reminders.sender import send_due
+
+    sync_all()
+    click.echo(f"Reminders: {send_due()}.")
+
+
+@planner_cli.command("scheduler")
+@click.option("--interval", default=20, show_default=True, help="Seconds between ticks.")
+def scheduler_command(interval: int) -> None:
+    """Run the reminder scheduler until stopped (one or several may run at once)."""
+    from flask import current_app
+
+    from planner.jobs import run_blocking
+
+    click.echo(f"Reminder scheduler ticking every {interval} s; Ctrl+C stops it.")
+    run_blocking(current_app._get_current_object(), interval)
+
+
+@planner_cli.command("send-test-email")
+@click.argument("address")
+def send_test_email_command(address: str) -> None:
+    """Send a test email to ADDRESS to check the mail set-up."""
+    from planner import mail
+    from planner.reminders.emails import test_payload
+
+    try:
+        message_id = mail.send(**test_payload(address))
+    except mail.MailError as exc:
+        raise click.ClickException(f"Not sent: {exc}") from exc
+    click.echo(f"Sent a test email to {address} (Message-ID {message_id}).")

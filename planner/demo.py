@@ -17,6 +17,43 @@ DEMO_MEMBERS = (("Alex", "alex@example.com", "#3d7ea6"), ("Sam", "sam@example.co
 DEMO_STEPS: list = []
 
 
+def _inventory_step(household: Household) -> None:
+    from planner.inventory.demo import add_demo_inventory
+
+    add_demo_inventory(household)
+
+
+DEMO_STEPS.append(_inventory_step)
+
+
+def _selfcare_step(household: Household) -> None:
+    from planner.selfcare.demo import add_demo_selfcare
+
+    add_demo_selfcare(household)
+
+
+DEMO_STEPS.append(_selfcare_step)
+
+
+def _reminders_step(household: Household) -> None:
+    from planner.reminders.demo import add_demo_reminders
+
+    add_demo_reminders(household)
+
+
+DEMO_STEPS.append(_reminders_step)
+
+
+def _history_step(household: Household) -> None:
+    # Last: past weeks are generated from the inventory the steps above add.
+    from planner.demo_history import add_demo_history
+
+    add_demo_history(household)
+
+
+DEMO_STEPS.append(_history_step)
+
+
 def load_demo() -> Household:
     household = _demo_household()
     for step in DEMO_STEPS:

@@ -16,6 +16,7 @@ NAV_ITEMS = (
     ("inventory.index", "Everything"),
     ("selfcare.index", "Self-care"),
     ("insights.index", "Insights"),
+    ("reminders.index", "Reminders"),
     ("household.settings", "Household"),
     ("household.profile", "You"),
 )

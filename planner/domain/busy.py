@@ -48,6 +48,8 @@ def parse_busy_times(
     Floating times and all-day dates are read in `tz` (the household's zone).
     Free (TRANSP:TRANSPARENT) and cancelled events are left out.
     """
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise TypeError(f"calendar data must be bytes, not {type(data).__name__}")
     start, end = _aware(window_start), _aware(window_end)
     if end <= start:
         raise ValueError("window_end must be after window_start")
@@ -74,7 +76,8 @@ def _occurrences(
     for calendar in _calendars(data):
         for event in calendar.walk("VEVENT"):
             _check_event(event, window_end)
-        query = recurring_ical_events.of(x_wr_timezone.to_standard(calendar))
+        # of() would run to_standard() again: a second walk over every event.
+        query = recurring_ical_events.CalendarQuery(x_wr_timezone.to_standard(calendar))
         # Series are expanded one at a time rather than with between(), so that a
         # calendar with too many occurrences is refused before all are in memory.
         for series in query.series:
@@ -142,8 +145,6 @@ def _merge(intervals: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetim
 
 
 def _calendars(data: bytes) -> list[icalendar.Calendar]:
-    if not isinstance(data, bytes | bytearray | memoryview):
-        raise TypeError(f"calendar data must be bytes, not {type(data).__name__}")
     if len(data) > MAX_ICS_BYTES:
         raise CalendarImportError(
             f"This calendar file is larger than {MAX_ICS_BYTES // 1_000_000} MB. "
@@ -161,7 +162,8 @@ def _calendars(data: bytes) -> list[icalendar.Calendar]:
     if not head[:15].upper().startswith("BEGIN:VCALENDAR") or "\x00" in text:
         raise CalendarImportError("This doesn't look like a calendar (.ics) file. " + _EXPORT_HINT)
     try:
-        found = icalendar.Calendar.from_ical(text, multiple=True)
+        # icalendar chokes on a byte order mark, which some exporters write.
+        found = icalendar.Calendar.from_ical(head, multiple=True)
     except _PARSE_ERRORS as exc:
         raise CalendarImportError(_unreadable()) from exc
     calendars = [c for c in found if c.name == "VCALENDAR"]
@@ -172,22 +174,28 @@ def _calendars(data: bytes) -> list[icalendar.Calendar]:
 
 def _check_event(event: icalendar.Event, window_end: datetime) -> None:
     """Refuse events whose dates can't be read or whose rules would expand without bound."""
-    name = _summary(event, default="without a title")
+    title = _summary(event, default="")
+    name = f"“{title}”" if title else "without a title"
     if "DTSTART" not in event:
-        raise CalendarImportError(f"The event “{name}” has no start time. " + _EXPORT_HINT)
-    if any(prop.upper() in _DATE_PROPERTIES for prop, _ in event.errors):
-        raise CalendarImportError(
-            f"Planner couldn't read the dates of the event “{name}”. " + _EXPORT_HINT
-        )
+        raise CalendarImportError(f"The event {name} has no start time. " + _EXPORT_HINT)
     rules = event.get("RRULE", [])
-    for rule in rules if isinstance(rules, list) else [rules]:
+    rules = rules if isinstance(rules, list) else [rules]
+    broken = {(prop or "").upper() for prop, _ in event.errors}
+    if (
+        broken & _DATE_PROPERTIES
+        or isinstance(event["DTSTART"], list)  # more than one start
+        or any("FREQ" not in rule for rule in rules)
+    ):
+        raise CalendarImportError(
+            f"Planner couldn't read the dates of the event {name}. " + _EXPORT_HINT
+        )
+    days = max(1, (window_end.date() - _as_date(event["DTSTART"].dt)).days)
+    for rule in rules:
         per_day = _max_per_day(rule)
-        start = event["DTSTART"].dt
-        days = max(1, (window_end.date() - _as_date(start)).days)
         if per_day > _MAX_PER_DAY or per_day * days > _MAX_RULE_STEPS:
             raise CalendarImportError(
-                f"The event “{name}” repeats more often than Planner can handle "
-                "(more than once an hour). Could you leave that event out?"
+                f"The event {name} repeats too often for Planner to handle (more than "
+                "once an hour, or hourly for decades). Could you leave that event out?"
             )
 
 
@@ -225,7 +233,10 @@ def _as_date(value: date) -> date:
 
 
 def _summary(component: icalendar.Component, default: str) -> str:
-    text = " ".join(str(component.get("SUMMARY", "")).split())
+    summary = component.get("SUMMARY", "")
+    if isinstance(summary, list):  # more than one SUMMARY line
+        summary = summary[0] if summary else ""
+    text = " ".join(str(summary).split())
     return text[:MAX_SUMMARY_CHARS] or default
 
 

@@ -156,13 +156,17 @@ def _master(event: FeedEvent, zone: ZoneInfo) -> Event:
     if event.rrule:
         component.add("RRULE", _rrule(event.rrule, zone, event.all_day))
     if event.exdates:
-        component.add("EXDATE", [_when(d, zone, event.all_day) for d in sorted(event.exdates)])
+        skipped = sorted(set(event.exdates))
+        component.add("EXDATE", [_when(d, zone, event.all_day) for d in skipped])
     return component
 
 
 def _override(event: FeedEvent, override: FeedOverride, zone: ZoneInfo) -> Event:
     summary = event.summary if override.summary is None else override.summary
-    component = _vevent(event, summary, override.start, override.end, override.sequence, zone)
+    # An override inherits the master's text, so it changes whenever the master does;
+    # some clients also drop overrides whose SEQUENCE is below the master's.
+    sequence = max(override.sequence, event.sequence)
+    component = _vevent(event, summary, override.start, override.end, sequence, zone)
     component.add("RECURRENCE-ID", _when(override.recurrence_id, zone, event.all_day))
     return component
 

@@ -1,8 +1,10 @@
 """Typed tables. Each feature keeps its tables in its own module here."""
 
 from planner.database import Base, UTCDateTime, utcnow
+from planner.models.feeds import BusyBlock, CalendarImport, FeedToken
 from planner.models.household import Household, Invite, LoginThrottle, Member
 from planner.models.inventory import Area, Responsibility, responsibility_allowed_member
+from planner.models.reminders import REMINDER_STATES, Reminder
 from planner.models.selfcare import SelfCareSlot, SelfCareWeek
 from planner.models.week import (
     CHECKIN_STATES,
@@ -20,7 +22,10 @@ __all__ = [
     "DEFAULT_CAPACITY",
     "Area",
     "Base",
+    "BusyBlock",
+    "CalendarImport",
     "CheckIn",
+    "FeedToken",
     "Household",
     "Invite",
     "LoginThrottle",
@@ -28,6 +33,8 @@ __all__ = [
     "PlanChange",
     "PlanItem",
     "PlanOccurrence",
+    "REMINDER_STATES",
+    "Reminder",
     "Responsibility",
     "SelfCareSlot",
     "SelfCareWeek",

@@ -48,6 +48,9 @@ class Member(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     colour: Mapped[str] = mapped_column(String(7), default="#3d7ea6")
+    # Reminder lead times in minutes; None = no reminder of that kind.
+    selfcare_reminder_minutes: Mapped[int | None] = mapped_column(default=30, server_default="30")
+    planning_reminder_minutes: Mapped[int | None] = mapped_column(default=60, server_default="60")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     household: Mapped[Household] = relationship(back_populates="members")

@@ -14,7 +14,9 @@ from planner.models.household import Member
 responsibility_allowed_member = Table(
     "responsibility_allowed_member",
     db.metadata,
-    Column("responsibility_id", ForeignKey("responsibility.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "responsibility_id", ForeignKey("responsibility.id", ondelete="CASCADE"), primary_key=True
+    ),
     Column("member_id", ForeignKey("member.id", ondelete="CASCADE"), primary_key=True),
 )
 
@@ -38,11 +40,15 @@ class Responsibility(db.Model):
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
     title: Mapped[str] = mapped_column(String(120))
     rrule: Mapped[str | None] = mapped_column(String(300))  # RFC 5545; None = as needed
-    starts_on: Mapped[date] = mapped_column(Date)  # DTSTART: phase of "every N weeks", date of "once"
+    starts_on: Mapped[date] = mapped_column(
+        Date
+    )  # DTSTART: phase of "every N weeks", date of "once"
     preferred_time: Mapped[time | None] = mapped_column(Time)
     effort_minutes: Mapped[int] = mapped_column(default=0)
     mental_load_minutes: Mapped[int] = mapped_column(default=0)
-    default_owner_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    default_owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("member.id", ondelete="SET NULL")
+    )
     pinned: Mapped[bool] = mapped_column(default=False)  # only its owner can hold it
     can_outsource: Mapped[bool] = mapped_column(default=False)
     minimum_standard: Mapped[str] = mapped_column(String(300), default="")

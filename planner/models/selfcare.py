@@ -29,7 +29,9 @@ class SelfCareSlot(db.Model):
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     member: Mapped[Member] = relationship()
-    weeks: Mapped[list[SelfCareWeek]] = relationship(back_populates="slot", cascade="all, delete-orphan")
+    weeks: Mapped[list[SelfCareWeek]] = relationship(
+        back_populates="slot", cascade="all, delete-orphan"
+    )
 
 
 class SelfCareWeek(db.Model):
@@ -40,7 +42,9 @@ class SelfCareWeek(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
-    slot_id: Mapped[int] = mapped_column(ForeignKey("self_care_slot.id", ondelete="CASCADE"), index=True)
+    slot_id: Mapped[int] = mapped_column(
+        ForeignKey("self_care_slot.id", ondelete="CASCADE"), index=True
+    )
     week_start: Mapped[date] = mapped_column(Date)
     original_start: Mapped[datetime] = mapped_column(UTCDateTime)  # the RECURRENCE-ID
     status: Mapped[str] = mapped_column(String(10), default="planned")  # planned | moved | skipped

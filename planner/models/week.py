@@ -39,7 +39,9 @@ class CheckIn(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
-    week_plan_id: Mapped[int] = mapped_column(ForeignKey("week_plan.id", ondelete="CASCADE"), index=True)
+    week_plan_id: Mapped[int] = mapped_column(
+        ForeignKey("week_plan.id", ondelete="CASCADE"), index=True
+    )
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
     state: Mapped[str | None] = mapped_column(String(16))  # okay | in_the_reeds | blown
     capacity: Mapped[int | None] = mapped_column()
@@ -59,8 +61,12 @@ class PlanItem(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
-    week_plan_id: Mapped[int] = mapped_column(ForeignKey("week_plan.id", ondelete="CASCADE"), index=True)
-    responsibility_id: Mapped[int | None] = mapped_column(ForeignKey("responsibility.id"), index=True)
+    week_plan_id: Mapped[int] = mapped_column(
+        ForeignKey("week_plan.id", ondelete="CASCADE"), index=True
+    )
+    responsibility_id: Mapped[int | None] = mapped_column(
+        ForeignKey("responsibility.id"), index=True
+    )
     title: Mapped[str] = mapped_column(String(120))
     effort_minutes: Mapped[int] = mapped_column(default=0)
     mental_load_minutes: Mapped[int] = mapped_column(default=0)
@@ -89,7 +95,9 @@ class PlanOccurrence(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
-    plan_item_id: Mapped[int] = mapped_column(ForeignKey("plan_item.id", ondelete="CASCADE"), index=True)
+    plan_item_id: Mapped[int] = mapped_column(
+        ForeignKey("plan_item.id", ondelete="CASCADE"), index=True
+    )
     on_date: Mapped[date] = mapped_column(Date)
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None = any time that day
     state: Mapped[str] = mapped_column(String(10), default="open")  # open | done | skipped
@@ -106,9 +114,13 @@ class Veto(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
-    week_plan_id: Mapped[int] = mapped_column(ForeignKey("week_plan.id", ondelete="CASCADE"), index=True)
+    week_plan_id: Mapped[int] = mapped_column(
+        ForeignKey("week_plan.id", ondelete="CASCADE"), index=True
+    )
     plan_item_id: Mapped[int] = mapped_column(ForeignKey("plan_item.id", ondelete="CASCADE"))
-    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))  # who vetoed
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("member.id", ondelete="CASCADE")
+    )  # who vetoed
     to_member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
 
 
@@ -119,7 +131,9 @@ class PlanChange(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
-    week_plan_id: Mapped[int] = mapped_column(ForeignKey("week_plan.id", ondelete="CASCADE"), index=True)
+    week_plan_id: Mapped[int] = mapped_column(
+        ForeignKey("week_plan.id", ondelete="CASCADE"), index=True
+    )
     member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     text: Mapped[str] = mapped_column(String(300))

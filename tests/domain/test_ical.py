@@ -206,7 +206,7 @@ def test_every_event_has_utc_dtstamp_uid_and_sequence():
         assert component["DTSTAMP"].to_ical().endswith(b"Z")
         assert str(component["UID"]) in {"slot-1@planner", "resp-12-2026-03-16@planner"}
         assert "SEQUENCE" in component
-    assert [c["SEQUENCE"] for c in cal.events] == [3, 0, 0]
+    assert [c["SEQUENCE"] for c in cal.events] == [3, 3, 0]  # the override follows its master
 
 
 def test_only_vevents_no_vtodo():
@@ -254,6 +254,28 @@ def test_all_day_recurring_event_with_skipped_day():
         date(2026, 4, 6),
         date(2026, 4, 13),
     ]
+
+
+def test_all_day_override_moves_one_day():
+    monday = at(BERLIN, 2026, 3, 16, 0)
+    override = FeedOverride(
+        recurrence_id=at(BERLIN, 2026, 3, 23, 0),
+        start=at(BERLIN, 2026, 3, 25, 0),
+        end=at(BERLIN, 2026, 3, 26, 0),
+    )
+    event = FeedEvent(
+        uid="resp-3@planner",
+        summary="Bins out",
+        start=monday,
+        end=monday + timedelta(days=1),
+        rrule="FREQ=WEEKLY;COUNT=3",
+        overrides=(override,),
+        all_day=True,
+    )
+    data = feed([event])
+
+    assert b"RECURRENCE-ID;VALUE=DATE:20260323\r\n" in data
+    assert starts(data) == [date(2026, 3, 16), date(2026, 3, 25), date(2026, 3, 30)]
 
 
 def test_naive_until_is_written_in_utc_and_keeps_the_last_occurrence():

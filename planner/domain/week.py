@@ -1,0 +1,91 @@
+"""Week maths in the household's time zone.
+
+A household's week runs from local midnight on its week-start day to local midnight
+seven days later, so in UTC a week that contains a daylight-saving change is 167 or
+169 hours long. Local wall times are turned into instants the way RFC 5545 (3.3.5)
+asks of calendar apps, so our reminders agree with the events in members' calendars:
+
+* a time skipped by a spring-forward change is read with the offset from before the
+  change, which moves it forward by the gap (02:30 becomes 03:30);
+* a time repeated by a fall-back change means its first occurrence (fold=0), unless
+  the caller passes a time with fold=1 for the second.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _check_weekday(value: int, name: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 6:
+        raise ValueError(f"{name} must be 0 (Monday) to 6 (Sunday), not {value!r}")
+
+
+def week_start_for(day: date, week_start: int) -> date:
+    """The first day of the week holding `day`, for weeks starting on `week_start` (0=Mon)."""
+    _check_weekday(week_start, "week_start")
+    return day - timedelta(days=(day.weekday() - week_start) % 7)
+
+
+def week_days(week_start_date: date) -> list[date]:
+    """The seven dates of the week that begins on `week_start_date`."""
+    return [week_start_date + timedelta(days=i) for i in range(7)]
+
+
+def next_weekday_on_or_after(day: date, weekday: int) -> date:
+    """The first date on or after `day` falling on `weekday` (0=Mon..6=Sun)."""
+    _check_weekday(weekday, "weekday")
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def local_to_utc(day: date, t: time, tz: tzinfo) -> datetime:
+    """The aware UTC instant of wall time `t` on `day` in `tz` (see the module notes on DST)."""
+    if t.tzinfo is not None:
+        raise ValueError("local_to_utc takes a wall-clock time without tzinfo")
+    first = datetime.combine(day, t.replace(fold=0), tzinfo=tz)
+    if t.fold:
+        second = first.replace(fold=1)
+        # Only an ambiguous time has a real second reading; in a gap fold=1 would move
+        # the time backwards, against the forward rule.
+        if second.utcoffset() != first.utcoffset() and _exists(second):
+            return second.astimezone(UTC)
+    return first.astimezone(UTC)
+
+
+def _exists(local: datetime) -> bool:
+    back = local.astimezone(UTC).astimezone(local.tzinfo)
+    return back.replace(tzinfo=None, fold=0) == local.replace(tzinfo=None, fold=0)
+
+
+def utc_to_local(dt: datetime, tz: tzinfo) -> datetime:
+    """`dt` (aware) as wall time in `tz`; fold=1 marks the second of a repeated hour."""
+    if dt.tzinfo is None or dt.utcoffset() is None:
+        raise ValueError("utc_to_local needs an aware datetime; naive times are ambiguous")
+    return dt.astimezone(tz)
+
+
+def week_bounds_utc(week_start_date: date, tz: tzinfo) -> tuple[datetime, datetime]:
+    """The week as aware UTC instants [start, end): local midnight to local midnight."""
+    midnight = time(0)
+    return (
+        local_to_utc(week_start_date, midnight, tz),
+        local_to_utc(week_start_date + timedelta(days=7), midnight, tz),
+    )
+
+
+def current_week_start(now_utc: datetime, tz: tzinfo, week_start: int) -> date:
+    """The first day of the household's week at the instant `now_utc`."""
+    return week_start_for(utc_to_local(now_utc, tz).date(), week_start)
+
+
+def week_label(week_start_date: date) -> str:
+    """E.g. "23 – 29 Nov 2026", "30 Nov – 6 Dec 2026", "28 Dec 2026 – 3 Jan 2027"."""
+    first, last = week_start_date, week_start_date + timedelta(days=6)
+    end = f"{last.day} {_MONTHS[last.month - 1]} {last.year}"
+    if first.year != last.year:
+        return f"{first.day} {_MONTHS[first.month - 1]} {first.year} – {end}"
+    if first.month != last.month:
+        return f"{first.day} {_MONTHS[first.month - 1]} – {end}"
+    return f"{first.day} – {end}"

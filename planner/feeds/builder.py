@@ -1,0 +1,191 @@
+"""What goes into a feed, as planner.domain.ical FeedEvents, from stored data only.
+
+The same stored data always gives the same bytes (UIDs, SEQUENCE and DTSTAMP are all
+derived from rows), so a cached feed and a rebuilt one are interchangeable.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from planner.domain.ical import FeedEvent, FeedOverride, build_calendar
+from planner.extensions import db
+from planner.models import Household, PlanItem, SelfCareSlot, SelfCareWeek, WeekPlan
+from planner.selfcare.services import first_week, slot_start
+from planner.selfcare.timing import current_week_start, day_in_week, local_start, week_start_of
+
+BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+REFRESH_MINUTES = 60
+LEFT_OUT = ("drop", "defer")  # kindness choices that take an item out of the week
+
+
+def build_feed(household: Household, member_id: int | None, week_start: date | None = None):
+    """The feed's bytes: one member's view, or the household's (member_id None)."""
+    week_start = week_start or current_week_start(household)
+    names = {m.id: m.display_name for m in household.members}
+    domain = urlsplit(current_app.config.get("PLANNER_BASE_URL", "")).hostname or "planner"
+    scope = f"m{member_id}" if member_id else "h"
+    stamps = [household.created_at]
+    events = _plan_events(household, member_id, week_start, names, stamps)
+    events += _selfcare_events(household, member_id, names, stamps)
+    events.append(_planning_event(household))
+    events = [_with_uid(e, f"{e.uid}-{scope}@{domain}") for e in events]
+    title = names.get(member_id) if member_id else household.name
+    return build_calendar(
+        f"Planner · {title}",
+        household.timezone,
+        events,
+        dtstamp=max(stamps),
+        refresh_minutes=REFRESH_MINUTES,
+    )
+
+
+def _with_uid(event: FeedEvent, uid: str) -> FeedEvent:
+    from dataclasses import replace
+
+    return replace(event, uid=uid)
+
+
+def _plan_events(household, member_id, week_start, names, stamps) -> list[FeedEvent]:
+    query = (
+        select(PlanItem)
+        .join(WeekPlan, WeekPlan.id == PlanItem.week_plan_id)
+        .where(
+            WeekPlan.household_id == household.id,
+            WeekPlan.week_start.in_([week_start, week_start + timedelta(weeks=1)]),
+        )
+        .options(selectinload(PlanItem.occurrences), selectinload(PlanItem.week_plan))
+        .order_by(PlanItem.id)
+    )
+    if member_id is not None:
+        query = query.where(PlanItem.owner_id == member_id)
+    events: list[FeedEvent] = []
+    for item in db.session.scalars(query):
+        if item.kindness in LEFT_OUT:
+            continue
+        plan = item.week_plan
+        stamps += [item.updated_at, plan.agreed_at or plan.created_at]
+        summary = item.title
+        if member_id is None and item.owner_id in names:
+            summary = f"{item.title} ({names[item.owner_id]})"
+        where = "the agreed plan" if plan.status == "agreed" else "the draft plan (not agreed yet)"
+        description = f"From {where}."
+        if item.minimum_standard:
+            description += f"\nDone means: {item.minimum_standard}"
+        # SEQUENCE: the item's own counter, plus minutes between the plan's start and the
+        # item's last change, so an edit always raises it even if the counter isn't bumped.
+        drift = int((item.updated_at - plan.created_at).total_seconds() // 60)
+        sequence = (item.sequence or 0) + max(drift, 0)
+        seen: dict[date, int] = {}
+        for occurrence in item.occurrences:
+            if occurrence.state == "skipped":
+                continue
+            n = seen[occurrence.on_date] = seen.get(occurrence.on_date, 0) + 1
+            uid = f"plan-{item.id}-{occurrence.on_date:%Y%m%d}" + (f"-{n}" if n > 1 else "")
+            if occurrence.starts_at is not None:
+                start = occurrence.starts_at
+                end = start + timedelta(minutes=max(item.effort_minutes, 15))
+                all_day = False
+            else:
+                start = local_start(household.tz, occurrence.on_date, time())
+                end = local_start(household.tz, occurrence.on_date + timedelta(days=1), time())
+                all_day = True
+            events.append(
+                FeedEvent(
+                    uid=uid,
+                    summary=summary,
+                    start=start,
+                    end=end,
+                    sequence=sequence,
+                    description=description,
+                    categories=("Responsibility",),
+                    transparent=all_day,
+                    all_day=all_day,
+                )
+            )
+    return events
+
+
+def _selfcare_events(household, member_id, names, stamps) -> list[FeedEvent]:
+    slots = db.session.scalars(
+        select(SelfCareSlot)
+        .where(SelfCareSlot.household_id == household.id, SelfCareSlot.archived_at.is_(None))
+        .options(selectinload(SelfCareSlot.weeks))
+        .order_by(SelfCareSlot.id)
+    )
+    events = []
+    for slot in slots:
+        stamps.append(slot.created_at)
+        name = names.get(slot.member_id, "")
+        if member_id is None:
+            summary, description = f"{name}'s time: {slot.title}", f"{name}'s self-care time."
+        elif slot.member_id == member_id:
+            summary, description = slot.title, "Your self-care time. Protect it kindly."
+        else:
+            summary = f"On duty: {name}'s time"
+            description = (
+                f"{name} is taking their self-care time; you're on duty for the household."
+            )
+        events.append(_slot_event(household, slot, summary, description, stamps))
+    return events
+
+
+def _slot_event(household, slot: SelfCareSlot, summary, description, stamps) -> FeedEvent:
+    first = first_week(household, slot)
+    start = slot_start(household, slot, first)
+    length = timedelta(minutes=slot.minutes)
+    exdates, overrides = [], []
+    for row in sorted(slot.weeks, key=lambda r: r.week_start):
+        stamps.append(row.updated_at)
+        if row.week_start < first or row.original_start != slot_start(
+            household, slot, row.week_start
+        ):
+            continue  # an exception of an earlier rule: no longer an occurrence of this series
+        if row.status == "skipped":
+            exdates.append(row.original_start)
+        elif row.status == "moved" and row.moved_start is not None:
+            overrides.append(_moved(row, length, slot.sequence))
+    weekday = day_in_week(first, slot.weekday).weekday()
+    return FeedEvent(
+        uid=f"selfcare-{slot.id}",
+        summary=summary,
+        start=start,
+        end=start + length,
+        sequence=slot.sequence or 0,
+        description=description,
+        rrule=f"FREQ=WEEKLY;BYDAY={BYDAY[weekday]}",
+        exdates=tuple(exdates),
+        overrides=tuple(overrides),
+        categories=("Self-care",),
+    )
+
+
+def _moved(row: SelfCareWeek, length: timedelta, sequence: int) -> FeedOverride:
+    return FeedOverride(
+        recurrence_id=row.original_start,
+        start=row.moved_start,
+        end=row.moved_start + length,
+        sequence=max(sequence or 0, row.sequence or 0),
+    )
+
+
+def _planning_event(household: Household) -> FeedEvent:
+    created = household.created_at.astimezone(household.tz).date()
+    day = day_in_week(week_start_of(created, household.week_start), household.planning_weekday)
+    start: datetime = local_start(household.tz, day, household.planning_time)
+    return FeedEvent(
+        uid=f"planning-{household.id}",
+        summary="Weekly planning session",
+        start=start,
+        end=start + timedelta(minutes=household.planning_minutes),
+        # Settings changes aren't counted separately; the household version only grows.
+        sequence=household.version or 0,
+        description="Sit down together: check in, look ahead, share the week kindly.",
+        rrule=f"FREQ=WEEKLY;BYDAY={BYDAY[household.planning_weekday]}",
+        categories=("Planning",),
+    )

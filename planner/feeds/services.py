@@ -1,0 +1,147 @@
+"""Feed tokens and the cached feed bytes.
+
+The request path is one indexed query (token hash joined to the household's version);
+bytes are built once per (token, household version, week) and kept in a small LRU, so
+an unchanged feed is never rebuilt and a matching ETag never builds anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import bindparam, delete, select
+
+from planner.extensions import db
+from planner.feeds.builder import build_feed
+from planner.models import FeedToken, Household, Member
+from planner.selfcare.timing import current_week_start
+
+CACHE_SIZE = 512
+MAX_TOKEN_CHARS = 100
+
+
+@dataclass(frozen=True)
+class FoundFeed:
+    token_id: int
+    household_id: int
+    member_id: int | None
+    version: int
+    week_start: date
+
+    @property
+    def etag(self) -> str:
+        key = f"{self.token_id}:{self.version}:{self.week_start.isoformat()}"
+        return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+class _FeedCache:
+    """Process-local LRU of rendered feeds; a new household version is simply a new key."""
+
+    def __init__(self, size: int):
+        self.size, self._lock, self._items = size, threading.Lock(), OrderedDict()
+
+    def get(self, key):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+cache = _FeedCache(CACHE_SIZE)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _lookup_statement():
+    return (
+        select(
+            FeedToken.id,
+            FeedToken.token_hash,
+            FeedToken.household_id,
+            FeedToken.member_id,
+            Household.version,
+            Household.timezone,
+            Household.week_start,
+        )
+        .join(Household, Household.id == FeedToken.household_id)
+        .where(FeedToken.token_hash == bindparam("token_hash"))
+    )
+
+
+_LOOKUP = _lookup_statement()
+
+
+def find_feed(token: str) -> FoundFeed | None:
+    """The feed a token opens, or None; one indexed query, constant-time comparison."""
+    if not token or len(token) > MAX_TOKEN_CHARS:
+        return None
+    wanted = hash_token(token)
+    row = db.session.execute(_LOOKUP, {"token_hash": wanted}).first()
+    if row is None or not hmac.compare_digest(row.token_hash, wanted):
+        return None
+    zone = _Zone(row.timezone, row.week_start)
+    return FoundFeed(row.id, row.household_id, row.member_id, row.version, current_week_start(zone))
+
+
+class _Zone:
+    """Just what week maths needs, without loading the household."""
+
+    def __init__(self, timezone: str, week_start: int):
+        self.tz, self.week_start = ZoneInfo(timezone), week_start
+
+
+def feed_bytes(found: FoundFeed) -> bytes:
+    key = (found.token_id, found.version, found.week_start)
+    body = cache.get(key)
+    if body is None:
+        household = db.session.get(Household, found.household_id)
+        body = build_feed(household, found.member_id, found.week_start)
+        cache.put(key, body)
+    return body
+
+
+def has_feed(household: Household, member: Member | None) -> bool:
+    return db.session.scalar(_scope(select(FeedToken.id), household, member).limit(1)) is not None
+
+
+def new_feed_token(household: Household, member: Member | None) -> str:
+    """Issue a new secret URL token; any earlier one for the same feed stops working at once."""
+    db.session.execute(_scope(delete(FeedToken), household, member))
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        FeedToken(
+            household_id=household.id,
+            member_id=member.id if member else None,
+            token_hash=hash_token(token),
+        )
+    )
+    db.session.commit()
+    return token
+
+
+def _scope(statement, household: Household, member: Member | None):
+    statement = statement.where(FeedToken.household_id == household.id)
+    if member is None:
+        return statement.where(FeedToken.member_id.is_(None))
+    return statement.where(FeedToken.member_id == member.id)

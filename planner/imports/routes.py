@@ -1,0 +1,97 @@
+"""Bringing calendars in: upload a file, subscribe to an address, refresh or remove."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from planner.access import get_owned_or_404
+from planner.domain.busy import MAX_ICS_BYTES
+from planner.imports import services
+from planner.imports.forms import SubscribeForm, UploadForm
+from planner.models import CalendarImport
+
+bp = Blueprint("imports", __name__, url_prefix="/imports")
+
+
+def _own_import(import_id: int) -> CalendarImport:
+    imported = get_owned_or_404(CalendarImport, import_id)
+    if imported.member_id != current_user.id:
+        abort(403)  # a member's own calendar is theirs to manage
+    return imported
+
+
+@bp.get("")
+@login_required
+def index():
+    return _page(UploadForm(formdata=None), SubscribeForm(formdata=None))
+
+
+@bp.post("/upload")
+@login_required
+def upload():
+    form = UploadForm()
+    if form.validate_on_submit():
+        data = form.file.data.stream.read(MAX_ICS_BYTES + 1)
+        try:
+            imported = services.add_file(current_user, _name(form.name.data), data)
+        except services.CalendarImportError as exc:
+            form.file.errors.append(str(exc))
+        else:
+            flash(
+                f"“{imported.name}” is in: {len(imported.busy_blocks)} busy times in the coming weeks.",
+                "success",
+            )
+            return redirect(url_for("imports.index"))
+    return _page(form, SubscribeForm(formdata=None))
+
+
+@bp.post("/subscribe")
+@login_required
+def subscribe():
+    form = SubscribeForm()
+    if form.validate_on_submit():
+        try:
+            imported = services.subscribe_url(current_user, _name(form.name.data), form.url.data)
+        except services.CalendarImportError as exc:
+            form.url.errors.append(str(exc))
+        else:
+            flash(f"Subscribed to “{imported.name}”; Planner checks it every few hours.", "success")
+            return redirect(url_for("imports.index"))
+    return _page(UploadForm(formdata=None), form)
+
+
+@bp.post("/<int:import_id>/refresh")
+@login_required
+def refresh(import_id: int):
+    imported = _own_import(import_id)
+    if services.refresh_import(imported):
+        flash(f"“{imported.name}” is up to date.", "success")
+    else:
+        flash(f"“{imported.name}” couldn't be refreshed: {imported.last_error}", "error")
+    return redirect(url_for("imports.index"))
+
+
+@bp.post("/<int:import_id>/remove")
+@login_required
+def remove(import_id: int):
+    imported = _own_import(import_id)
+    name = imported.name
+    services.remove_import(imported)
+    flash(f"“{name}” is gone, with its busy times.", "info")
+    return redirect(url_for("imports.index"))
+
+
+def _name(value: str | None) -> str:
+    return (value or "").strip() or "My calendar"
+
+
+def _page(upload_form: UploadForm, subscribe_form: SubscribeForm):
+    status = 422 if upload_form.errors or subscribe_form.errors else 200
+    return render_template(
+        "imports/index.html",
+        upload_form=upload_form,
+        subscribe_form=subscribe_form,
+        imports=services.imports_of(current_user),
+        max_mb=MAX_ICS_BYTES // 1_000_000,
+    ), status

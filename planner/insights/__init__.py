@@ -1,0 +1,1 @@
+"""Insight: pictures of the weeks gone by, never a scoreboard."""

@@ -1,0 +1,142 @@
+"""The weeks gone by in pictures, and gentle signals. A fixed number of queries,
+however long the history: plans, two load sums, check-ins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, or_, select
+
+from planner.domain.balance import DEFAULT_FULL_WEEK_MINUTES
+from planner.extensions import db
+from planner.models import CheckIn, Household, Member, PlanItem, PlanOccurrence, WeekPlan
+from planner.week.services import NO_LOAD_KINDNESS, week_start_for_household
+
+WEEKS = 12
+NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+
+
+@dataclass
+class MemberWeek:
+    doing: int = 0
+    mental: int = 0
+    state: str | None = None
+    capacity: int | None = None
+    fairness: int | None = None
+
+    @property
+    def can_carry(self) -> int | None:
+        if self.capacity is None:
+            return None
+        return self.capacity * DEFAULT_FULL_WEEK_MINUTES // 100
+
+
+@dataclass
+class Insights:
+    members: list[Member]
+    weeks: list[date]
+    by_member: dict[int, list[MemberWeek]] = field(default_factory=dict)
+    signals: list[str] = field(default_factory=list)
+
+    @property
+    def has_history(self) -> bool:
+        return any(w.state or w.doing or w.mental for rows in self.by_member.values() for w in rows)
+
+
+def week_label(on: date) -> str:
+    return f"{on.day} {on.strftime('%b')}"
+
+
+def insights(household: Household, weeks: int = WEEKS, today: date | None = None) -> Insights:
+    today = today or datetime.now(household.tz).date()
+    last = week_start_for_household(household, today)
+    starts = [last - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+    members = list(household.members)
+    result = Insights(members, starts, {m.id: [MemberWeek() for _ in starts] for m in members})
+    plans = dict(
+        db.session.execute(
+            select(WeekPlan.id, WeekPlan.week_start).where(
+                WeekPlan.household_id == household.id,
+                WeekPlan.week_start >= starts[0],
+                WeekPlan.week_start <= last,
+            )
+        ).all()
+    )
+    position = {plan_id: starts.index(on) for plan_id, on in plans.items() if on in starts}
+    _fill(result, position)  # even with no plans: the same queries for every history
+    result.signals = signals(result)
+    return result
+
+
+def _fill(result: Insights, position: dict[int, int]) -> None:
+    ids = list(position)
+    kept = or_(PlanItem.kindness.is_(None), PlanItem.kindness.not_in(NO_LOAD_KINDNESS))
+    doing = db.session.execute(
+        select(PlanItem.week_plan_id, PlanItem.owner_id, func.sum(PlanItem.effort_minutes))
+        .join(PlanOccurrence, PlanOccurrence.plan_item_id == PlanItem.id)
+        .where(PlanItem.week_plan_id.in_(ids), kept)
+        .group_by(PlanItem.week_plan_id, PlanItem.owner_id)
+    )
+    for plan_id, owner_id, minutes in doing:
+        if owner_id in result.by_member:
+            result.by_member[owner_id][position[plan_id]].doing = int(minutes or 0)
+    mental = db.session.execute(
+        select(PlanItem.week_plan_id, PlanItem.owner_id, func.sum(PlanItem.mental_load_minutes))
+        .where(PlanItem.week_plan_id.in_(ids), kept)
+        .group_by(PlanItem.week_plan_id, PlanItem.owner_id)
+    )
+    for plan_id, owner_id, minutes in mental:
+        if owner_id in result.by_member:
+            result.by_member[owner_id][position[plan_id]].mental = int(minutes or 0)
+    for c in db.session.scalars(select(CheckIn).where(CheckIn.week_plan_id.in_(ids))):
+        if c.member_id in result.by_member:
+            week = result.by_member[c.member_id][position[c.week_plan_id]]
+            week.state, week.capacity, week.fairness = c.state, c.capacity, c.fairness
+
+
+def _streak(values: list, test) -> int:
+    """How many of the most recent recorded weeks in a row pass `test`."""
+    count = 0
+    for v in reversed(values):
+        if v is None:
+            continue
+        if not test(v):
+            break
+        count += 1
+    return count
+
+
+def signals(result: Insights) -> list[str]:
+    """Kind, specific nudges; never a comparison between members."""
+    found = []
+    for m in result.members:
+        rows = result.by_member[m.id]
+        states = [w.state for w in rows]
+        name = m.display_name
+        blown = _streak(states, lambda s: s == "blown")
+        low = _streak(states, lambda s: s in ("blown", "in_the_reeds"))
+        if blown >= 2:
+            found.append(
+                f"{name} has been blown {NUMBER_WORDS.get(blown, blown)} weeks running "
+                "— consider a kindness plan."
+            )
+        elif low >= 3:
+            found.append(
+                f"{name} has been in the reeds or blown {NUMBER_WORDS.get(low, low)} weeks running "
+                "— what would help this week?"
+            )
+        unfair = _streak([w.fairness for w in rows], lambda f: f <= 2)
+        if unfair >= 2:
+            found.append(
+                f"{name} felt the last {NUMBER_WORDS.get(unfair, unfair)} weeks weren't fair "
+                "— worth a gentle talk in the session."
+            )
+        recent = [w for w in rows[-4:] if w.can_carry is not None]
+        over = sum(1 for w in recent if w.doing + w.mental > w.can_carry)
+        if over >= 3:
+            found.append(
+                f"{name} carried more than their capacity in {over} of the last {len(recent)} "
+                "weeks — a lighter week could help."
+            )
+    return found

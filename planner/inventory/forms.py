@@ -1,0 +1,117 @@
+"""Forms for the inventory: responsibilities, areas and the starter deck."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from planner.forms import WEEKDAY_CHOICES
+
+CADENCE_KINDS = [
+    SelectChoice("weekly", "Weekly on chosen days"),
+    SelectChoice("daily", "Every day"),
+    SelectChoice("weekdays", "Weekdays (Monday to Friday)"),
+    SelectChoice("every_n_weeks", "Every few weeks"),
+    SelectChoice("monthly", "Monthly on a day"),
+    SelectChoice("as_needed", "As needed"),
+    SelectChoice("once", "Once"),
+]
+MONTH_DAYS = [SelectChoice(d, str(d)) for d in range(1, 29)] + [SelectChoice(-1, "The last day")]
+MAX_EFFORT = 600
+MAX_MENTAL_LOAD = 1200
+
+
+class CheckboxesField(SelectMultipleField):
+    """A list of checkboxes: big tap targets on a phone, no JavaScript."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ResponsibilityForm(FlaskForm):
+    title = StringField(
+        "Title",
+        [InputRequired("Give it a short title."), Length(max=120, message="Up to 120 characters.")],
+    )
+    area_id = SelectField("Area", coerce=int)
+    cadence_kind = SelectField("How often", choices=CADENCE_KINDS)
+    weekdays = CheckboxesField("On", choices=WEEKDAY_CHOICES, coerce=int)
+    interval = IntegerField(
+        "Every how many weeks", [Optional(), NumberRange(2, 12, "Between 2 and 12 weeks.")]
+    )
+    month_day = SelectField("Day of the month", choices=MONTH_DAYS, coerce=int, default=1)
+    starts_on = DateField("Starting on", [InputRequired("Pick the first day, like 2026-01-05.")])
+    preferred_time = TimeField("Preferred time", [Optional()])
+    effort_minutes = IntegerField(
+        "Effort (minutes each time)",
+        [
+            InputRequired("How many minutes does it take each time? 0 is fine."),
+            NumberRange(0, MAX_EFFORT, f"Between 0 and {MAX_EFFORT} minutes."),
+        ],
+        default=15,
+    )
+    mental_load_minutes = IntegerField(
+        "Mental load (minutes a week)",
+        [
+            InputRequired("Minutes a week of noticing and planning it; 0 is fine."),
+            NumberRange(0, MAX_MENTAL_LOAD, f"Between 0 and {MAX_MENTAL_LOAD} minutes."),
+        ],
+        default=5,
+    )
+    default_owner_id = SelectField("Usual owner", coerce=int)
+    pinned = BooleanField("Pinned: only its owner can hold it")
+    allowed_member_ids = CheckboxesField("Who can hold it (none ticked: anyone)", coerce=int)
+    minimum_standard = StringField(
+        "Minimum standard", [Length(max=300, message="Up to 300 characters.")]
+    )
+    notes = TextAreaField("Notes", [Length(max=2000, message="Up to 2000 characters.")])
+    can_outsource = BooleanField("Could be done by outside help")
+
+    def set_choices(self, areas, members) -> None:
+        self.area_id.choices = [SelectChoice(a.id, a.name) for a in areas]
+        people = [SelectChoice(m.id, m.display_name) for m in members]
+        self.default_owner_id.choices = [SelectChoice(0, "Nobody yet"), *people]
+        self.allowed_member_ids.choices = people
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        kind = self.cadence_kind.data
+        if kind in ("weekly", "every_n_weeks") and not self.weekdays.data:
+            self.weekdays.errors.append("Tick at least one day.")
+            ok = False
+        if kind == "every_n_weeks" and not self.interval.errors and not self.interval.data:
+            self.interval.errors.append("Say every how many weeks, from 2 to 12.")
+            ok = False
+        owner = self.default_owner_id.data or None
+        if self.pinned.data and owner is None:
+            self.pinned.errors.append("A pinned responsibility needs a usual owner.")
+            ok = False
+        allowed = self.allowed_member_ids.data or []
+        if owner is not None and allowed and owner not in allowed:
+            self.allowed_member_ids.errors.append("Include the usual owner among who can hold it.")
+            ok = False
+        return ok
+
+
+class AreaForm(FlaskForm):
+    name = StringField(
+        "Name",
+        [InputRequired("Give the area a name."), Length(max=60, message="Up to 60 characters.")],
+    )
+    description = StringField("Description", [Length(max=200, message="Up to 200 characters.")])
+
+
+class ArchiveForm(FlaskForm):
+    """Only the CSRF token: archive, unarchive, move an area."""

@@ -1,0 +1,199 @@
+"""The inventory pages: everything it takes to run the household."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from planner.access import get_owned_or_404
+from planner.inventory import services, starter
+from planner.inventory.forms import ArchiveForm, AreaForm, ResponsibilityForm
+from planner.models import Area, Responsibility
+
+bp = Blueprint("inventory", __name__, url_prefix="/inventory")
+
+
+def _today():
+    return datetime.now(current_user.household.tz).date()
+
+
+@bp.context_processor
+def _helpers() -> dict:
+    return {"minutes_label": services.minutes_label, "cadence_text": services.cadence_text}
+
+
+@bp.get("")
+@login_required
+def index():
+    household = current_user.household
+    show_archived = request.args.get("archived") == "1"
+    return render_template(
+        "inventory/index.html",
+        overview=services.overview(household, show_archived),
+        members=household.members,
+        show_archived=show_archived,
+        form=ArchiveForm(),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    form = _responsibility_form(None)
+    if request.method == "GET":
+        form.starts_on.data = _today()
+        form.area_id.data = _area_from_query(form)
+    return _save_or_show(form, None)
+
+
+@bp.route("/<int:responsibility_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(responsibility_id: int):
+    responsibility = get_owned_or_404(Responsibility, responsibility_id)
+    return _save_or_show(_responsibility_form(responsibility), responsibility)
+
+
+def _responsibility_form(responsibility: Responsibility | None) -> ResponsibilityForm:
+    household = current_user.household
+    if request.method == "GET" and responsibility is not None:
+        form = ResponsibilityForm(data=services.form_data(responsibility))
+    else:
+        form = ResponsibilityForm()
+    form.set_choices(services.ensure_areas(household), household.members)
+    return form
+
+
+def _area_from_query(form: ResponsibilityForm) -> int | None:
+    wanted = request.args.get("area", type=int)
+    ids = [choice.value for choice in form.area_id.choices]
+    return wanted if wanted in ids else (ids[0] if ids else None)
+
+
+def _save_or_show(form: ResponsibilityForm, responsibility: Responsibility | None):
+    if form.validate_on_submit():
+        try:
+            saved = services.save_responsibility(current_user.household, responsibility, form.data)
+        except services.InventoryError as exc:
+            form.title.errors = [*form.title.errors, str(exc)]
+        else:
+            flash(f"Saved {saved.title}.", "success")
+            return redirect(url_for("inventory.index") + f"#area-{saved.area_id}")
+    status = 422 if form.errors else 200
+    return render_template("inventory/edit.html", form=form, responsibility=responsibility), status
+
+
+@bp.post("/<int:responsibility_id>/archive")
+@login_required
+def archive(responsibility_id: int):
+    responsibility = get_owned_or_404(Responsibility, responsibility_id)
+    services.set_archived(responsibility, True)
+    flash(f"Archived {responsibility.title}. Its history stays; you can bring it back.", "info")
+    return redirect(url_for("inventory.index"))
+
+
+@bp.post("/<int:responsibility_id>/unarchive")
+@login_required
+def unarchive(responsibility_id: int):
+    responsibility = get_owned_or_404(Responsibility, responsibility_id)
+    services.set_archived(responsibility, False)
+    flash(f"{responsibility.title} is back in the inventory.", "success")
+    return redirect(url_for("inventory.index"))
+
+
+@bp.route("/areas", methods=["GET", "POST"])
+@login_required
+def areas():
+    household = current_user.household
+    form = AreaForm()
+    if form.validate_on_submit():
+        area = services.add_area(household, form.name.data, form.description.data)
+        flash(f"Added the area {area.name}.", "success")
+        return redirect(url_for("inventory.areas"))
+    return _areas_page(form)
+
+
+def _areas_page(form: AreaForm, errors: dict | None = None, status: int | None = None):
+    household = current_user.household
+    areas = services.ensure_areas(household)
+    edit_forms = {a.id: AreaForm(formdata=None, obj=a, prefix=f"area-{a.id}") for a in areas}
+    for area_id, bad_form in (errors or {}).items():
+        edit_forms[area_id] = bad_form
+    status = status or (422 if form.errors or errors else 200)
+    return render_template(
+        "inventory/areas.html", form=form, areas=areas, edit_forms=edit_forms
+    ), status
+
+
+@bp.post("/areas/<int:area_id>")
+@login_required
+def update_area(area_id: int):
+    area = get_owned_or_404(Area, area_id)
+    form = AreaForm(prefix=f"area-{area.id}")
+    if not form.validate_on_submit():
+        return _areas_page(AreaForm(formdata=None), {area.id: form})
+    services.update_area(area, form.name.data, form.description.data)
+    flash(f"Saved {area.name}.", "success")
+    return redirect(url_for("inventory.areas"))
+
+
+@bp.post("/areas/<int:area_id>/move")
+@login_required
+def move_area(area_id: int):
+    area = get_owned_or_404(Area, area_id)
+    if ArchiveForm().validate_on_submit():
+        services.move_area(area, -1 if request.form.get("direction") == "up" else 1)
+    return redirect(url_for("inventory.areas"))
+
+
+@bp.post("/areas/<int:area_id>/delete")
+@login_required
+def delete_area(area_id: int):
+    area = get_owned_or_404(Area, area_id)
+    try:
+        services.delete_area(area)
+    except services.InventoryError as exc:
+        flash(str(exc), "error")
+        return _areas_page(AreaForm(formdata=None), status=422)
+    flash(f"Deleted the area {area.name}.", "info")
+    return redirect(url_for("inventory.areas"))
+
+
+@bp.route("/starter", methods=["GET", "POST"])
+@login_required
+def starter_deck():
+    household = current_user.household
+    services.ensure_areas(household)
+    status = 200
+    if request.method == "POST":
+        try:
+            added = starter.add_picks(household, _starter_picks())
+        except services.InventoryError as exc:
+            flash(str(exc), "error")
+            status = 422
+        else:
+            flash(
+                f"Added {added} responsibilit{'y' if added == 1 else 'ies'} to your inventory."
+                if added
+                else "Nothing new was ticked.",
+                "success" if added else "info",
+            )
+            area = request.form.get("area", "")
+            anchor = f"#deck-{area}" if area.isalnum() else ""
+            return redirect(url_for("inventory.starter_deck") + anchor)
+    return render_template(
+        "inventory/starter.html",
+        deck=starter.deck_by_area(household),
+        members=household.members,
+        tag_labels=starter.TAG_LABELS,
+    ), status
+
+
+def _starter_picks() -> dict[str, int | None]:
+    """Ticked keys with the owner chosen beside each (blank: nobody yet)."""
+    picks: dict[str, int | None] = {}
+    for key in request.form.getlist("pick"):
+        owner = request.form.get(f"owner-{key}", "")
+        picks[key] = int(owner) if owner.isdigit() else None
+    return picks

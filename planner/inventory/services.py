@@ -1,0 +1,273 @@
+"""The inventory: areas and responsibilities, archived rather than deleted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from planner.domain import cadence
+from planner.extensions import db
+from planner.models import Area, Household, Member, Responsibility, WeekPlan, utcnow
+from planner.week.generation import may_hold
+
+
+class InventoryError(ValueError):
+    """A change the inventory's rules don't allow; the message is for the member."""
+
+
+def ensure_areas(household: Household) -> list[Area]:
+    """The household's areas, creating the five defaults the first time."""
+    areas = list_areas(household)
+    if areas:
+        return areas
+    for position, (key, name, description) in enumerate(starter_deck_areas()):
+        db.session.add(
+            Area(
+                household_id=household.id,
+                key=key,
+                name=name,
+                description=description,
+                position=position,
+            )
+        )
+    db.session.commit()
+    return list_areas(household)
+
+
+def starter_deck_areas() -> list[tuple[str, str, str]]:
+    from planner.domain import starter_deck
+
+    return [(a.key, a.name, a.description) for a in starter_deck.AREAS]
+
+
+def list_areas(household: Household) -> list[Area]:
+    return list(
+        db.session.scalars(
+            select(Area).where(Area.household_id == household.id).order_by(Area.position, Area.id)
+        )
+    )
+
+
+def responsibilities(household: Household, archived: bool = False) -> list[Responsibility]:
+    query = (
+        select(Responsibility)
+        .where(Responsibility.household_id == household.id)
+        .options(
+            selectinload(Responsibility.allowed_members),
+            selectinload(Responsibility.default_owner),
+        )
+        .order_by(Responsibility.title)
+    )
+    if not archived:
+        query = query.where(Responsibility.archived_at.is_(None))
+    return list(db.session.scalars(query))
+
+
+def weekly_estimate(responsibility: Responsibility) -> int:
+    """Typical minutes a week: effort × average occurrences + mental load."""
+    per_week = cadence.occurrences_per_week_estimate(responsibility.rrule)
+    return round(responsibility.effort_minutes * per_week) + responsibility.mental_load_minutes
+
+
+def cadence_text(responsibility: Responsibility) -> str:
+    try:
+        return cadence.describe(cadence.from_rrule(responsibility.rrule))
+    except cadence.CadenceError:
+        return responsibility.rrule or "As needed"
+
+
+@dataclass
+class AreaGroup:
+    area: Area
+    rows: list[tuple[Responsibility, int]] = field(default_factory=list)
+
+
+@dataclass
+class Overview:
+    groups: list[AreaGroup]
+    totals: dict[int | None, int]  # member id (None: nobody yet) -> minutes a week
+    archived_count: int
+
+
+def overview(household: Household, show_archived: bool = False) -> Overview:
+    areas = ensure_areas(household)
+    groups = {a.id: AreaGroup(a) for a in areas}
+    totals: dict[int | None, int] = {m.id: 0 for m in household.members}
+    for r in responsibilities(household, archived=show_archived):
+        minutes = weekly_estimate(r)
+        groups[r.area_id].rows.append((r, minutes))
+        if r.archived_at is None:
+            totals[r.default_owner_id] = totals.get(r.default_owner_id, 0) + minutes
+    archived = db.session.scalar(
+        select(func.count(Responsibility.id)).where(
+            Responsibility.household_id == household.id, Responsibility.archived_at.is_not(None)
+        )
+    )
+    return Overview(list(groups.values()), totals, archived or 0)
+
+
+def cadence_rule(kind: str, weekdays: list[int], interval: int | None, month_day: int | None):
+    """The RRULE for the friendly cadence controls (None: as needed)."""
+    try:
+        chosen = cadence.Cadence(
+            kind, days=tuple(weekdays or ()), interval=interval or 1, month_day=month_day
+        )
+    except cadence.CadenceError as exc:
+        raise InventoryError(str(exc)) from exc
+    return cadence.to_rrule(chosen)
+
+
+def form_data(responsibility: Responsibility) -> dict:
+    """The responsibility as the edit form's fields, cadence spelled out."""
+    try:
+        c = cadence.from_rrule(responsibility.rrule)
+        kind, days, interval, month_day = c.kind, list(c.days), c.interval, c.month_day
+    except cadence.CadenceError:
+        kind, days, interval, month_day = "weekly", [], None, None
+    return {
+        "title": responsibility.title,
+        "area_id": responsibility.area_id,
+        "cadence_kind": kind,
+        "weekdays": days,
+        "interval": interval if kind == "every_n_weeks" else None,
+        "month_day": month_day,
+        "starts_on": responsibility.starts_on,
+        "preferred_time": responsibility.preferred_time,
+        "effort_minutes": responsibility.effort_minutes,
+        "mental_load_minutes": responsibility.mental_load_minutes,
+        "default_owner_id": responsibility.default_owner_id or 0,
+        "pinned": responsibility.pinned,
+        "allowed_member_ids": [m.id for m in responsibility.allowed_members],
+        "minimum_standard": responsibility.minimum_standard,
+        "notes": responsibility.notes,
+        "can_outsource": responsibility.can_outsource,
+    }
+
+
+def save_responsibility(
+    household: Household, responsibility: Responsibility | None, data: dict
+) -> Responsibility:
+    """Create or update a responsibility from validated form data."""
+    members = {m.id: m for m in household.members}
+    areas = {a.id for a in list_areas(household)}
+    if data["area_id"] not in areas:
+        raise InventoryError("Pick one of your areas.")
+    owner_id = data.get("default_owner_id") or None
+    if owner_id is not None and owner_id not in members:
+        raise InventoryError("Pick a member of your household.")
+    if responsibility is None:
+        responsibility = Responsibility(household_id=household.id)
+        db.session.add(responsibility)
+    rule = cadence_rule(
+        data["cadence_kind"],
+        data.get("weekdays") or [],
+        data.get("interval"),
+        data.get("month_day"),
+    )
+    responsibility.rrule = rule
+    responsibility.title = data["title"].strip()
+    responsibility.area_id = data["area_id"]
+    responsibility.starts_on = data["starts_on"]
+    responsibility.preferred_time = data.get("preferred_time")
+    responsibility.effort_minutes = data["effort_minutes"]
+    responsibility.mental_load_minutes = data["mental_load_minutes"]
+    responsibility.default_owner_id = owner_id
+    responsibility.pinned = bool(data.get("pinned"))
+    responsibility.can_outsource = bool(data.get("can_outsource"))
+    responsibility.minimum_standard = (data.get("minimum_standard") or "").strip()
+    responsibility.notes = (data.get("notes") or "").strip()
+    responsibility.allowed_members = [
+        members[i] for i in data.get("allowed_member_ids") or [] if i in members
+    ]
+    if owner_id is not None and not may_hold(responsibility, owner_id, set(members)):
+        raise InventoryError("Include the usual owner among who can hold it.")
+    commit_inventory(household)
+    return responsibility
+
+
+def set_archived(responsibility: Responsibility, archived: bool) -> None:
+    responsibility.archived_at = utcnow() if archived else None
+    commit_inventory(db.session.get(Household, responsibility.household_id))
+
+
+def add_area(household: Household, name: str, description: str) -> Area:
+    areas = list_areas(household)
+    area = Area(
+        household_id=household.id,
+        key=f"custom-{len(areas) + 1}",
+        name=name.strip(),
+        description=description.strip(),
+        position=max((a.position for a in areas), default=-1) + 1,
+    )
+    db.session.add(area)
+    commit_inventory(household)
+    return area
+
+
+def update_area(area: Area, name: str, description: str) -> None:
+    area.name, area.description = name.strip(), description.strip()
+    commit_inventory(db.session.get(Household, area.household_id))
+
+
+def move_area(area: Area, step: int) -> None:
+    """Swap the area with its neighbour above (step -1) or below (step 1)."""
+    household = db.session.get(Household, area.household_id)
+    areas = list_areas(household)
+    index = next(i for i, a in enumerate(areas) if a.id == area.id)
+    other = index + step
+    if 0 <= other < len(areas):
+        areas[index], areas[other] = areas[other], areas[index]
+        for position, a in enumerate(areas):
+            a.position = position
+        commit_inventory(household)
+
+
+def delete_area(area: Area) -> None:
+    used = db.session.scalar(
+        select(func.count(Responsibility.id)).where(Responsibility.area_id == area.id)
+    )
+    if used:
+        raise InventoryError(
+            f"{area.name} still holds {used} responsibilit{'y' if used == 1 else 'ies'} "
+            "(archived ones count too, so history stays true). Move them to another area first."
+        )
+    household = db.session.get(Household, area.household_id)
+    db.session.delete(area)
+    commit_inventory(household)
+
+
+def member_names(household: Household) -> dict[int, Member]:
+    return {m.id: m for m in household.members}
+
+
+def commit_inventory(household: Household) -> None:
+    """Save an inventory change; open drafts follow it."""
+    household.touch()
+    db.session.commit()
+    _refresh_open_drafts(household)
+
+
+def _refresh_open_drafts(household: Household) -> None:
+    """Draft plans of this week and later follow the inventory; agreed ones never change."""
+    from planner.week import services as week_services
+
+    this_week = week_services.week_start_for_household(household)
+    drafts = db.session.scalars(
+        select(WeekPlan).where(
+            WeekPlan.household_id == household.id,
+            WeekPlan.status == "draft",
+            WeekPlan.week_start >= this_week,
+        )
+    )
+    for plan in list(drafts):
+        week_services.refresh_draft(plan)
+
+
+def minutes_label(minutes: int) -> str:
+    """45 min, 2 h, 1 h 20 min."""
+    hours, rest = divmod(int(minutes), 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h" + (f" {rest} min" if rest else "")

@@ -1,0 +1,69 @@
+"""Calendar feeds out (secret subscription tokens) and calendars brought in (busy times)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.database import UTCDateTime, utcnow
+from planner.extensions import db
+from planner.models.household import Member
+
+
+class FeedToken(db.Model):
+    """A secret feed URL; only its SHA-256 is stored, so a database leak reveals no usable URL."""
+
+    __tablename__ = "feed_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    # None = the household feed (everything); else that member's own feed.
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("member.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CalendarImport(db.Model):
+    """A member's own calendar: an uploaded .ics file or a subscribed URL."""
+
+    __tablename__ = "calendar_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    source_url: Mapped[str | None] = mapped_column(String(2000))  # None = an uploaded file
+    # The last good calendar, so busy times can be re-read as the weeks move on.
+    ics_data: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    refresh_minutes: Mapped[int] = mapped_column(default=360)
+    last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    member: Mapped[Member] = relationship()
+    busy_blocks: Mapped[list[BusyBlock]] = relationship(
+        back_populates="calendar_import", cascade="all, delete-orphan"
+    )
+
+
+class BusyBlock(db.Model):
+    """One busy time read from an imported calendar, within the window Planner looks at."""
+
+    __tablename__ = "busy_block"
+    __table_args__ = (Index("ix_busy_block_household_starts", "household_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    import_id: Mapped[int] = mapped_column(
+        ForeignKey("calendar_import.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    summary: Mapped[str] = mapped_column(String(200), default="")
+
+    calendar_import: Mapped[CalendarImport] = relationship(back_populates="busy_blocks")

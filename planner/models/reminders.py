@@ -1,0 +1,58 @@
+"""The reminder outbox: one row per email to send, the truth the schedulers share."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.database import UTCDateTime, utcnow
+from planner.extensions import db
+from planner.models.household import Member
+
+REMINDER_STATES = ("pending", "sending", "sent", "failed", "expired", "cancelled")
+
+
+class Reminder(db.Model):
+    """One email to one member for one occurrence (a slot's week, a session, a plan).
+
+    Schedulers claim due rows with a lease, so any number of them can run and a row
+    held by a process that died is claimed again once its lease has run out.
+    """
+
+    __tablename__ = "reminder"
+    __table_args__ = (
+        UniqueConstraint("kind", "member_id", "occurrence_key"),
+        Index("ix_reminder_state_next_attempt_at", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(
+        ForeignKey("household.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # selfcare | planning | plan_summary | handover
+    occurrence_key: Mapped[str] = mapped_column(String(80))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # due_at + the kind's grace window: never sent after this moment.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(80))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    # Made once when the row is created, so a resend after a crash is recognisable.
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    # Hash of what the email says; the payload is re-rendered only when it changes.
+    fingerprint: Mapped[str] = mapped_column(String(64), default="")
+    payload: Mapped[dict] = mapped_column(JSON)  # to, subject, text, html, headers, attachments
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # One-click links in the email work once: the first use is recorded here.
+    link_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    link_action: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    member: Mapped[Member] = relationship()

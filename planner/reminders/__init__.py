@@ -1,0 +1,1 @@
+"""Reminder emails: an outbox table that any number of schedulers share safely."""

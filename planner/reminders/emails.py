@@ -1,0 +1,153 @@
+"""What each reminder email says: rendered into the outbox row's payload when the row is
+written, so the sender only has to hand it to SMTP."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime, timedelta
+
+from flask import render_template
+from werkzeug.routing import BuildError
+
+from planner.domain.ical import FeedEvent, build_event_ics
+from planner.models import Household, Member, PlanItem, WeekPlan
+from planner.reminders.links import prefs_token, slot_token
+from planner.reminders.schedule import Occurrence, week_end
+from planner.urls import absolute_url
+
+# Bump when the templates change, so pending rows are re-rendered.
+TEMPLATE_VERSION = 1
+
+
+def link_to(*endpoints: str, **values) -> str | None:
+    """An absolute link to the first registered endpoint (features come and go)."""
+    for endpoint in endpoints:
+        try:
+            return absolute_url(endpoint, **values)
+        except BuildError:
+            continue
+    return None
+
+
+def preferences_url(member: Member) -> str:
+    return absolute_url("reminders.preferences", token=prefs_token(member.id))
+
+
+def _payload(
+    member: Member, subject: str, template: str, attachments: list | None = None, **context
+) -> dict:
+    prefs = preferences_url(member)
+    context.update(member=member, preferences_url=prefs, app_url=link_to("auth.index"))
+    return {
+        "to": member.email,
+        "subject": subject,
+        "text": render_template(f"reminders/email/{template}.txt", **context),
+        "html": render_template(f"reminders/email/{template}.html", **context),
+        "headers": {"List-Unsubscribe": f"<{prefs}>", "Auto-Submitted": "auto-generated"},
+        "attachments": attachments or [],
+    }
+
+
+def _local(household: Household, moment: datetime, fmt: str = "%A %d %B, %H:%M") -> str:
+    return moment.astimezone(household.tz).strftime(fmt)
+
+
+def _partners(household: Household, member: Member) -> str:
+    names = [m.display_name for m in household.members if m.id != member.id]
+    return " and ".join(names)
+
+
+def selfcare_payload(household: Household, occ: Occurrence, now: datetime) -> dict:
+    slot, member = occ.slot, occ.member
+    partner = _partners(household, member)
+    expires = max(week_end(household, occ.week_start), occ.end + timedelta(hours=12))
+    links = {
+        action: absolute_url(
+            "reminders.slot_link",
+            token=slot_token(member.id, occ.occurrence_key, action, expires),
+        )
+        for action in ("kept", "skip")
+    }
+    sequence = slot.sequence + (occ.week.sequence if occ.week else 0)
+    event = FeedEvent(
+        uid=f"selfcare-{slot.id}-{occ.week_start:%Y%m%d}@planner",
+        summary=f"Self-care: {slot.title}",
+        start=occ.start,
+        end=occ.end,
+        sequence=sequence,
+        description=f"Your protected time. {partner} is on duty." if partner else "",
+        categories=("Self-care",),
+    )
+    ics = build_event_ics(event, household.timezone, dtstamp=now)
+    attachment = {
+        "filename": "self-care.ics",
+        "mimetype": "text/calendar",
+        "content": base64.b64encode(ics).decode(),
+    }
+    return _payload(
+        member,
+        f"In {occ.lead_minutes} minutes: your time for {slot.title}",
+        "selfcare",
+        [attachment],
+        slot=slot,
+        when=_local(household, occ.start),
+        until=_local(household, occ.end, "%H:%M"),
+        partner=partner,
+        kept_url=links["kept"],
+        skip_url=links["skip"],
+    )
+
+
+def planning_payload(household: Household, occ: Occurrence) -> dict:
+    return _payload(
+        occ.member,
+        f"Your planning session is at {_local(household, occ.start, '%H:%M')}",
+        "planning",
+        when=_local(household, occ.start),
+        minutes=household.planning_minutes,
+        lead=occ.lead_minutes,
+        session_url=link_to("session.start", "household.home"),
+    )
+
+
+def plan_summary_payload(household: Household, member: Member, plan: WeekPlan) -> dict:
+    names = {m.id: m.display_name for m in household.members}
+    owners: dict[str, list[PlanItem]] = {}
+    for item in plan.items:
+        if item.kindness == "drop":
+            continue
+        owners.setdefault(names.get(item.owner_id, "Not owned yet"), []).append(item)
+    mine = owners.pop(member.display_name, [])
+    return _payload(
+        member,
+        f"Your week from {plan.week_start:%A %d %B} is agreed",
+        "plan_summary",
+        plan=plan,
+        mine=mine,
+        others=sorted(owners.items()),
+        week_url=link_to("week.current", "household.home"),
+    )
+
+
+def handover_payload(
+    household: Household, item: PlanItem, to_member: Member, from_member: Member
+) -> dict:
+    return _payload(
+        to_member,
+        f"{from_member.display_name} asked you to take over {item.title}",
+        "handover",
+        item=item,
+        asker=from_member,
+        week_url=link_to("week.current", "household.home"),
+    )
+
+
+def test_payload(address: str) -> dict:
+    return {
+        "to": address,
+        "subject": "Planner test email",
+        "text": render_template("reminders/email/test.txt"),
+        "html": render_template("reminders/email/test.html"),
+        "headers": {"Auto-Submitted": "auto-generated"},
+        "attachments": [],
+    }

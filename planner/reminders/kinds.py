@@ -1,0 +1,47 @@
+"""The kinds of reminder email and how long each stays worth sending."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+
+@dataclass(frozen=True)
+class Kind:
+    label: str
+    # Past due_at + grace the moment has passed: the email is marked expired, never sent late.
+    grace: timedelta
+
+
+KINDS = {
+    "selfcare": Kind("Self-care reminder", timedelta(minutes=25)),
+    "planning": Kind("Planning session reminder", timedelta(minutes=45)),
+    "plan_summary": Kind("Agreed week plan", timedelta(hours=24)),
+    "handover": Kind("Handover request", timedelta(hours=24)),
+    "demo": Kind("Reminder", timedelta(minutes=30)),
+}
+# Kinds made from the calendar (re-computed every tick) rather than from one event.
+SCHEDULED_KINDS = ("selfcare", "planning")
+
+# Lead-time choices offered on the preferences page (minutes; None = off).
+SELFCARE_LEAD_CHOICES = (None, 10, 15, 30, 60, 120)
+PLANNING_LEAD_CHOICES = (None, 15, 30, 60, 120, 180)
+
+# How far ahead scheduled reminders are written to the outbox.
+HORIZON = timedelta(days=8)
+# Retries after an SMTP failure: 30 s, 1 min, 2 min, … up to 30 min apart.
+RETRY_BASE = timedelta(seconds=30)
+RETRY_CAP = timedelta(minutes=30)
+MAX_ATTEMPTS = 12
+# A claimed row belongs to its scheduler this long; then another may take it over.
+LEASE = timedelta(minutes=5)
+BATCH_SIZE = 100
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential back-off after the given number of failed attempts (1, 2, …)."""
+    return min(RETRY_BASE * (2 ** max(attempts - 1, 0)), RETRY_CAP)
+
+
+def label(kind: str) -> str:
+    return KINDS[kind].label if kind in KINDS else kind

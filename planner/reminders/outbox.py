@@ -1,0 +1,239 @@
+"""Writing the outbox: scheduled reminders follow the calendar; event emails are queued once.
+
+Writes are idempotent (the unique key decides), so signals, ticks and several
+schedulers may all write the same reminder without duplicates.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from datetime import datetime, timedelta
+from email.utils import make_msgid
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from planner import mail
+from planner.database import utcnow
+from planner.extensions import db
+from planner.models import Household, Member, PlanItem, Reminder, WeekPlan
+from planner.reminders import emails
+from planner.reminders.kinds import HORIZON, KINDS, SCHEDULED_KINDS
+from planner.reminders.schedule import Occurrence, occurrences
+
+# Rows the calendar may still change; sending, sent and expired rows are history.
+CHANGEABLE = ("pending", "failed", "cancelled")
+# Keys the calendar makes (schedule.py); rows with other keys are not the calendar's to cancel.
+CALENDAR_KEYS = ("slot", "session:")
+_LOOKBACK = max(KINDS[k].grace for k in SCHEDULED_KINDS)
+
+
+def new_message_id(kind: str) -> str:
+    host = urlsplit(current_app.config["PLANNER_BASE_URL"]).hostname or "planner.local"
+    return make_msgid(idstring=f"reminder.{kind}", domain=host)
+
+
+def insert_rows(rows: list[dict]) -> None:
+    """Insert outbox rows; a row whose (kind, member, occurrence) exists is left alone."""
+    if not rows:
+        return
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    for chunk in range(0, len(rows), 500):
+        stmt = insert(Reminder).values(rows[chunk : chunk + 500])
+        stmt = stmt.on_conflict_do_nothing(index_elements=["kind", "member_id", "occurrence_key"])
+        db.session.execute(stmt)
+
+
+def prepared(payload: dict, message_id: str) -> dict:
+    """The payload with the whole message built once, so sending is only a hand-over."""
+    attachments = [
+        mail.Attachment(a["filename"], base64.b64decode(a["content"]), a["mimetype"])
+        for a in payload.get("attachments", ())
+    ]
+    msg = mail.build_message(
+        payload["to"],
+        payload["subject"],
+        payload["text"],
+        payload.get("html"),
+        attachments,
+        payload.get("headers"),
+        message_id,
+    )
+    return {
+        "to": payload["to"],
+        "subject": payload["subject"],
+        "mime": mail.prepare(msg).decode("utf-8"),
+    }
+
+
+def row_values(
+    kind: str, member: Member, key: str, due_at: datetime, payload: dict, fingerprint: str = ""
+) -> dict:
+    message_id = new_message_id(kind)
+    return {
+        "household_id": member.household_id,
+        "member_id": member.id,
+        "kind": kind,
+        "occurrence_key": key,
+        "due_at": due_at,
+        "expires_at": due_at + KINDS[kind].grace,
+        "next_attempt_at": due_at,
+        "state": "pending",
+        "attempts": 0,
+        "last_error": None,
+        "sent_at": None,
+        "message_id": message_id,
+        "fingerprint": fingerprint,
+        "payload": prepared(payload, message_id),
+    }
+
+
+def _fingerprint(household: Household, occ: Occurrence) -> str:
+    slot, week = occ.slot, occ.week
+    parts = (
+        emails.TEMPLATE_VERSION,
+        occ.kind,
+        occ.start.isoformat(),
+        occ.end.isoformat(),
+        occ.lead_minutes,
+        occ.member.email,
+        occ.member.display_name,
+        tuple(m.display_name for m in household.members),
+        household.timezone,
+        household.planning_minutes,
+        (slot.title, slot.sequence) if slot else None,
+        week.sequence if week else None,
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _render(household: Household, occ: Occurrence, now: datetime) -> dict:
+    if occ.kind == "selfcare":
+        return emails.selfcare_payload(household, occ, now)
+    return emails.planning_payload(household, occ)
+
+
+def sync_household(household: Household, now: datetime | None = None) -> None:
+    """Make the household's scheduled reminders match its calendar, a window ahead.
+
+    Moved slots move their reminder, skipped weeks and lead times set to off cancel it,
+    and a cancelled reminder comes back when its occurrence does. Not committed.
+    """
+    now = now or utcnow()
+    start, end = now - _LOOKBACK, now + HORIZON
+    wanted = {
+        (o.kind, o.member.id, o.occurrence_key): o for o in occurrences(household, start, end)
+    }
+    existing = {
+        (r.kind, r.member_id, r.occurrence_key): r
+        for r in db.session.execute(
+            select(
+                Reminder.id,
+                Reminder.kind,
+                Reminder.member_id,
+                Reminder.occurrence_key,
+                Reminder.state,
+                Reminder.fingerprint,
+                Reminder.due_at,
+                Reminder.next_attempt_at,
+                Reminder.message_id,
+            ).where(
+                Reminder.household_id == household.id,
+                Reminder.kind.in_(SCHEDULED_KINDS),
+                Reminder.due_at >= start - timedelta(days=8),
+            )
+        )
+    }
+    new = []
+    for key, occ in wanted.items():
+        fingerprint = _fingerprint(household, occ)
+        row = existing.get(key)
+        if row is None:
+            payload = _render(household, occ, now)
+            new.append(
+                row_values(
+                    occ.kind, occ.member, occ.occurrence_key, occ.due_at, payload, fingerprint
+                )
+            )
+        elif row.state in CHANGEABLE and (
+            row.fingerprint != fingerprint or row.state == "cancelled"
+        ):
+            state = "pending" if row.state == "cancelled" else row.state
+            retry = (
+                occ.due_at if state == "pending" else max(row.next_attempt_at or now, occ.due_at)
+            )
+            db.session.execute(
+                update(Reminder)
+                .where(Reminder.id == row.id, Reminder.state.in_(CHANGEABLE))
+                .values(
+                    due_at=occ.due_at,
+                    expires_at=occ.due_at + KINDS[occ.kind].grace,
+                    next_attempt_at=retry,
+                    state=state,
+                    fingerprint=fingerprint,
+                    payload=prepared(_render(household, occ, now), row.message_id),
+                )
+            )
+    gone = [
+        r.id
+        for key, r in existing.items()
+        if key not in wanted
+        and r.state in ("pending", "failed")
+        and r.due_at >= start
+        and r.occurrence_key.startswith(CALENDAR_KEYS)
+    ]
+    if gone:
+        db.session.execute(
+            update(Reminder)
+            .where(Reminder.id.in_(gone), Reminder.state.in_(("pending", "failed")))
+            .values(state="cancelled", next_attempt_at=None)
+        )
+    insert_rows(new)
+
+
+def sync_all(now: datetime | None = None) -> int:
+    """Expand every household's reminders a window ahead; one commit per household."""
+    now = now or utcnow()
+    ids = db.session.scalars(select(Household.id).order_by(Household.id)).all()
+    for household_id in ids:
+        household = db.session.get(Household, household_id)
+        if household is None:
+            continue
+        try:
+            sync_household(household, now)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            current_app.logger.exception("Reminders for household %s not updated", household_id)
+    return len(ids)
+
+
+def queue_plan_summary(household: Household, plan: WeekPlan, now: datetime | None = None) -> None:
+    """The agreed week plan, one email to each member (once per agreed version)."""
+    now = now or utcnow()
+    key = f"plan{plan.id}:v{plan.version}"
+    insert_rows(
+        [
+            row_values("plan_summary", m, key, now, emails.plan_summary_payload(household, m, plan))
+            for m in household.members
+        ]
+    )
+
+
+def queue_handover(
+    household: Household,
+    item: PlanItem,
+    to_member: Member,
+    from_member: Member,
+    now: datetime | None = None,
+) -> None:
+    """Ask the member to take an item over (one email per request, even on double submits)."""
+    now = now or utcnow()
+    key = f"item{item.id}:to{to_member.id}:{int(now.timestamp()) // 60}"
+    payload = emails.handover_payload(household, item, to_member, from_member)
+    insert_rows([row_values("handover", to_member, key, now, payload)])

@@ -1,0 +1,90 @@
+"""The reminders page, reminder preferences, and the one-click links from emails."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from werkzeug.routing import BuildError
+
+from planner.extensions import login_manager
+from planner.reminders import (
+    services,
+    signals,  # noqa: F401  (subscribes to other features' events)
+)
+from planner.reminders.forms import PreferencesForm, field_value, minutes_of
+from planner.reminders.kinds import label
+from planner.reminders.links import LinkError
+
+bp = Blueprint("reminders", __name__)
+
+
+@bp.get("/reminders")
+@login_required
+def index():
+    upcoming, recent = services.household_reminders(current_user.household_id)
+    return render_template(
+        "reminders/index.html", upcoming=upcoming, recent=recent, kind_label=label
+    )
+
+
+@bp.route("/reminders/preferences", methods=["GET", "POST"])
+def preferences():
+    """Signed in, or through the signed link in every reminder email (no sign-in needed)."""
+    token = request.args.get("token")
+    if token:
+        try:
+            member = services.member_from_prefs_link(token)
+        except LinkError as exc:
+            return _link_problem(exc)
+    elif current_user.is_authenticated:
+        member = current_user
+    else:
+        return login_manager.unauthorized()
+    form = PreferencesForm(
+        data={
+            "selfcare": field_value(member.selfcare_reminder_minutes),
+            "planning": field_value(member.planning_reminder_minutes),
+        }
+    )
+    if form.validate_on_submit():
+        services.update_preferences(
+            member, minutes_of(form.selfcare.data), minutes_of(form.planning.data)
+        )
+        flash("Reminder preferences saved.", "success")
+        return redirect(url_for("reminders.preferences", token=token))
+    page = render_template("reminders/preferences.html", form=form, member=member, token=token)
+    return page, 422 if form.errors else 200
+
+
+@bp.route("/reminders/slot", methods=["GET", "POST"])
+def slot_link():
+    """'I kept it' / 'I had to skip' from a self-care reminder: confirm, then record once."""
+    token = request.args.get("token", "")
+    try:
+        if request.method == "POST":
+            choice = services.use_slot_link(token)
+            return render_template(
+                "reminders/slot_done.html", choice=choice, reschedule_url=_reschedule(choice)
+            )
+        choice = services.read_slot_link(token)
+    except LinkError as exc:
+        return _link_problem(exc)
+    return render_template(
+        "reminders/slot_confirm.html", choice=choice, token=token, form=FlaskForm()
+    )
+
+
+def _reschedule(choice: services.SlotChoice) -> str | None:
+    if choice.action != "skip":
+        return None
+    try:
+        return url_for(
+            "selfcare.reschedule", slot_id=choice.slot.id, week=choice.week_start.isoformat()
+        )
+    except BuildError:
+        return None
+
+
+def _link_problem(exc: LinkError):
+    return render_template("reminders/link_problem.html", message=str(exc)), 410

@@ -1,0 +1,223 @@
+"""Sending what is due: claim rows with a lease, send over one SMTP connection, record.
+
+Claims are atomic — `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL, one conditional
+UPDATE on SQLite — so any number of schedulers can run. A row held by a process that
+died is claimed again once its lease has run out, and is then sent with the same
+Message-ID. Each outcome is committed straight after its message, so only a message
+already handed to SMTP can ever be sent twice.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import smtplib
+import socket
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, or_, select, update
+
+from planner import mail
+from planner.database import utcnow
+from planner.extensions import db
+from planner.models import Reminder
+from planner.reminders import kinds
+
+# Refused by the server for this message only: the connection is still good.
+_MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+_WORKER = f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass
+class Outcome:
+    sent: int = 0
+    failed: int = 0
+    expired: int = 0
+
+    def __str__(self) -> str:
+        return f"sent {self.sent}, failed {self.failed}, expired {self.expired}"
+
+
+def _setting(name: str, default: timedelta) -> timedelta:
+    value = current_app.config.get(f"REMINDER_{name}_SECONDS")
+    return timedelta(seconds=float(value)) if value is not None else default
+
+
+def _claimable(now: datetime):
+    return and_(
+        Reminder.expires_at > now,
+        or_(
+            and_(Reminder.state.in_(("pending", "failed")), Reminder.next_attempt_at <= now),
+            and_(Reminder.state == "sending", Reminder.lease_until < now),
+        ),
+    )
+
+
+def expire_overdue(now: datetime | None = None) -> int:
+    """Reminders whose moment has passed by more than their grace: expired, never sent late."""
+    now = now or utcnow()
+    result = db.session.execute(
+        update(Reminder)
+        .where(
+            Reminder.expires_at <= now,
+            or_(
+                Reminder.state == "pending",
+                and_(Reminder.state == "failed", Reminder.next_attempt_at.is_not(None)),
+                and_(Reminder.state == "sending", Reminder.lease_until < now),
+            ),
+        )
+        .values(state="expired", next_attempt_at=None, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount or 0
+
+
+def claim(limit: int, now: datetime | None = None) -> list:
+    """Take up to `limit` due rows for this process; nobody else gets them until the lease ends."""
+    now = now or utcnow()
+    token = f"{_WORKER}:{uuid.uuid4().hex[:8]}"
+    lease_until = now + _setting("LEASE", kinds.LEASE)
+    claimed = and_(Reminder.state == "sending", Reminder.claimed_by == token)
+    if db.session.get_bind().dialect.name == "postgresql":
+        ids = db.session.scalars(
+            select(Reminder.id)
+            .where(_claimable(now))
+            .order_by(Reminder.due_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+        target = Reminder.id.in_(ids)
+    else:
+        # One statement: SQLite runs it under its write lock, so it is all or nothing.
+        due = select(Reminder.id).where(_claimable(now)).order_by(Reminder.due_at).limit(limit)
+        target = and_(Reminder.id.in_(due.scalar_subquery()), _claimable(now))
+    db.session.execute(
+        update(Reminder)
+        .where(target)
+        .values(state="sending", lease_until=lease_until, claimed_by=token)
+        .execution_options(synchronize_session=False)
+    )
+    rows = db.session.execute(
+        select(
+            Reminder.id,
+            Reminder.payload,
+            Reminder.message_id,
+            Reminder.expires_at,
+            Reminder.attempts,
+            Reminder.lease_until,
+        )
+        .where(claimed)
+        .order_by(Reminder.due_at)
+    ).all()
+    db.session.commit()
+    return rows
+
+
+def _attachments(payload: dict) -> list[mail.Attachment]:
+    return [
+        mail.Attachment(a["filename"], base64.b64decode(a["content"]), a["mimetype"])
+        for a in payload.get("attachments", ())
+    ]
+
+
+def _send(row, connection) -> None:
+    p = row.payload
+    if "mime" in p:  # built when the row was written (outbox.prepared)
+        mail.send_prepared(p["to"], p["mime"].encode("utf-8"), connection)
+        return
+    mail.send(
+        p["to"],
+        p["subject"],
+        p["text"],
+        html=p.get("html"),
+        attachments=_attachments(p),
+        headers=p.get("headers"),
+        message_id=row.message_id,
+        connection=connection,
+    )
+
+
+def _record(row_id: int, **values) -> None:
+    """Commit one outcome at once: after a crash only this message could go out again."""
+    table = Reminder.__table__  # Core: this runs once per message, the ORM adds nothing here
+    db.session.connection().execute(
+        table.update()
+        .where(table.c.id == row_id, table.c.state == "sending")
+        .values(lease_until=None, updated_at=utcnow(), **values)
+    )
+    db.session.commit()
+
+
+def _failed(row, error: str, now: datetime) -> None:
+    attempts = row.attempts + 1
+    retry = None if attempts >= kinds.MAX_ATTEMPTS else now + kinds.retry_delay(attempts)
+    _record(
+        row.id, state="failed", attempts=attempts, next_attempt_at=retry, last_error=error[:1000]
+    )
+
+
+def _release(rows) -> None:
+    """Give claimed rows back untried (the connection broke before their turn)."""
+    if rows:
+        db.session.execute(
+            update(Reminder)
+            .where(Reminder.id.in_([r.id for r in rows]), Reminder.state == "sending")
+            .values(state="pending", lease_until=None, claimed_by=None)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+
+
+def send_batch(rows, outcome: Outcome) -> bool:
+    """Send claimed rows over one connection; False when SMTP is unreachable or broke."""
+    try:
+        with mail.connection() as connection:
+            for index, row in enumerate(rows):
+                now = utcnow()
+                if now >= row.lease_until - timedelta(seconds=5):
+                    _release(rows[index:])  # our lease is running out: let others take these
+                    return True
+                if now >= row.expires_at:
+                    _record(row.id, state="expired", next_attempt_at=None)
+                    outcome.expired += 1
+                    continue
+                try:
+                    _send(row, connection)
+                except mail.MailError as exc:
+                    _failed(row, str(exc), now)
+                    outcome.failed += 1
+                    if not isinstance(exc.__cause__, _MESSAGE_ERRORS):
+                        _release(rows[index + 1 :])
+                        return False
+                    continue
+                _record(row.id, state="sent", sent_at=utcnow(), attempts=row.attempts + 1)
+                outcome.sent += 1
+    except mail.MailError as exc:  # could not connect at all: every claimed row tried and failed
+        now = utcnow()
+        for row in rows:
+            _failed(row, str(exc), now)
+        outcome.failed += len(rows)
+        return False
+    return True
+
+
+def send_due(limit: int | None = None) -> Outcome:
+    """Send everything due now (for cron and each scheduler tick); returns the counts."""
+    outcome = Outcome()
+    outcome.expired += expire_overdue()
+    batch = int(current_app.config.get("REMINDER_BATCH_SIZE", kinds.BATCH_SIZE))
+    started = time.monotonic()
+    while limit is None or outcome.sent + outcome.failed < limit:
+        rows = claim(batch)
+        if not rows:
+            break
+        if not send_batch(rows, outcome):
+            break
+        if time.monotonic() - started > 600:
+            break  # leave the rest to the next tick
+    return outcome

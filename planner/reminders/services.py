@@ -1,0 +1,142 @@
+"""Reminder preferences, the one-click slot links, and the household's reminder list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from planner import events
+from planner.database import utcnow
+from planner.extensions import db
+from planner.models import Member, Reminder, SelfCareSlot, SelfCareWeek
+from planner.reminders.links import LinkError, read_prefs_token, read_slot_token
+from planner.reminders.outbox import sync_household
+from planner.reminders.schedule import local_moment, parse_selfcare_key
+
+OUTCOME_OF_ACTION = {"kept": "kept", "skip": "skipped"}
+
+
+@dataclass(frozen=True)
+class SlotChoice:
+    """What a one-click link from a self-care reminder is about."""
+
+    member: Member
+    slot: SelfCareSlot
+    week_start: object  # date
+    start: datetime
+    action: str
+
+
+def member_from_prefs_link(token: str) -> Member:
+    member = db.session.get(Member, read_prefs_token(token))
+    if member is None:
+        raise LinkError("This link isn't valid any more. Sign in to change your reminders.")
+    return member
+
+
+def update_preferences(member: Member, selfcare: int | None, planning: int | None) -> None:
+    """Set the member's lead times (None = off) and move or cancel pending reminders."""
+    member.selfcare_reminder_minutes = selfcare
+    member.planning_reminder_minutes = planning
+    db.session.flush()
+    sync_household(member.household)
+    db.session.commit()
+
+
+def read_slot_link(token: str, now: datetime | None = None) -> SlotChoice:
+    """Check a one-click link (signature, expiry, not used yet) without changing anything."""
+    link = read_slot_token(token, now)
+    member = db.session.get(Member, link.member_id)
+    try:
+        slot_id, week_start = parse_selfcare_key(link.occurrence_key)
+    except ValueError as exc:
+        raise LinkError("This link isn't valid. Open it straight from the email.") from exc
+    slot = db.session.get(SelfCareSlot, slot_id)
+    if member is None or slot is None or slot.member_id != member.id:
+        raise LinkError("This self-care slot no longer exists.")
+    if _reminder(link.member_id, link.occurrence_key).link_used_at is not None:
+        raise LinkError("This link has already been used. Each link works once.")
+    household = member.household
+    week = _week(slot, week_start)
+    start = week.moved_start if week and week.status == "moved" and week.moved_start else None
+    if start is None:
+        day = week_start + timedelta(days=(slot.weekday - week_start.weekday()) % 7)
+        start = local_moment(household, day, slot.start_time)
+    return SlotChoice(member, slot, week_start, start, link.action)
+
+
+def use_slot_link(token: str, now: datetime | None = None) -> SlotChoice:
+    """Record the slot's outcome for that week; the link is spent (it works once)."""
+    now = now or utcnow()
+    choice = read_slot_link(token, now)
+    link = read_slot_token(token, now)
+    spent = db.session.execute(
+        update(Reminder)
+        .where(
+            Reminder.kind == "selfcare",
+            Reminder.member_id == link.member_id,
+            Reminder.occurrence_key == link.occurrence_key,
+            Reminder.link_used_at.is_(None),
+        )
+        .values(link_used_at=now, link_action=link.action)
+        .execution_options(synchronize_session=False)
+    )
+    if spent.rowcount != 1:
+        db.session.rollback()
+        raise LinkError("This link has already been used. Each link works once.")
+    slot, household = choice.slot, choice.member.household
+    week = _week(slot, choice.week_start)
+    if week is None:
+        week = SelfCareWeek(
+            household_id=slot.household_id,
+            slot_id=slot.id,
+            week_start=choice.week_start,
+            original_start=choice.start,
+            status="planned",
+        )
+        db.session.add(week)
+    week.outcome = OUTCOME_OF_ACTION[choice.action]
+    household.touch()
+    db.session.commit()
+    events.selfcare_changed.send(household, slot_id=slot.id, week_start=choice.week_start)
+    return choice
+
+
+def _reminder(member_id: int, key: str) -> Reminder:
+    row = db.session.scalar(
+        select(Reminder).where(
+            Reminder.kind == "selfcare",
+            Reminder.member_id == member_id,
+            Reminder.occurrence_key == key,
+        )
+    )
+    if row is None:
+        raise LinkError("This link isn't valid any more.")
+    return row
+
+
+def _week(slot: SelfCareSlot, week_start) -> SelfCareWeek | None:
+    return db.session.scalar(
+        select(SelfCareWeek).where(
+            SelfCareWeek.slot_id == slot.id, SelfCareWeek.week_start == week_start
+        )
+    )
+
+
+def household_reminders(household_id: int, now: datetime | None = None, limit: int = 40):
+    """(coming up, recent): the household's reminders around now, newest first."""
+    now = now or utcnow()
+    base = select(Reminder).where(Reminder.household_id == household_id)
+    upcoming = db.session.scalars(
+        base.where(Reminder.due_at > now, Reminder.state.in_(("pending", "failed", "sending")))
+        .order_by(Reminder.due_at)
+        .limit(limit)
+    ).all()
+    recent = db.session.scalars(
+        base.where(Reminder.due_at <= now, Reminder.due_at > now - timedelta(days=21))
+        .order_by(Reminder.due_at.desc())
+        .limit(limit)
+    ).all()
+    return upcoming, recent

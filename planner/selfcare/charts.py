@@ -1,0 +1,66 @@
+"""Keep rate over weeks as simple SVG geometry (the template draws it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+WIDTH, HEIGHT, GAP = 240, 48, 2
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str
+    planned: bool
+
+
+@dataclass(frozen=True)
+class KeepChart:
+    member_id: int
+    name: str
+    colour: str
+    bars: list[Bar]
+    kept: int
+    planned: int
+
+    @property
+    def summary(self) -> str:
+        if not self.planned:
+            return f"{self.name} had no self-care time planned in these weeks."
+        return f"{self.name} kept {self.kept} of {self.planned} self-care times in these weeks."
+
+
+def keep_charts(members, rates: dict[int, list[tuple[date, int, int]]]) -> list[KeepChart]:
+    charts = []
+    for member in members:
+        series = rates.get(member.id, [])
+        slot_width = WIDTH / max(len(series), 1)
+        bars = []
+        for i, (week, kept, planned) in enumerate(series):
+            share = kept / planned if planned else 0
+            height = max(share * HEIGHT, 2 if planned else 0)
+            bars.append(
+                Bar(
+                    x=round(i * slot_width + GAP / 2, 1),
+                    y=round(HEIGHT - height, 1),
+                    width=round(slot_width - GAP, 1),
+                    height=round(height, 1),
+                    label=f"Week of {week:%d %b}: kept {kept} of {planned}",
+                    planned=bool(planned),
+                )
+            )
+        charts.append(
+            KeepChart(
+                member_id=member.id,
+                name=member.display_name,
+                colour=member.colour,
+                bars=bars,
+                kept=sum(k for _, k, _ in series),
+                planned=sum(p for _, _, p in series),
+            )
+        )
+    return charts

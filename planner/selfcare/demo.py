@@ -1,0 +1,63 @@
+"""Demo self-care: Alex runs on Tuesdays, Sam does pottery on Saturdays, with some history."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+from sqlalchemy import select
+
+from planner.database import utcnow
+from planner.extensions import db
+from planner.models import SelfCareSlot, SelfCareWeek
+from planner.selfcare.services import slot_start
+from planner.selfcare.timing import current_week_start
+
+DEMO_SLOTS = (
+    ("Alex", "Run", 1, time(18, 30), 60, ("kept", "kept", None, "kept", "skipped", "kept")),
+    ("Sam", "Pottery", 5, time(9, 0), 120, ("kept", "skipped", "skipped", "kept", "kept", None)),
+)
+
+
+def add_demo_selfcare(household) -> None:
+    members = {m.display_name: m for m in household.members}
+    this_week = current_week_start(household)
+    for name, title, weekday, at, minutes, history in DEMO_SLOTS:
+        member = members.get(name)
+        if member is None or _exists(member.id, title):
+            continue
+        slot = SelfCareSlot(
+            household_id=household.id,
+            member_id=member.id,
+            title=title,
+            weekday=weekday,
+            start_time=at,
+            minutes=minutes,
+            created_at=utcnow() - timedelta(weeks=len(history) + 2),
+        )
+        db.session.add(slot)
+        db.session.flush()
+        # Oldest first: six weeks ago … last week.
+        for weeks_ago, outcome in zip(range(len(history), 0, -1), history, strict=True):
+            if outcome is None:
+                continue
+            week = this_week - timedelta(weeks=weeks_ago)
+            db.session.add(
+                SelfCareWeek(
+                    household_id=household.id,
+                    slot_id=slot.id,
+                    week_start=week,
+                    original_start=slot_start(household, slot, week),
+                    outcome=outcome,
+                )
+            )
+    household.touch()
+    db.session.flush()
+
+
+def _exists(member_id: int, title: str) -> bool:
+    found = db.session.scalar(
+        select(SelfCareSlot.id).where(
+            SelfCareSlot.member_id == member_id, SelfCareSlot.title == title
+        )
+    )
+    return found is not None

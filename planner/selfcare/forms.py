@@ -1,0 +1,48 @@
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TimeField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange
+
+from planner.forms import WEEKDAY_CHOICES
+
+
+class SlotForm(FlaskForm):
+    title = StringField(
+        "What is it?",
+        [InputRequired("Give your time a name, like Run or Pottery."), Length(max=80)],
+    )
+    weekday = SelectField("Day", choices=WEEKDAY_CHOICES, coerce=int)
+    start_time = TimeField("Starts at", [InputRequired("Pick a time, like 18:30.")])
+    minutes = IntegerField(
+        "Length (minutes)",
+        [
+            InputRequired("How long is it, in minutes?"),
+            NumberRange(15, 600, "Between 15 minutes and 10 hours."),
+        ],
+        default=60,
+    )
+
+
+class MoveForm(FlaskForm):
+    """Move one week's slot to a day and time of the same week."""
+
+    day = DateField("Day", [InputRequired("Pick a day in this week.")])
+    time = TimeField("Time", [InputRequired("Pick a time, like 18:30.")])
+
+
+class PickForm(FlaskForm):
+    """One of the suggested free times, as an ISO timestamp."""
+
+    start = HiddenField("Start", [InputRequired("Pick one of the suggested times.")])
+
+
+class WeekActionForm(FlaskForm):
+    action = SelectField(
+        "What happened",
+        choices=[
+            SelectChoice("skip", "Skip this week"),
+            SelectChoice("restore", "Keep it as planned"),
+            SelectChoice("kept", "I kept it"),
+            SelectChoice("missed", "I had to skip it"),
+        ],
+    )

@@ -1,0 +1,168 @@
+"""Self-care pages: slots, this week's moves and skips, outcomes and rescheduling."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from planner.access import get_owned_or_404
+from planner.database import utcnow
+from planner.models import SelfCareSlot
+from planner.selfcare import services
+from planner.selfcare.charts import keep_charts
+from planner.selfcare.forms import MoveForm, PickForm, SlotForm, WeekActionForm
+from planner.selfcare.suggest import free_times
+from planner.selfcare.timing import current_week_start, parse_week
+
+bp = Blueprint("selfcare", __name__, url_prefix="/selfcare")
+
+DONE = {
+    "skip": "Skipped for this week. Your partner's calendar updates at its next refresh.",
+    "restore": "Back as planned.",
+    "kept": "Kept. Well done for taking your time.",
+    "missed": "That's okay. Would another time this week work?",
+}
+
+
+def _own_slot(slot_id: int) -> SelfCareSlot:
+    slot = get_owned_or_404(SelfCareSlot, slot_id)
+    if slot.member_id != current_user.id:
+        abort(403)  # each member looks after their own time
+    return slot
+
+
+def _week(value: str | None):
+    household = current_user.household
+    if value is None:
+        return current_week_start(household)
+    week = parse_week(value, household.week_start)
+    if week is None:
+        abort(404)
+    return week
+
+
+@bp.get("")
+@login_required
+def index():
+    return _index_page(SlotForm(formdata=None), _week(request.args.get("week")))
+
+
+@bp.post("/slots")
+@login_required
+def add():
+    form = SlotForm()
+    if not form.validate_on_submit():
+        return _index_page(form, current_week_start(current_user.household)), 422
+    services.add_slot(
+        current_user, form.title.data, form.weekday.data, form.start_time.data, form.minutes.data
+    )
+    flash(f"“{form.title.data.strip()}” is now protected time, every week.", "success")
+    return redirect(url_for("selfcare.index"))
+
+
+def _index_page(form: SlotForm, week):
+    household = current_user.household
+    slots = [s for s in services.household_slots(household) if s.archived_at is None]
+    return render_template(
+        "selfcare/index.html",
+        form=form,
+        week=week,
+        prev_week=week - timedelta(weeks=1),
+        next_week=week + timedelta(weeks=1),
+        this_week=current_week_start(household),
+        week_slots=services.week_slots(household, week),
+        my_slots=[s for s in slots if s.member_id == current_user.id],
+        partner_slots=[s for s in slots if s.member_id != current_user.id],
+        charts=keep_charts(household.members, services.keep_rates(household)),
+    )
+
+
+@bp.route("/slots/<int:slot_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slot_id: int):
+    slot = _own_slot(slot_id)
+    form = SlotForm(obj=slot)
+    if form.validate_on_submit():
+        services.update_slot(
+            slot, form.title.data, form.weekday.data, form.start_time.data, form.minutes.data
+        )
+        flash("Saved. Your calendar feed shows the change at its next refresh.", "success")
+        return redirect(url_for("selfcare.index"))
+    return render_template("selfcare/edit.html", form=form, slot=slot), 422 if form.errors else 200
+
+
+@bp.post("/slots/<int:slot_id>/archive")
+@login_required
+def archive(slot_id: int):
+    slot = _own_slot(slot_id)
+    services.archive_slot(slot)
+    flash(f"“{slot.title}” is no longer in your week.", "info")
+    return redirect(url_for("selfcare.index"))
+
+
+@bp.post("/slots/<int:slot_id>/weeks/<week>")
+@login_required
+def week_action(slot_id: int, week: str):
+    slot, week_start = _own_slot(slot_id), _week(week)
+    form = WeekActionForm()
+    try:
+        if not form.validate_on_submit():
+            raise services.SelfCareError("Choose what happened.")
+        services.apply_week_action(slot, week_start, form.action.data)
+    except services.SelfCareError as exc:
+        flash(str(exc), "error")
+        return _index_page(SlotForm(formdata=None), week_start), 422
+    flash(DONE[form.action.data], "success" if form.action.data != "missed" else "info")
+    if form.action.data == "missed":
+        return redirect(
+            url_for("selfcare.reschedule", slot_id=slot.id, week=week_start.isoformat())
+        )
+    return redirect(url_for("selfcare.index", week=week_start.isoformat()))
+
+
+@bp.route("/slots/<int:slot_id>/weeks/<week>/reschedule", methods=["GET", "POST"])
+@login_required
+def reschedule(slot_id: int, week: str):
+    """Move this week's time, or find another for a skipped one, among free times."""
+    slot, week_start = _own_slot(slot_id), _week(week)
+    household = current_user.household
+    pick, move = PickForm(formdata=None), MoveForm(formdata=None)
+    if request.method == "POST":
+        try:
+            if "start" in request.form:
+                pick = PickForm()
+                start = _parse_start(pick.start.data) if pick.validate_on_submit() else None
+                if start is None:
+                    raise services.SelfCareError("Pick one of the suggested times.")
+                services.move_week(slot, week_start, start, not_before=utcnow())
+            else:
+                move = MoveForm()
+                if not move.validate_on_submit():
+                    raise services.SelfCareError("")
+                services.move_to(slot, week_start, move.day.data, move.time.data)
+        except services.SelfCareError as exc:
+            if str(exc):
+                (move.day if "start" not in request.form else pick.start).errors = [str(exc)]
+        else:
+            flash(f"“{slot.title}” moved for this week.", "success")
+            return redirect(url_for("selfcare.index", week=week_start.isoformat()))
+    status = 422 if move.errors or pick.errors else 200
+    return render_template(
+        "selfcare/reschedule.html",
+        slot=slot,
+        week=week_start,
+        suggestions=free_times(household, slot, week_start),
+        pick=pick,
+        move=move,
+        tz=household.tz,
+    ), status
+
+
+def _parse_start(value: str | None):
+    try:
+        start = datetime.fromisoformat(value or "")
+    except ValueError:
+        return None
+    return start if start.tzinfo else None

@@ -1,0 +1,300 @@
+"""Self-care slots and their weeks: writes, the week view, keep rates and blocked owners.
+
+Every write bumps the iCalendar sequences the feeds use, touches the household (so feed
+caches and open session pages refresh) and sends `selfcare_changed`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from planner import events
+from planner.database import utcnow
+from planner.extensions import db
+from planner.models import (
+    Household,
+    Member,
+    PlanItem,
+    PlanOccurrence,
+    SelfCareSlot,
+    SelfCareWeek,
+    WeekPlan,
+)
+from planner.selfcare.timing import (
+    current_week_start,
+    day_in_week,
+    local_start,
+    overlaps,
+    week_bounds,
+    week_start_of,
+)
+
+OUTCOMES = ("kept", "skipped")
+
+
+class SelfCareError(ValueError):
+    """A change that can't be made; the message is meant for the member."""
+
+
+@dataclass(frozen=True)
+class WeekSlot:
+    slot_id: int
+    member_id: int
+    member_name: str
+    title: str
+    start_utc: datetime
+    end_utc: datetime
+    status: str  # planned | moved | skipped
+    outcome: str | None  # kept | skipped, once marked
+    week_start: date
+    original_start_utc: datetime
+    started: bool = False  # its time has come: it can be marked kept or skipped
+
+
+def slot_start(household: Household, slot: SelfCareSlot, week_start: date) -> datetime:
+    """When the slot falls in the given week, by its weekly rule (UTC)."""
+    return local_start(household.tz, day_in_week(week_start, slot.weekday), slot.start_time)
+
+
+def first_week(household: Household, slot: SelfCareSlot) -> date:
+    return week_start_of(slot.created_at.astimezone(household.tz).date(), household.week_start)
+
+
+def slot_active(household: Household, slot: SelfCareSlot, week_start: date) -> bool:
+    start, end = week_bounds(household, week_start)
+    if first_week(household, slot) > week_start:
+        return False
+    return slot.archived_at is None or slot.archived_at >= end
+
+
+def household_slots(household: Household) -> list[SelfCareSlot]:
+    return list(
+        db.session.scalars(
+            select(SelfCareSlot)
+            .where(SelfCareSlot.household_id == household.id)
+            .order_by(SelfCareSlot.weekday, SelfCareSlot.start_time, SelfCareSlot.id)
+        )
+    )
+
+
+def week_slots(household: Household, week_start: date) -> list[WeekSlot]:
+    """Every member's slots in one week, with moves and skips applied, in time order."""
+    names = {m.id: m.display_name for m in household.members}
+    slots = [s for s in household_slots(household) if slot_active(household, s, week_start)]
+    rows = _week_rows([s.id for s in slots], week_start)
+    now = utcnow()
+    found = []
+    for slot in slots:
+        original = slot_start(household, slot, week_start)
+        row = rows.get(slot.id)
+        status = row.status if row else "planned"
+        start = row.moved_start if row and status == "moved" and row.moved_start else original
+        found.append(
+            WeekSlot(
+                slot_id=slot.id,
+                member_id=slot.member_id,
+                member_name=names.get(slot.member_id, ""),
+                title=slot.title,
+                start_utc=start,
+                end_utc=start + timedelta(minutes=slot.minutes),
+                status=status,
+                outcome=row.outcome if row else None,
+                week_start=week_start,
+                original_start_utc=original,
+                started=start <= now,
+            )
+        )
+    return sorted(found, key=lambda w: (w.start_utc, w.slot_id))
+
+
+def _week_rows(slot_ids: list[int], week_start: date) -> dict[int, SelfCareWeek]:
+    if not slot_ids:
+        return {}
+    rows = db.session.scalars(
+        select(SelfCareWeek).where(
+            SelfCareWeek.slot_id.in_(slot_ids), SelfCareWeek.week_start == week_start
+        )
+    )
+    return {row.slot_id: row for row in rows}
+
+
+def blocked_members_for_occurrences(
+    household: Household, week_start: date
+) -> dict[int, frozenset[int]]:
+    """Per plan item of the week: members whose self-care overlaps one of its timed occurrences."""
+    busy = [
+        (w.member_id, (w.start_utc, w.end_utc))
+        for w in week_slots(household, week_start)
+        if w.status != "skipped"
+    ]
+    rows = db.session.execute(
+        select(PlanItem.id, PlanItem.effort_minutes, PlanOccurrence.starts_at)
+        .join(WeekPlan, WeekPlan.id == PlanItem.week_plan_id)
+        .outerjoin(PlanOccurrence, PlanOccurrence.plan_item_id == PlanItem.id)
+        .where(WeekPlan.household_id == household.id, WeekPlan.week_start == week_start)
+    )
+    blocked: dict[int, set[int]] = {}
+    for item_id, effort, starts_at in rows:
+        members = blocked.setdefault(item_id, set())
+        if starts_at is None:
+            continue  # untimed occurrences can be done around self-care
+        span = (starts_at, starts_at + timedelta(minutes=max(effort, 1)))
+        members.update(m for m, slot in busy if overlaps(span, slot))
+    return {item_id: frozenset(members) for item_id, members in blocked.items()}
+
+
+def keep_rates(household: Household, weeks: int = 12) -> dict[int, list[tuple[date, int, int]]]:
+    """Per member, for the last `weeks` finished weeks: (week_start, kept, planned)."""
+    this_week = current_week_start(household)
+    starts = [this_week - timedelta(weeks=n) for n in range(weeks, 0, -1)]
+    slots = household_slots(household)
+    rows = db.session.scalars(
+        select(SelfCareWeek).where(
+            SelfCareWeek.household_id == household.id,
+            SelfCareWeek.week_start >= this_week - timedelta(weeks=weeks),
+            SelfCareWeek.outcome == "kept",
+        )
+    )
+    kept_weeks = {(row.slot_id, row.week_start) for row in rows}
+    rates: dict[int, list[tuple[date, int, int]]] = {m.id: [] for m in household.members}
+    for week in starts:
+        for member_id, series in rates.items():
+            mine = [
+                s for s in slots if s.member_id == member_id and slot_active(household, s, week)
+            ]
+            kept = sum((s.id, week) in kept_weeks for s in mine)
+            series.append((week, kept, len(mine)))
+    return rates
+
+
+def add_slot(member: Member, title: str, weekday: int, start_time: time, minutes: int):
+    slot = SelfCareSlot(
+        household_id=member.household_id,
+        member_id=member.id,
+        title=title.strip(),
+        weekday=weekday,
+        start_time=start_time,
+        minutes=minutes,
+    )
+    db.session.add(slot)
+    _changed(member.household, slot, None)
+    return slot
+
+
+def update_slot(slot: SelfCareSlot, title: str, weekday: int, start_time: time, minutes: int):
+    slot.title, slot.weekday, slot.start_time, slot.minutes = (
+        title.strip(),
+        weekday,
+        start_time,
+        minutes,
+    )
+    household = slot.member.household
+    this_week = current_week_start(household)
+    # Exceptions of coming weeks follow the new rule; past ones stay as they were.
+    for row in slot.weeks:
+        if row.week_start >= this_week:
+            row.original_start = slot_start(household, slot, row.week_start)
+            row.sequence += 1
+    _changed(household, slot, None)
+
+
+def archive_slot(slot: SelfCareSlot) -> None:
+    slot.archived_at = utcnow()
+    _changed(slot.member.household, slot, None)
+
+
+def skip_week(slot: SelfCareSlot, week_start: date) -> None:
+    row = _row(slot, week_start)
+    row.status, row.moved_start = "skipped", None
+    _changed(slot.member.household, slot, row)
+
+
+def restore_week(slot: SelfCareSlot, week_start: date) -> None:
+    row = _row(slot, week_start)
+    row.status, row.moved_start = "planned", None
+    _changed(slot.member.household, slot, row)
+
+
+def move_week(
+    slot: SelfCareSlot, week_start: date, new_start: datetime, *, not_before: datetime | None = None
+) -> None:
+    """Move this week's slot to another time in the same week (also used to reschedule)."""
+    household = slot.member.household
+    begin, end = week_bounds(household, week_start)
+    if not begin <= new_start < end:
+        raise SelfCareError("Pick a time within the same week.")
+    if not_before is not None and new_start < not_before:
+        raise SelfCareError("Pick a time that hasn't passed yet.")
+    row = _row(slot, week_start)
+    if new_start == row.original_start:
+        row.status, row.moved_start = "planned", None
+    else:
+        row.status, row.moved_start = "moved", new_start
+    row.outcome = None
+    _changed(household, slot, row)
+
+
+def move_to(slot: SelfCareSlot, week_start: date, day: date, at: time) -> None:
+    """Move this week's slot to a local day and time of the same week."""
+    if not week_start <= day < week_start + timedelta(weeks=1):
+        raise SelfCareError("Pick a day in this week.")
+    start = local_start(slot.member.household.tz, day, at)
+    move_week(slot, week_start, start, not_before=utcnow())
+
+
+def apply_week_action(slot: SelfCareSlot, week_start: date, action: str) -> None:
+    if action == "skip":
+        skip_week(slot, week_start)
+    elif action == "restore":
+        restore_week(slot, week_start)
+    elif action in ("kept", "missed"):
+        mark_outcome(slot, week_start, "kept" if action == "kept" else "skipped")
+    else:
+        raise SelfCareError("Choose what happened.")
+
+
+def mark_outcome(slot: SelfCareSlot, week_start: date, outcome: str, now: datetime | None = None):
+    if outcome not in OUTCOMES:
+        raise SelfCareError("Choose kept or skipped.")
+    row = _row(slot, week_start)
+    start = row.moved_start if row.status == "moved" and row.moved_start else row.original_start
+    if start > (now or utcnow()):
+        raise SelfCareError("You can mark it once its time has come.")
+    row.outcome = outcome
+    _changed(slot.member.household, slot, row)
+
+
+def _row(slot: SelfCareSlot, week_start: date) -> SelfCareWeek:
+    household = slot.member.household
+    if not slot_active(household, slot, week_start):
+        raise SelfCareError("This slot isn't part of that week.")
+    row = db.session.scalar(
+        select(SelfCareWeek).where(
+            SelfCareWeek.slot_id == slot.id, SelfCareWeek.week_start == week_start
+        )
+    )
+    if row is None:
+        row = SelfCareWeek(
+            household_id=slot.household_id,
+            slot_id=slot.id,
+            week_start=week_start,
+            original_start=slot_start(household, slot, week_start),
+            sequence=0,
+        )
+        db.session.add(row)
+    return row
+
+
+def _changed(household: Household, slot: SelfCareSlot, row: SelfCareWeek | None) -> None:
+    # The series' SEQUENCE grows on every change: its EXDATEs or overrides changed too.
+    slot.sequence = (slot.sequence or 0) + 1
+    if row is not None:
+        row.sequence = (row.sequence or 0) + 1
+    household.touch()
+    db.session.commit()
+    events.selfcare_changed.send(
+        household, slot_id=slot.id, week_start=row.week_start if row else None
+    )

@@ -1,0 +1,200 @@
+"""What the look-back and look-ahead steps show: last week's outcome and the coming
+week as seven days of entries, in the household's zone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from planner.extensions import db
+from planner.models import Household, Member, PlanChange, PlanItem, PlanOccurrence, WeekPlan
+from planner.session import week_selfcare
+
+
+@dataclass
+class MemberWeek:
+    member: Member
+    done: int = 0
+    skipped: int = 0
+    open: int = 0
+    carried_for_them: list[str] = field(default_factory=list)  # titles the other did
+    selfcare_kept: int = 0
+    selfcare_skipped: int = 0
+
+
+@dataclass
+class LookBack:
+    plan: WeekPlan | None
+    members: list[MemberWeek]
+    skipped: list[tuple[PlanItem, PlanOccurrence]]
+    carried: list[tuple[PlanItem, PlanOccurrence, str]]  # item, occurrence, who did it
+    changes: list[str]
+
+
+def look_back(household: Household, plan: WeekPlan) -> LookBack:
+    """Last week's plan. Always the same three queries, whether or not it exists."""
+    week_start = plan.week_start - timedelta(days=7)
+    previous = db.session.scalar(
+        select(WeekPlan).where(
+            WeekPlan.household_id == household.id, WeekPlan.week_start == week_start
+        )
+    )
+    rows = db.session.execute(
+        select(PlanItem, PlanOccurrence)
+        .join(WeekPlan, WeekPlan.id == PlanItem.week_plan_id)
+        .join(PlanOccurrence, PlanOccurrence.plan_item_id == PlanItem.id)
+        .where(WeekPlan.household_id == household.id, WeekPlan.week_start == week_start)
+        .order_by(PlanOccurrence.on_date, PlanItem.id)
+    ).all()
+    changes = db.session.scalars(
+        select(PlanChange.text)
+        .join(WeekPlan, WeekPlan.id == PlanChange.week_plan_id)
+        .where(WeekPlan.household_id == household.id, WeekPlan.week_start == week_start)
+        .order_by(PlanChange.at.desc(), PlanChange.id.desc())
+        .limit(10)
+    ).all()
+    members = {m.id: MemberWeek(m) for m in household.members}
+    names = {m.id: m.display_name for m in household.members}
+    skipped, carried = [], []
+    for item, occ in rows:
+        row = members.get(item.owner_id)
+        if row is not None:
+            setattr(row, occ.state, getattr(row, occ.state) + 1)
+        if occ.state == "skipped":
+            skipped.append((item, occ))
+        if occ.state == "done" and occ.done_by_id and occ.done_by_id != item.owner_id:
+            carried.append((item, occ, names.get(occ.done_by_id, "someone")))
+            if row is not None:
+                row.carried_for_them.append(item.title)
+    for week in week_selfcare.week_outcomes(household, week_start):
+        row = members.get(week.slot.member_id)
+        if row is not None and week.outcome == "kept":
+            row.selfcare_kept += 1
+        elif row is not None and (week.outcome == "skipped" or week.status == "skipped"):
+            row.selfcare_skipped += 1
+    return LookBack(previous, list(members.values()), skipped, carried, list(changes))
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str  # item | one_off | session | selfcare | on_duty | busy
+    title: str
+    start: datetime | None  # household-local; None = any time that day
+    minutes: int
+    member_id: int | None
+
+
+@dataclass
+class Day:
+    on: date
+    entries: list[Entry]
+
+
+def look_ahead(household: Household, plan: WeekPlan) -> list[Day]:
+    """Seven days, each with its entries sorted: untimed first, then by time."""
+    tz = household.tz
+    days = {plan.week_start + timedelta(days=n): [] for n in range(7)}
+    for item in plan.items:
+        kind = "item" if item.responsibility_id else "one_off"
+        for occ in item.occurrences:
+            start = occ.starts_at.astimezone(tz) if occ.starts_at else None
+            days.setdefault(occ.on_date, []).append(
+                Entry(kind, item.title, start, item.effort_minutes, item.owner_id)
+            )
+    session_day = plan.week_start + timedelta(
+        days=(household.planning_weekday - plan.week_start.weekday()) % 7
+    )
+    days[session_day].append(
+        Entry(
+            "session",
+            "Weekly planning session",
+            datetime.combine(session_day, household.planning_time, tz),
+            household.planning_minutes,
+            None,
+        )
+    )
+    names = {m.id: m.display_name for m in household.members}
+    for slot in week_selfcare.week_slots(household, plan.week_start):
+        if slot.status == "skipped":
+            continue
+        start = slot.start_utc.astimezone(tz)
+        minutes = int((slot.end_utc - slot.start_utc).total_seconds() // 60)
+        title = f"{names.get(slot.member_id, '')}'s time: {slot.title}"
+        days.setdefault(start.date(), []).append(
+            Entry("selfcare", title, start, minutes, slot.member_id)
+        )
+        for other in household.members:
+            if other.id != slot.member_id:
+                days[start.date()].append(
+                    Entry(
+                        "on_duty",
+                        f"On duty: {names[slot.member_id]}'s time",
+                        start,
+                        minutes,
+                        other.id,
+                    )
+                )
+    for busy in _busy_times(household, plan.week_start):
+        start = busy.start.astimezone(tz)
+        minutes = int((busy.end - busy.start).total_seconds() // 60)
+        days.setdefault(start.date(), []).append(Entry("busy", busy.summary, start, minutes, None))
+    first = plan.week_start
+    return [
+        Day(on, sorted(entries, key=_order))
+        for on, entries in sorted(days.items())
+        if first <= on < first + timedelta(days=7)
+    ]
+
+
+def _order(entry: Entry) -> tuple:
+    return (entry.start is not None, entry.start.time() if entry.start else time(), entry.title)
+
+
+def _busy_times(household: Household, week_start: date) -> list:
+    try:
+        from planner.imports.services import busy_times_for
+    except ImportError:
+        return []
+    start = datetime.combine(week_start, time(), household.tz).astimezone(UTC)
+    end = datetime.combine(week_start + timedelta(days=7), time(), household.tz).astimezone(UTC)
+    return list(busy_times_for(household, start, end))
+
+
+def selfcare_flags(household: Household, plan: WeekPlan, slots: list) -> list[str]:
+    """Self-care times that clash with the member's busy times, or with their own work
+    this week, and how much the partner on duty holds during them."""
+    tz = household.tz
+    names = {m.id: m.display_name for m in household.members}
+    busy = _busy_times(household, plan.week_start)
+    timed = [
+        (item, occ)
+        for item in plan.items
+        for occ in item.occurrences
+        if occ.starts_at is not None and item.kindness not in ("defer", "drop")
+    ]
+    flags = []
+    for slot in slots:
+        if slot.status == "skipped":
+            continue
+        name, when = (
+            names.get(slot.member_id, ""),
+            slot.start_utc.astimezone(tz).strftime("%a %H:%M"),
+        )
+
+        def during(start, end, slot=slot) -> bool:
+            return start < slot.end_utc and slot.start_utc < end
+
+        if any(during(b.start, b.end) and b.summary.startswith(f"{name}:") for b in busy):
+            flags.append(f"{name}'s time on {when} overlaps a busy time in their calendar.")
+        own, duty = [], []
+        for item, occ in timed:
+            end = occ.starts_at + timedelta(minutes=max(item.effort_minutes, 1))
+            if during(occ.starts_at, end):
+                (own if item.owner_id == slot.member_id else duty).append(item.title)
+        if own:
+            flags.append(f"{name}'s time on {when} clashes with their own {', '.join(own)}.")
+        if duty:
+            flags.append(f"During {name}'s time on {when}, the one on duty has {', '.join(duty)}.")
+    return flags

@@ -1,0 +1,127 @@
+"""Session forms. Each carries `base`, the fingerprint of what it edits (see live.py),
+and, where a partner may act on a shared screen, `member_id` and `password`."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
+
+STATE_CHOICES = [
+    ("okay", "Okay"),
+    ("in_the_reeds", "In the reeds"),
+    ("blown", "Blown"),
+]
+STATE_HINTS = {
+    "okay": "I can carry my usual share.",
+    "in_the_reeds": "Close to my limit; I can't catch up.",
+    "blown": "Completely spent.",
+}
+FAIRNESS_CHOICES = [
+    (1, "1 · not fair at all"),
+    (2, "2"),
+    (3, "3 · about right"),
+    (4, "4"),
+    (5, "5 · very fair"),
+]
+
+
+def _int_or_none(value):
+    return int(value) if value not in (None, "") and str(value).lstrip("-").isdigit() else None
+
+
+class ActingForm(FlaskForm):
+    member_id = HiddenField(filters=[_int_or_none])
+    password = PasswordField("Your password", [Optional(), Length(max=200)])
+    base = HiddenField()
+
+
+class AppreciationForm(ActingForm):
+    appreciation = TextAreaField(
+        "One thing your partner did that helped",
+        [Length(max=500, message="Keep it under 500 characters.")],
+    )
+
+
+class CheckInForm(ActingForm):
+    state = RadioField(
+        "How are you this week?",
+        choices=[SelectChoice(k, label) for k, label in STATE_CHOICES],
+        validate_choice=False,
+        validators=[
+            InputRequired("Pick okay, in the reeds or blown."),
+            AnyOf([k for k, _ in STATE_CHOICES], "Pick okay, in the reeds or blown."),
+        ],
+    )
+    capacity = IntegerField(
+        "Capacity this week (0–100)",
+        [Optional(), NumberRange(0, 100, "Capacity is between 0 and 100.")],
+    )
+    what_would_help = TextAreaField(
+        "What would help?", [Length(max=500, message="Keep it under 500 characters.")]
+    )
+    fairness = RadioField(
+        "Did last week feel fair?",
+        choices=[SelectChoice(k, label) for k, label in FAIRNESS_CHOICES],
+        coerce=int,
+        validate_choice=False,
+        validators=[Optional(), AnyOf([k for k, _ in FAIRNESS_CHOICES], "Pick 1 to 5.")],
+    )
+
+
+class AgreeForm(ActingForm):
+    pass
+
+
+class MoveForm(FlaskForm):
+    """A veto (or taking one back) of moving one item to one member."""
+
+    item_id = HiddenField(filters=[_int_or_none], validators=[DataRequired("Pick an item.")])
+    to_member_id = HiddenField(filters=[_int_or_none], validators=[DataRequired("Pick a member.")])
+
+
+class AcceptForm(FlaskForm):
+    base = HiddenField()
+
+
+class OwnerForm(FlaskForm):
+    item_id = HiddenField(filters=[_int_or_none], validators=[DataRequired("Pick an item.")])
+    owner_id = HiddenField("Owner", [DataRequired("Pick who owns it.")], filters=[_int_or_none])
+    base = HiddenField(filters=[_int_or_none])
+
+
+class KindnessForm(FlaskForm):
+    """Checkbox fields are per item (`choice-<id>`, `note-<id>`) and read in the view."""
+
+    base = HiddenField()
+
+
+class OneOffForm(FlaskForm):
+    """Something that happens once this week, added during the look ahead."""
+
+    title = StringField(
+        "What", [InputRequired("Say what it is."), Length(max=120, message="Keep it short.")]
+    )
+    on_date = SelectField("Day", validators=[InputRequired("Pick a day.")])
+    start_time = TimeField("Time (optional)", [Optional()])
+    effort_minutes = IntegerField(
+        "Minutes", [InputRequired("How long?"), NumberRange(0, 600, "Between 0 and 600 minutes.")]
+    )
+    owner_id = SelectField("Who", coerce=int, validators=[InputRequired("Pick who.")])
+
+    def set_choices(self, week_start, members) -> None:
+        from datetime import timedelta
+
+        days = [week_start + timedelta(days=n) for n in range(7)]
+        self.on_date.choices = [SelectChoice(d.isoformat(), d.strftime("%A %-d %b")) for d in days]
+        self.owner_id.choices = [SelectChoice(m.id, m.display_name) for m in members]

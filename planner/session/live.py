@@ -1,0 +1,59 @@
+"""Live together: a cheap version check for open pages, and optimistic concurrency.
+
+Open session pages poll `version` every two seconds. The answer is one indexed query
+and, when nothing changed, an empty 204 that htmx ignores; so a gunicorn sync worker
+is held for about a millisecond per poll, never for the life of a page. See docs/live.md.
+
+Forms carry a fingerprint of what they edit (`base`). A save whose base no longer
+matches the stored value was made on a stale copy and is refused with the current
+value; saves to other things simply merge, because they don't compare equal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import session
+from markupsafe import Markup
+from sqlalchemy import select
+
+from planner.extensions import db
+from planner.models import Member, WeekPlan
+
+LIVE_EVENT = "plan-changed"
+
+
+class Conflict(ValueError):  # noqa: N818 (the product word)
+    """A save made on a stale copy of something another member changed meanwhile."""
+
+    def __init__(self, message: str, current: str):
+        super().__init__(message)
+        self.current = current
+
+
+def fingerprint(*values) -> str:
+    return hashlib.blake2s(repr(values).encode(), digest_size=8).hexdigest()
+
+
+def poll_element(url: str, version: int) -> Markup:
+    """The polling element; the same markup as templates/session/_poll.html."""
+    return Markup(
+        '<div id="live-poll" hx-get="{}" hx-trigger="every 2s" hx-swap="outerHTML" '
+        'data-version="{}"></div>'
+    ).format(url, version)
+
+
+def current_version(plan_id: int) -> int | None:
+    """The plan's version if the signed-in member's household owns it, in one query.
+
+    Reads the member id from the signed session instead of loading the member, so a
+    poll costs one primary-key lookup joined to one indexed row.
+    """
+    member_id = session.get("_user_id")
+    if not member_id or not str(member_id).isdigit():
+        return None
+    return db.session.scalar(
+        select(WeekPlan.version)
+        .join(Member, Member.household_id == WeekPlan.household_id)
+        .where(WeekPlan.id == plan_id, Member.id == int(member_id))
+    )

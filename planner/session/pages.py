@@ -1,0 +1,186 @@
+"""What each session page shows, gathered in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_login import current_user
+
+from planner.extensions import db
+from planner.insights import charts
+from planner.models import CheckIn, Household, Member, WeekPlan
+from planner.session import calendar, forms, rebalance, services
+from planner.session.steps import STEPS
+
+
+@dataclass
+class StepProgress:
+    key: str
+    title: str
+    done_by: list[str]  # names of members who have done their part
+    summary: str
+
+
+def progress(plan: WeekPlan, members: list[Member], checkins: dict[int, CheckIn]) -> list:
+    def who(test) -> list[str]:
+        return [m.display_name for m in members if (c := checkins.get(m.id)) and test(c)]
+
+    summaries = {
+        "appreciate": "optional",
+        "checkin": f"{len(who(lambda c: c.state))} of {len(members)} checked in",
+        "agree": "agreed"
+        if plan.status == "agreed"
+        else f"{len(who(lambda c: c.agreed_at))} of {len(members)} agreed",
+    }
+    done = {
+        "appreciate": who(lambda c: c.appreciation),
+        "checkin": who(lambda c: c.state),
+        "agree": who(lambda c: c.agreed_at),
+    }
+    return [
+        StepProgress(s.key, s.title, done.get(s.key, []), summaries.get(s.key, "")) for s in STEPS
+    ]
+
+
+def base_context(plan: WeekPlan) -> dict:
+    plan = services.load_plan(plan)
+    household = db.session.get(Household, plan.household_id)
+    members = list(household.members)
+    checkins = services.checkins_by_member(plan)
+    return {
+        "plan": plan,
+        "household": household,
+        "members": members,
+        "checkins": checkins,
+        "progress": progress(plan, members, checkins),
+        "agreed": plan.status == "agreed",
+    }
+
+
+def step_context(plan: WeekPlan, key: str) -> dict:
+    ctx = base_context(plan)
+    plan, household = ctx["plan"], ctx["household"]
+    if key in ("rebalance", "kindness", "agree", "overview"):
+        ctx["balance"] = rebalance.compute(plan)
+        ctx["show_kindness"] = ctx["balance"].needs_kindness or any(i.kindness for i in plan.items)
+    if key == "look_back":
+        ctx["look_back"] = calendar.look_back(household, plan)
+    if key == "look_ahead":
+        ctx["days"] = calendar.look_ahead(household, plan)
+    if key == "selfcare":
+        ctx["slots"] = ctx["week_slots"] = calendar.week_selfcare.week_slots(
+            household, plan.week_start
+        )
+        ctx["selfcare_flags"] = calendar.selfcare_flags(household, plan, ctx["slots"])
+        ctx["selfcare_link"] = "selfcare.index" in current_app.view_functions
+        ctx["selfcare_partial"] = _template_exists("selfcare/_week.html")
+    if key in ("rebalance", "agree"):
+        ctx["bars"] = load_bars(ctx["balance"], members=ctx["members"])
+        ctx["item_titles"] = {i.id: i.title for i in plan.items}
+        ctx["loads"] = {i.id: i.load for i in ctx["balance"].raw_items}
+    if key in ("kindness", "agree"):
+        ctx["kindness_rows"] = kindness_rows(plan, ctx["balance"])
+        ctx["kindness_base"] = rebalance.kindness_fingerprint(
+            [r["item"] for r in ctx["kindness_rows"]]
+        )
+        ctx["kindness_words"] = KINDNESS_WORDS
+    ctx["plan_base"] = services.plan_fingerprint(plan)
+    return ctx
+
+
+KINDNESS_WORDS = {
+    "defer": "Wait until next week",
+    "lower_standard": "Simpler standard",
+    "outsource": "Outside help",
+    "drop": "Let it go",
+}
+
+
+def load_bars(result: rebalance.Rebalance, members: list[Member]) -> list[dict]:
+    p = result.proposal
+    capacities = {m.id: m.capacity for m in result.member_loads}
+    top = max([*p.loads_before.values(), *p.loads_after.values(), *p.targets.values(), 1])
+    return [
+        {
+            "member": m,
+            "before": p.loads_before.get(m.id, 0),
+            "after": p.loads_after.get(m.id, 0),
+            "target": p.targets.get(m.id, 0.0),
+            "capacity": capacities[m.id],
+            "svg": charts.load_bar(
+                m.display_name,
+                m.colour,
+                p.loads_before.get(m.id, 0),
+                p.loads_after.get(m.id, 0),
+                p.targets.get(m.id, 0.0),
+                top,
+            ),
+        }
+        for m in members
+    ]
+
+
+def kindness_rows(plan: WeekPlan, result: rebalance.Rebalance) -> list[dict]:
+    """Suggested items first, then items already given a kindness choice."""
+    items = {i.id: i for i in plan.items}
+    rows, seen = [], set()
+    for s in result.suggestions:
+        rows.append({"item": items[s.item_id], "suggested": s.choice, "reason": s.reason})
+        seen.add(s.item_id)
+    for item in plan.items:
+        if item.kindness and item.id not in seen:
+            rows.append({"item": item, "suggested": item.kindness, "reason": item.kindness_note})
+    return rows
+
+
+def _template_exists(name: str) -> bool:
+    try:
+        current_app.jinja_env.get_template(name)
+    except Exception:  # noqa: BLE001 (any loader error means: not installed)
+        return False
+    return True
+
+
+FORM_CLASSES = {"appreciate": "AppreciationForm", "checkin": "CheckInForm", "agree": "AgreeForm"}
+
+
+def member_forms(key: str, ctx: dict, posted=None, posted_for: int | None = None, stale=False):
+    """One form per member: the signed-in member's own, then each partner's (on a shared
+    screen a partner saves theirs with their own password). A refused form keeps what
+    was typed; after a conflict it is re-based on the current value."""
+    form_class = getattr(forms, FORM_CLASSES[key])
+    ordered = sorted(ctx["members"], key=lambda m: m.id != current_user.id)
+    found = []
+    for member in ordered:
+        mine = member.id == current_user.id
+        checkin = ctx["checkins"].get(member.id)
+        fresh = form_class(formdata=None, prefix="" if mine else f"p{member.id}")
+        fresh.member_id.data = member.id
+        if key == "appreciate":
+            fresh.appreciation.data = checkin.appreciation if checkin else ""
+            fresh.base.data = services.appreciation_fingerprint(checkin)
+        elif key == "checkin":
+            _fill_checkin(fresh, checkin)
+            fresh.base.data = services.checkin_fingerprint(checkin)
+        else:
+            fresh.base.data = services.plan_fingerprint(ctx["plan"])
+        form, opened = fresh, False
+        if posted is not None and (posted_for or None) == (None if mine else member.id):
+            form, opened = posted, True
+            form.member_id.data = member.id
+            if stale:
+                form.base.data = fresh.base.data
+        found.append((member, form, checkin, mine, opened))
+    return found
+
+
+def _fill_checkin(form, checkin: CheckIn | None) -> None:
+    if checkin is None or checkin.state is None:
+        return
+    form.state.data = checkin.state
+    # An unadjusted capacity stays blank so that a new state brings its own default.
+    default = services.DEFAULT_CAPACITY[checkin.state]
+    form.capacity.data = None if checkin.capacity == default else checkin.capacity
+    form.what_would_help.data = checkin.what_would_help
+    form.fairness.data = checkin.fairness

@@ -1,0 +1,232 @@
+"""Rebalance and kindness plan: the plan turned into planner.domain.balance inputs,
+the proposal with vetoes, and the writes that change owners or kindness choices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from planner.domain import balance
+from planner.extensions import db
+from planner.models import Household, Member, PlanItem, Veto, WeekPlan
+from planner.session import week_selfcare
+from planner.session.live import Conflict, fingerprint
+from planner.session.services import (
+    SessionError,
+    capacity_of,
+    changed,
+    checkins_by_member,
+    clear_agreements,
+    ensure_draft,
+    load_plan,
+    members_of,
+)
+from planner.week import generation
+from planner.week import services as week_services
+
+KINDNESS_CHOICES = {
+    "defer": "Let it wait until next week",
+    "lower_standard": "Do it to a simpler standard",
+    "outsource": "Get outside help",
+    "drop": "Let it go this week",
+}
+MAX_NOTE = 300
+
+
+@dataclass
+class Rebalance:
+    members: list[Member]
+    member_loads: list[balance.MemberLoad]
+    items: list[balance.Item]
+    vetoes: list[Veto]
+    proposal: balance.Proposal
+    raw_items: list[balance.Item]  # loads before kindness choices
+    needs_kindness: bool
+    suggestions: list[balance.KindnessSuggestion]
+    carrying: int  # minutes the household can carry this week
+
+    def name(self, member_id: int | None) -> str:
+        return next((m.display_name for m in self.members if m.id == member_id), "no one")
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(*((m.item_id, m.to_id) for m in self.proposal.moves))
+
+    def vetoed(self, item_id: int, to_id: int) -> bool:
+        return any(v.plan_item_id == item_id and v.to_member_id == to_id for v in self.vetoes)
+
+
+def plan_vetoes(plan: WeekPlan) -> list[Veto]:
+    return list(
+        db.session.scalars(select(Veto).where(Veto.week_plan_id == plan.id).order_by(Veto.id))
+    )
+
+
+def _raw_load(item: PlanItem) -> int:
+    # The load before any kindness choice, so the kindness step keeps what was ticked.
+    return item.effort_minutes * len(item.occurrences) + item.mental_load_minutes
+
+
+def compute(plan: WeekPlan) -> Rebalance:
+    """The proposal for a loaded plan (planner.session.services.load_plan)."""
+    members = members_of(plan)
+    checkins = checkins_by_member(plan)
+    member_loads = []
+    for m in members:
+        state, capacity = capacity_of(checkins.get(m.id))
+        member_loads.append(balance.MemberLoad(m.id, m.display_name, capacity, state))
+    household = db.session.get(Household, plan.household_id)
+    blocked = week_selfcare.blocked_members(household, plan.week_start, plan.items)
+    items, raw = [], []
+    for item in plan.items:
+        r = item.responsibility
+        allowed = frozenset(m.id for m in r.allowed_members) if r and r.allowed_members else None
+        common = dict(
+            id=item.id,
+            title=item.title,
+            owner_id=item.owner_id or 0,
+            pinned=item.pinned,
+            allowed=allowed,
+            blocked=frozenset(blocked.get(item.id, ())),
+            area=r.area.key if r else "",
+            can_defer=len(item.occurrences) <= 1 and not (r and r.area.key == "caregiving"),
+            can_outsource=bool(r and r.can_outsource),
+        )
+        items.append(balance.Item(load=week_services.item_week_load(item), **common))
+        raw.append(balance.Item(load=_raw_load(item), **common))
+    vetoes = plan_vetoes(plan)
+    proposal = balance.propose(
+        member_loads, items, {(v.plan_item_id, v.to_member_id) for v in vetoes}
+    )
+    needs = balance.needs_kindness_plan(member_loads, raw)
+    return Rebalance(
+        members,
+        member_loads,
+        items,
+        vetoes,
+        proposal,
+        raw,
+        needs,
+        balance.kindness_suggestions(member_loads, raw) if needs else [],
+        balance.carrying_capacity(member_loads),
+    )
+
+
+def _item(plan: WeekPlan, item_id: int | None) -> PlanItem:
+    item = next((i for i in plan.items if i.id == item_id), None)
+    if item is None:
+        raise SessionError("That item is not in this week's plan.", "item_id")
+    return item
+
+
+def _member(plan: WeekPlan, member_id: int | None) -> Member:
+    member = next((m for m in members_of(plan) if m.id == member_id), None)
+    if member is None:
+        raise SessionError("Pick a member of your household.", "owner_id")
+    return member
+
+
+def veto(plan: WeekPlan, by: Member, item_id: int, to_member_id: int) -> None:
+    """`by` says no to moving the item to that member; the proposal recomputes without it."""
+    ensure_draft(plan)
+    item, to = _item(plan, item_id), _member(plan, to_member_id)
+    if not any(v.plan_item_id == item.id and v.to_member_id == to.id for v in plan_vetoes(plan)):
+        db.session.add(
+            Veto(
+                household_id=plan.household_id,
+                week_plan_id=plan.id,
+                plan_item_id=item.id,
+                member_id=by.id,
+                to_member_id=to.id,
+            )
+        )
+    changed(plan)
+
+
+def unveto(plan: WeekPlan, by: Member, item_id: int, to_member_id: int) -> None:
+    ensure_draft(plan)
+    for v in plan_vetoes(plan):
+        if v.plan_item_id == item_id and v.to_member_id == to_member_id:
+            db.session.delete(v)
+    changed(plan)
+
+
+def _set_owner(item: PlanItem, owner_id: int) -> None:
+    item.owner_id = owner_id
+    item.handover_to_id = None
+    item.sequence = (item.sequence or 0) + 1
+
+
+def accept_moves(plan: WeekPlan, by: Member, base: str | None) -> int:
+    """Apply the proposal the member saw; refused if it has changed since."""
+    ensure_draft(plan)
+    plan = load_plan(plan)
+    current = compute(plan)
+    if base != current.fingerprint:
+        raise Conflict(
+            "The proposal changed since you saw it (a check-in, a veto or an owner changed).",
+            "the moves listed now",
+        )
+    for move in current.proposal.moves:
+        _set_owner(_item(plan, move.item_id), move.to_id)
+    if current.proposal.moves:
+        clear_agreements(plan)
+    changed(plan, items_changed=True)
+    return len(current.proposal.moves)
+
+
+def set_owner(plan: WeekPlan, by: Member, item_id: int, owner_id: int, base: int | None) -> None:
+    """Change one item's owner by hand; refused if someone else changed it meanwhile."""
+    ensure_draft(plan)
+    item, owner = _item(plan, item_id), _member(plan, owner_id)
+    if base is not None and base != (item.owner_id or 0) and item.owner_id != owner.id:
+        current = next(
+            (m.display_name for m in members_of(plan) if m.id == item.owner_id), "no one"
+        )
+        raise Conflict(f"{item.title} changed owner while you were choosing.", current)
+    if item.owner_id == owner.id:
+        return
+    members = {m.id for m in members_of(plan)}
+    if item.pinned or not generation.may_hold(item.responsibility, owner.id, members):
+        raise SessionError(f"{owner.display_name} can't hold {item.title}.", "owner_id")
+    _set_owner(item, owner.id)
+    clear_agreements(plan)
+    changed(plan, items_changed=True)
+
+
+def kindness_fingerprint(items: list[PlanItem]) -> str:
+    return fingerprint(*((i.id, i.kindness, i.kindness_note) for i in items))
+
+
+def save_kindness(
+    plan: WeekPlan,
+    by: Member,
+    shown: list[int],
+    chosen: dict[int, tuple[str, str]],
+    base: str | None,
+) -> None:
+    """Record what the couple ticked for the items shown: chosen {item id: (choice, note)}."""
+    ensure_draft(plan)
+    items = [_item(plan, i) for i in dict.fromkeys(shown)]
+    for item_id, (choice, note) in chosen.items():
+        if item_id not in shown:
+            raise SessionError("That item is not in the kindness plan.", "kindness")
+        if choice not in KINDNESS_CHOICES:
+            raise SessionError("Pick one of the suggested choices.", "kindness")
+        if len(note) > MAX_NOTE:
+            raise SessionError(f"Keep notes under {MAX_NOTE} characters.", "kindness")
+    if base and base != kindness_fingerprint(items):
+        now = "; ".join(f"{i.title}: {KINDNESS_CHOICES.get(i.kindness, 'as usual')}" for i in items)
+        raise Conflict("The kindness plan was changed on another screen meanwhile.", now)
+    touched = False
+    for item in items:
+        choice, note = chosen.get(item.id, (None, ""))
+        note = note.strip() if choice else ""
+        if (item.kindness, item.kindness_note) != (choice, note):
+            item.kindness, item.kindness_note = choice, note
+            item.sequence = (item.sequence or 0) + 1
+            touched = True
+    if touched:
+        clear_agreements(plan)
+    changed(plan, items_changed=touched)

@@ -1,0 +1,299 @@
+"""The weekly session: one page per step, shared screen or one phone each."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from planner.access import get_owned_or_404
+from planner.models import WeekPlan
+from planner.session import forms, live, pages, services, signals  # noqa: F401 (connects)
+from planner.session import rebalance as rebalancing
+from planner.session.steps import STEPS, neighbours, step
+from planner.week.services import WeekError
+
+bp = Blueprint("session", __name__, url_prefix="/session")
+
+REFUSED = (services.SessionError, live.Conflict, WeekError)
+
+
+@bp.get("")
+@login_required
+def start():
+    plan = services.find_session_plan(current_user.household)
+    if plan is None:
+        week = services.session_week_start(current_user.household)
+        return render_template("session/start.html", week_start=week, steps=STEPS)
+    return _render(plan, "overview")
+
+
+@bp.post("")
+@login_required
+def begin():
+    plan = services.start_session(current_user.household)
+    return redirect(url_for("session.overview", plan_id=plan.id))
+
+
+@bp.get("/<int:plan_id>")
+@login_required
+def overview(plan_id: int):
+    return _render(get_owned_or_404(WeekPlan, plan_id), "overview")
+
+
+@bp.get("/<int:plan_id>/version")
+def version(plan_id: int):
+    """Polled every 2 s by open pages: 204 when unchanged, else a trigger to refresh."""
+    now = live.current_version(plan_id)
+    if now is None:
+        return "", 404
+    if request.args.get("v", type=int) == now:
+        response = make_response("", 204)
+    else:
+        # Built without render_template: its context processors would load the member.
+        url = url_for("session.version", plan_id=plan_id, v=now)
+        response = make_response(live.poll_element(url, now))
+        response.headers["HX-Trigger"] = live.LIVE_EVENT
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/<int:plan_id>/appreciate", methods=["GET", "POST"])
+@login_required
+def appreciate(plan_id: int):
+    return _acting_step(plan_id, "appreciate", forms.AppreciationForm, _save_appreciation)
+
+
+def _save_appreciation(plan, form):
+    services.save_appreciation(
+        plan,
+        current_user,
+        form.appreciation.data,
+        form.base.data,
+        member_id=form.member_id.data,
+        password=form.password.data,
+    )
+
+
+@bp.route("/<int:plan_id>/checkin", methods=["GET", "POST"])
+@login_required
+def checkin(plan_id: int):
+    return _acting_step(plan_id, "checkin", forms.CheckInForm, _save_checkin)
+
+
+def _save_checkin(plan, form):
+    services.save_checkin(
+        plan,
+        current_user,
+        state=form.state.data,
+        capacity=form.capacity.data,
+        what_would_help=form.what_would_help.data,
+        fairness=form.fairness.data,
+        base=form.base.data,
+        member_id=form.member_id.data,
+        password=form.password.data,
+    )
+
+
+@bp.route("/<int:plan_id>/agree", methods=["GET", "POST"])
+@login_required
+def agree(plan_id: int):
+    return _acting_step(plan_id, "agree", forms.AgreeForm, _save_agreement)
+
+
+def _save_agreement(plan, form):
+    done = services.agree(
+        plan, current_user, form.base.data, form.member_id.data, form.password.data
+    )
+    if done:
+        flash("Agreed by everyone. The week is set — have a kind week.", "success")
+
+
+@bp.get("/<int:plan_id>/look-back")
+@login_required
+def look_back(plan_id: int):
+    return _render(get_owned_or_404(WeekPlan, plan_id), "look_back")
+
+
+@bp.route("/<int:plan_id>/look-ahead", methods=["GET", "POST"])
+@login_required
+def look_ahead(plan_id: int):
+    plan = get_owned_or_404(WeekPlan, plan_id)
+    form = forms.OneOffForm()
+    form.set_choices(plan.week_start, current_user.household.members)
+    if request.method == "GET" or not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return _render(plan, "look_ahead", status=status, one_off=form)
+    try:
+        services.add_one_off(
+            plan,
+            current_user,
+            title=form.title.data,
+            on_date=date.fromisoformat(form.on_date.data),
+            effort_minutes=form.effort_minutes.data,
+            owner_id=form.owner_id.data,
+            start_time=form.start_time.data,
+        )
+    except REFUSED as exc:
+        return _refused(plan, "look_ahead", exc, one_off=form)
+    flash(f"Added {form.title.data.strip()}.", "success")
+    return redirect(url_for("session.look_ahead", plan_id=plan.id))
+
+
+@bp.get("/<int:plan_id>/rebalance")
+@login_required
+def rebalance(plan_id: int):
+    return _render(get_owned_or_404(WeekPlan, plan_id), "rebalance")
+
+
+@bp.post("/<int:plan_id>/rebalance/veto")
+@login_required
+def veto(plan_id: int):
+    return _rebalance_action(
+        plan_id,
+        forms.MoveForm,
+        "Vetoed; the proposal was worked out again.",
+        lambda p, f: rebalancing.veto(p, current_user, f.item_id.data, f.to_member_id.data),
+    )
+
+
+@bp.post("/<int:plan_id>/rebalance/unveto")
+@login_required
+def unveto(plan_id: int):
+    return _rebalance_action(
+        plan_id,
+        forms.MoveForm,
+        "Veto taken back.",
+        lambda p, f: rebalancing.unveto(p, current_user, f.item_id.data, f.to_member_id.data),
+    )
+
+
+@bp.post("/<int:plan_id>/rebalance/accept")
+@login_required
+def accept(plan_id: int):
+    return _rebalance_action(
+        plan_id,
+        forms.AcceptForm,
+        "Moves applied to this week's owners.",
+        lambda p, f: rebalancing.accept_moves(p, current_user, f.base.data),
+    )
+
+
+@bp.post("/<int:plan_id>/rebalance/owner")
+@login_required
+def owner(plan_id: int):
+    return _rebalance_action(
+        plan_id,
+        forms.OwnerForm,
+        "Owner changed.",
+        lambda p, f: rebalancing.set_owner(
+            p, current_user, f.item_id.data, f.owner_id.data, f.base.data
+        ),
+    )
+
+
+@bp.route("/<int:plan_id>/kindness", methods=["GET", "POST"])
+@login_required
+def kindness(plan_id: int):
+    plan = get_owned_or_404(WeekPlan, plan_id)
+    form = forms.KindnessForm()
+    if not form.validate_on_submit():
+        return _render(plan, "kindness", form=form, status=422 if form.errors else 200)
+    shown = [int(v) for v in request.form.getlist("shown") if v.isdigit()]
+    chosen = {
+        i: (request.form[f"choice-{i}"], request.form.get(f"note-{i}", ""))
+        for i in shown
+        if request.form.get(f"choice-{i}")
+    }
+    try:
+        rebalancing.save_kindness(plan, current_user, shown, chosen, form.base.data)
+    except REFUSED as exc:
+        return _refused(plan, "kindness", exc, form=forms.KindnessForm(formdata=None))
+    flash("Kindness plan saved.", "success")
+    return redirect(url_for("session.kindness", plan_id=plan.id))
+
+
+@bp.get("/<int:plan_id>/selfcare")
+@login_required
+def selfcare(plan_id: int):
+    return _render(get_owned_or_404(WeekPlan, plan_id), "selfcare")
+
+
+# -- helpers -----------------------------------------------------------------------
+
+
+def _acting_step(plan_id: int, key: str, form_class, save):
+    """A step where each member (or a partner with their password) saves their own part."""
+    plan = get_owned_or_404(WeekPlan, plan_id)
+    if request.method == "GET":
+        return _render(plan, key)
+    partner = request.form.get("for", type=int)
+    form = form_class(prefix=f"p{partner}" if partner else "")
+    if not form.validate_on_submit():
+        return _render(plan, key, status=422, posted=form, posted_for=partner)
+    if partner:
+        form.member_id.data = partner  # a partner's form on a shared screen is theirs
+    try:
+        save(plan, form)
+    except REFUSED as exc:
+        return _refused(plan, key, exc, posted=form, posted_for=partner)
+    if key != "agree" or plan.status != "agreed":
+        flash("Saved.", "success")
+    return redirect(url_for(f"session.{key}", plan_id=plan.id))
+
+
+def _rebalance_action(plan_id: int, form_class, done: str, act):
+    plan = get_owned_or_404(WeekPlan, plan_id)
+    form = form_class()
+    if not form.validate_on_submit():
+        return _render(plan, "rebalance", status=422, error=_first_error(form))
+    try:
+        act(plan, form)
+    except REFUSED as exc:
+        return _refused(plan, "rebalance", exc)
+    flash(done, "success")
+    return redirect(url_for("session.rebalance", plan_id=plan.id))
+
+
+def _refused(plan, key: str, exc: Exception, **extra):
+    status = 403 if isinstance(exc, services.NotYours) else 422
+    posted = extra.get("posted") or extra.get("one_off")
+    field = getattr(exc, "field", None)
+    if isinstance(exc, live.Conflict):
+        extra["conflict"] = exc
+    elif posted is not None and field in _shown_fields(posted, extra.get("posted_for")):
+        posted[field].errors = [*posted[field].errors, str(exc)]  # shown beside the field
+    else:
+        extra["error"] = str(exc)
+    return _render(plan, key, status=status, **extra)
+
+
+def _shown_fields(form, partner: int | None) -> set[str]:
+    """Fields a refused form shows, so that its message can sit beside them."""
+    names = {f.short_name for f in form} - {"csrf_token", "member_id", "base"}
+    return names if partner else names - {"password"}
+
+
+def _first_error(form) -> str:
+    return next((e for errors in form.errors.values() for e in errors), "Check the form.")
+
+
+def _render(plan: WeekPlan, key: str, status: int = 200, **extra):
+    ctx = pages.step_context(plan, key)
+    if key in ("appreciate", "checkin", "agree"):
+        ctx["member_forms"] = pages.member_forms(
+            key, ctx, extra.pop("posted", None), extra.pop("posted_for", None), "conflict" in extra
+        )
+    before, after = neighbours(key) if key != "overview" else (None, STEPS[0])
+    ctx.update(
+        key=key,
+        step=step(key) if key != "overview" else None,
+        steps=STEPS,
+        before=before,
+        after=after,
+        forms=forms,
+        **extra,
+    )
+    template = "session/overview.html" if key == "overview" else f"session/{key}.html"
+    return render_template(template, **ctx), status

@@ -1,0 +1,294 @@
+"""The session's plan, who is acting, check-ins and agreement.
+
+Which week is planned: the current week (in the household's zone and week start) while
+it is not yet agreed and at least three of its days are still ahead, so a first session
+mid-week plans the days left; otherwise the next week. A household that meets on Sunday
+evening for a Monday week therefore always plans the coming week.
+
+Every write bumps WeekPlan.version and touches the household, so open session pages
+(see planner.session.live) and feeds follow.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from planner import events
+from planner.auth import services as auth_services
+from planner.extensions import db
+from planner.models import (
+    CHECKIN_STATES,
+    DEFAULT_CAPACITY,
+    CheckIn,
+    Household,
+    Member,
+    PlanItem,
+    Responsibility,
+    WeekPlan,
+    utcnow,
+)
+from planner.session.live import Conflict, fingerprint
+from planner.week import services as week_services
+
+MIN_DAYS_LEFT = 3
+MAX_TEXT = 500
+
+
+class SessionError(ValueError):
+    """A request the session's rules refuse; the message is for the member."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class NotYours(SessionError):
+    """Someone tried to act for another member without their password."""
+
+
+def session_week_start(household: Household, today: date | None = None) -> date:
+    today = today or datetime.now(household.tz).date()
+    current = week_services.week_start_for_household(household, today)
+    status = db.session.scalar(
+        select(WeekPlan.status).where(
+            WeekPlan.household_id == household.id, WeekPlan.week_start == current
+        )
+    )
+    days_left = 7 - (today - current).days
+    if status != "agreed" and days_left >= MIN_DAYS_LEFT:
+        return current
+    return current + timedelta(days=7)
+
+
+def find_session_plan(household: Household) -> WeekPlan | None:
+    return db.session.scalar(
+        select(WeekPlan).where(
+            WeekPlan.household_id == household.id,
+            WeekPlan.week_start == session_week_start(household),
+        )
+    )
+
+
+def start_session(household: Household) -> WeekPlan:
+    """The draft for the week being planned, made from the inventory if new."""
+    plan = week_services.get_or_create_week_plan(household, session_week_start(household))
+    week_services.refresh_draft(plan)
+    return plan
+
+
+def load_plan(plan: WeekPlan) -> WeekPlan:
+    """The plan with everything the session pages show, in a fixed number of queries."""
+    return db.session.scalars(
+        select(WeekPlan)
+        .where(WeekPlan.id == plan.id)
+        .options(
+            selectinload(WeekPlan.checkins),
+            selectinload(WeekPlan.items).options(
+                selectinload(PlanItem.occurrences),
+                selectinload(PlanItem.responsibility).options(
+                    selectinload(Responsibility.allowed_members),
+                    selectinload(Responsibility.area),
+                ),
+            ),
+        )
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def members_of(plan: WeekPlan) -> list[Member]:
+    household = db.session.get(Household, plan.household_id)
+    return list(household.members)
+
+
+def checkins_by_member(plan: WeekPlan) -> dict[int, CheckIn]:
+    return {c.member_id: c for c in plan.checkins}
+
+
+def capacity_of(checkin: CheckIn | None) -> tuple[str, int]:
+    """(state, capacity) for balancing; no check-in yet counts as okay at 100."""
+    if checkin is None or checkin.state is None:
+        return "okay", DEFAULT_CAPACITY["okay"]
+    capacity = checkin.capacity
+    return checkin.state, DEFAULT_CAPACITY[checkin.state] if capacity is None else capacity
+
+
+def acting_member(by: Member, member_id: int | None, password: str | None) -> Member:
+    """The member a write is for: oneself, or a partner on the same screen who has just
+    entered their own password. Anyone else is refused."""
+    if member_id is None or member_id == by.id:
+        return by
+    partner = next((m for m in by.household.members if m.id == member_id), None)
+    if partner is None:
+        raise NotYours("Pick a member of your household.", "member_id")
+    if not password:
+        raise NotYours(
+            f"Only {partner.display_name} can do this. On a shared screen, "
+            f"{partner.display_name} enters their own password.",
+            "password",
+        )
+    try:
+        # The sign-in throttle guards this password check too, per partner and per screen.
+        auth_services.authenticate(partner.email, password, f"session:{by.id}")
+    except auth_services.AuthError as exc:
+        if "Too many" in str(exc):
+            raise NotYours(str(exc), "password") from None
+        raise NotYours(f"That is not {partner.display_name}'s password.", "password") from None
+    return partner
+
+
+def ensure_draft(plan: WeekPlan) -> None:
+    if plan.status == "agreed":
+        raise SessionError("This week is already agreed; changes now go through This week.")
+
+
+def _checkin_for(plan: WeekPlan, member: Member) -> CheckIn:
+    found = checkins_by_member(plan).get(member.id)
+    if found is None:
+        found = CheckIn(household_id=plan.household_id, week_plan_id=plan.id, member_id=member.id)
+        db.session.add(found)
+        plan.checkins.append(found)
+    return found
+
+
+def checkin_fingerprint(checkin: CheckIn | None) -> str:
+    if checkin is None:
+        return fingerprint(None, None, "", None)
+    return fingerprint(checkin.state, checkin.capacity, checkin.what_would_help, checkin.fairness)
+
+
+def appreciation_fingerprint(checkin: CheckIn | None) -> str:
+    return fingerprint(checkin.appreciation if checkin else "")
+
+
+def save_appreciation(
+    plan: WeekPlan, by: Member, text: str, base: str | None = None, **acting
+) -> CheckIn:
+    member = acting_member(by, acting.get("member_id"), acting.get("password"))
+    text = (text or "").strip()
+    if len(text) > MAX_TEXT:
+        raise SessionError(f"Keep it under {MAX_TEXT} characters.", "appreciation")
+    ensure_draft(plan)
+    checkin = checkins_by_member(plan).get(member.id)
+    now = checkin.appreciation if checkin else ""
+    if base and base != appreciation_fingerprint(checkin) and now != text:
+        raise Conflict(
+            f"{member.display_name}'s note was changed on another screen while you were writing.",
+            now or "(empty)",
+        )
+    checkin = _checkin_for(plan, member)
+    checkin.appreciation = text
+    changed(plan)
+    return checkin
+
+
+def save_checkin(
+    plan: WeekPlan,
+    by: Member,
+    *,
+    state: str,
+    capacity: int | None,
+    what_would_help: str,
+    fairness: int | None,
+    base: str | None = None,
+    member_id: int | None = None,
+    password: str | None = None,
+) -> CheckIn:
+    """Each member sets only their own check-in (or a partner with their own password)."""
+    member = acting_member(by, member_id, password)
+    ensure_draft(plan)
+    if state not in CHECKIN_STATES:
+        raise SessionError("Pick okay, in the reeds or blown.", "state")
+    if capacity is not None and not 0 <= capacity <= 100:
+        raise SessionError("Capacity is between 0 and 100.", "capacity")
+    if fairness is not None and not 1 <= fairness <= 5:
+        raise SessionError("Pick 1 to 5.", "fairness")
+    what_would_help = (what_would_help or "").strip()
+    if len(what_would_help) > MAX_TEXT:
+        raise SessionError(f"Keep it under {MAX_TEXT} characters.", "what_would_help")
+    current = checkins_by_member(plan).get(member.id)
+    if base and base != checkin_fingerprint(current):
+        raise Conflict(
+            f"{member.display_name}'s check-in was changed on another screen "
+            "while you were editing.",
+            describe_checkin(current),
+        )
+    checkin = _checkin_for(plan, member)
+    checkin.state = state
+    checkin.capacity = DEFAULT_CAPACITY[state] if capacity is None else capacity
+    checkin.what_would_help = what_would_help
+    checkin.fairness = fairness
+    changed(plan)
+    return checkin
+
+
+STATE_LABELS = {"okay": "okay", "in_the_reeds": "in the reeds", "blown": "blown"}
+
+
+def describe_checkin(checkin: CheckIn | None) -> str:
+    if checkin is None or checkin.state is None:
+        return "not checked in yet"
+    parts = [f"{STATE_LABELS[checkin.state]}, capacity {checkin.capacity}"]
+    if checkin.fairness:
+        parts.append(f"last week felt {checkin.fairness} of 5 fair")
+    if checkin.what_would_help:
+        parts.append(f"what would help: {checkin.what_would_help}")
+    return "; ".join(parts)
+
+
+def plan_fingerprint(plan: WeekPlan) -> str:
+    """What members agree to: every item's owner and kindness choice."""
+    return fingerprint(*((i.id, i.owner_id, i.kindness) for i in plan.items))
+
+
+def agree(
+    plan: WeekPlan,
+    by: Member,
+    base: str | None,
+    member_id: int | None = None,
+    password: str | None = None,
+) -> bool:
+    """Record one member's agreement; True when this made the plan agreed."""
+    member = acting_member(by, member_id, password)
+    ensure_draft(plan)
+    if base != plan_fingerprint(plan):
+        raise Conflict(
+            "The plan changed since this page was opened. Look at it again, then agree.",
+            "the updated plan below",
+        )
+    _checkin_for(plan, member).agreed_at = utcnow()
+    members = members_of(plan)
+    agreed = {c.member_id for c in plan.checkins if c.agreed_at}
+    done = all(m.id in agreed for m in members)
+    household = db.session.get(Household, plan.household_id)
+    if done:
+        plan.status, plan.agreed_at = "agreed", utcnow()
+    changed(plan)
+    if done:
+        events.plan_agreed.send(household, week_plan=plan)
+    return done
+
+
+def add_one_off(plan: WeekPlan, by: Member, **item) -> PlanItem:
+    """Something that happens once this week; the plan changed, so agree again."""
+    ensure_draft(plan)
+    clear_agreements(plan)
+    return week_services.add_one_off(plan, by, **item)
+
+
+def clear_agreements(plan: WeekPlan) -> None:
+    """Owners or kindness changed: earlier confirmations no longer cover the plan."""
+    for checkin in plan.checkins:
+        checkin.agreed_at = None
+
+
+def changed(plan: WeekPlan, items_changed: bool = False) -> None:
+    """Commit one session write: bump the plan and the household, tell the others."""
+    household = db.session.get(Household, plan.household_id)
+    plan.version = (plan.version or 0) + 1
+    household.touch()
+    db.session.commit()
+    if items_changed:
+        events.plan_changed.send(household)

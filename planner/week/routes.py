@@ -1,0 +1,186 @@
+"""The week page: the plan on a calendar, and what happens during the week."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from planner.access import get_owned_or_404
+from planner.domain.week import week_label
+from planner.models import PlanItem, PlanOccurrence
+from planner.week import calendar, services
+from planner.week.forms import HandoverForm, OneOffForm, SkipForm
+
+bp = Blueprint("week", __name__, url_prefix="/week")
+
+WEEKS_AHEAD = 52
+
+
+def _today() -> date:
+    return datetime.now(current_user.household.tz).date()
+
+
+@bp.get("")
+@login_required
+def current():
+    household = current_user.household
+    return _week_page(services.week_start_for_household(household))
+
+
+@bp.get("/<week_start>")
+@login_required
+def show(week_start: str):
+    start = _parse_week(week_start)
+    if start.isoformat() != week_start:
+        return redirect(url_for("week.show", week_start=start.isoformat(), **request.args))
+    return _week_page(start)
+
+
+def _parse_week(text: str) -> date:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        abort(404)
+    if day > _today() + timedelta(weeks=WEEKS_AHEAD):
+        abort(404)
+    return services.week_start_for_household(current_user.household, day)
+
+
+def _week_page(
+    week_start: date,
+    one_off: OneOffForm | None = None,
+    skip_errors: dict | None = None,
+    handover_errors: dict | None = None,
+    status: int = 200,
+):
+    household = current_user.household
+    this_week = services.week_start_for_household(household)
+    if week_start < this_week:
+        plan = services.find_week_plan(household, week_start)  # the past is not rewritten
+    else:
+        plan = services.get_or_create_week_plan(household, week_start)
+    just_mine = request.values.get("mine") == "1"
+    view = calendar.build(plan, household, current_user, _today(), just_mine) if plan else None
+    if one_off is None:
+        one_off = OneOffForm(formdata=None)
+    one_off.set_choices(week_start, household.members, current_user, _today())
+    skip_errors = skip_errors or {}
+    if one_off.errors or any(f.errors for f in skip_errors.values()) or handover_errors:
+        status = 422
+    return render_template(
+        "week/week.html",
+        week_start=week_start,
+        this_week=this_week,
+        previous_week=week_start - timedelta(days=7),
+        next_week=week_start + timedelta(days=7),
+        view=view,
+        week_label=week_label,
+        history=services.plan_history(plan) if plan else [],
+        just_mine=just_mine,
+        one_off=one_off,
+        skip_errors=skip_errors,
+        handover_errors=handover_errors or {},
+    ), status
+
+
+def _back(plan_week: date, anchor: str = ""):
+    mine = {"mine": "1"} if request.form.get("mine") == "1" else {}
+    url = url_for("week.show", week_start=plan_week.isoformat(), **mine)
+    return redirect(url + (f"#{anchor}" if anchor else ""))
+
+
+@bp.post("/<week_start>/items")
+@login_required
+def add_one_off(week_start: str):
+    start = _parse_week(week_start)
+    if start < services.week_start_for_household(current_user.household):
+        abort(404)
+    form = OneOffForm()
+    form.set_choices(start, current_user.household.members, current_user, _today())
+    if form.validate_on_submit():
+        plan = services.get_or_create_week_plan(current_user.household, start)
+        try:
+            item = services.add_one_off(
+                plan,
+                current_user,
+                form.title.data,
+                form.day,
+                form.effort_minutes.data,
+                form.owner_id.data,
+                form.start_time.data,
+            )
+        except services.WeekError as exc:
+            form.title.errors = [*form.title.errors, str(exc)]
+        else:
+            flash(f"Added {item.title}.", "success")
+            return _back(start, f"day-{form.day.isoformat()}")
+    return _week_page(start, one_off=form)
+
+
+@bp.post("/occurrences/<int:occurrence_id>/done")
+@login_required
+def done(occurrence_id: int):
+    occurrence = get_owned_or_404(PlanOccurrence, occurrence_id)
+    services.mark_done(occurrence, current_user)
+    return _back(occurrence.item.week_plan.week_start, f"occ-{occurrence.id}")
+
+
+@bp.post("/occurrences/<int:occurrence_id>/undo")
+@login_required
+def undo(occurrence_id: int):
+    occurrence = get_owned_or_404(PlanOccurrence, occurrence_id)
+    services.reopen(occurrence, current_user)
+    return _back(occurrence.item.week_plan.week_start, f"occ-{occurrence.id}")
+
+
+@bp.post("/occurrences/<int:occurrence_id>/skip")
+@login_required
+def skip(occurrence_id: int):
+    occurrence = get_owned_or_404(PlanOccurrence, occurrence_id)
+    week_start = occurrence.item.week_plan.week_start
+    form = SkipForm(prefix=f"skip-{occurrence.id}")
+    if form.validate_on_submit():
+        services.skip(occurrence, current_user, form.reason.data)
+        flash(f"Skipped {occurrence.item.title}.", "info")
+        return _back(week_start, f"occ-{occurrence.id}")
+    return _week_page(week_start, skip_errors={occurrence.id: form})
+
+
+@bp.post("/items/<int:item_id>/handover")
+@login_required
+def handover(item_id: int):
+    item = get_owned_or_404(PlanItem, item_id)
+    week_start = item.week_plan.week_start
+    members = current_user.household.members
+    form = HandoverForm()
+    form.to_member_id.choices = [SelectChoice(m.id, m.display_name) for m in members]
+    if not form.validate_on_submit():
+        errors = form.to_member_id.errors or ["Pick who should take it over."]
+        return _week_page(week_start, handover_errors={item.id: errors[0]})
+    to_member = next(m for m in members if m.id == form.to_member_id.data)
+    try:
+        services.request_handover(item, current_user, to_member)
+    except services.WeekError as exc:
+        return _week_page(week_start, handover_errors={item.id: str(exc)})
+    flash(f"Asked {to_member.display_name} to take over {item.title}.", "success")
+    return _back(week_start, "handovers-out")
+
+
+@bp.post("/items/<int:item_id>/answer")
+@login_required
+def answer(item_id: int):
+    item = get_owned_or_404(PlanItem, item_id)
+    accept = request.form.get("accept") == "1"
+    try:
+        services.answer_handover(item, current_user, accept)
+    except services.WeekError as exc:
+        flash(str(exc), "error")
+        return _week_page(item.week_plan.week_start, status=422)
+    flash(
+        f"You own {item.title} for the rest of the week." if accept else "Declined, kindly.",
+        "success" if accept else "info",
+    )
+    return _back(item.week_plan.week_start)

@@ -1,0 +1,88 @@
+"""After the session is agreed: the calendar feed, the week page, and the self-care
+reminder email with its one-click "I kept it" link."""
+
+from __future__ import annotations
+
+import re
+
+from icalendar import Calendar
+from playwright.sync_api import expect
+
+from planner.extensions import db
+from tests.browser.conftest import check_a11y, text_of
+
+
+def after_the_session(pair, live, new_context, shot) -> None:
+    feed_on_the_phone(pair.a, shot)
+    mark_done_on_the_week_page(pair.a, shot)
+    kept_from_the_reminder(pair, live, new_context, shot)
+
+
+def feed_on_the_phone(page, shot) -> None:
+    page.get_by_role("link", name="You", exact=True).click()
+    page.get_by_role("link", name="Calendar feeds").click()
+    check_a11y(page, "feeds")
+    page.locator("#feed-member").get_by_role("button", name="Make my address").click()
+    url = page.locator("#member-https").input_value()
+    assert page.locator("#member-webcal").input_value().startswith("webcal://")
+    check_a11y(page, "feeds with a new address")
+    shot(page, "feed-address")
+    response = page.request.get(url)
+    assert response.ok and response.headers["content-type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.body())
+    events = list(calendar.walk("VEVENT"))
+    summaries = [str(e["SUMMARY"]) for e in events]
+    assert calendar.walk("VTIMEZONE"), "times carry a VTIMEZONE, never floating"
+    assert not calendar.walk("VTODO")
+    assert any("Run" in s for s in summaries), summaries  # Alex's own self-care
+    assert any("Sam" in s and "duty" in s.lower() for s in summaries), summaries
+    assert any("Bathroom" in s or "bathroom" in s for s in summaries), summaries
+    assert all(e.get("UID") and e.get("DTSTAMP") for e in events)
+
+
+def mark_done_on_the_week_page(page, shot) -> None:
+    page.get_by_role("link", name="This week").click()
+    if page.get_by_text("No plan was made for this week").count():
+        page.get_by_role("link", name="Next week").click()
+    check_a11y(page, "week")
+    done = page.get_by_role("button", name="Done", exact=True)
+    before = done.count()
+    assert before, "Alex has responsibilities to mark done"
+    entry = done.first.locator("xpath=ancestor::li[starts-with(@id, 'occ-')]")
+    occurrence = entry.get_attribute("id")
+    done.first.click()
+    expect(page.get_by_role("button", name="Done", exact=True)).to_have_count(before - 1)
+    expect(page.locator(f"#{occurrence}")).to_have_class(re.compile(r"\bdone\b"))
+    expect(page.locator(f"#{occurrence}")).to_contain_text("done")
+    check_a11y(page, "week after marking done")
+    shot(page, "week-done")
+
+
+def kept_from_the_reminder(pair, live, new_context, shot) -> None:
+    """The reminders engineer's in-process services write the outbox and send what is due;
+    the email arrives at the loopback SMTP server; its link works without signing in."""
+    from planner.reminders import outbox, sender
+
+    with live.app.app_context():
+        outbox.sync_all()
+        sent = sender.send_due()
+        db.session.remove()
+    assert sent.sent >= 1, sent
+    email = live.inbox.wait_for(pair.b_email, "your time for Swim")
+    assert any(p.get_filename() == "self-care.ics" for p in email.iter_attachments())
+    kept = re.search(r"I kept it: (\S+)", text_of(email)).group(1)
+    assert kept.startswith(live.url)
+
+    page = new_context().new_page()  # a phone's mail app: not signed in
+    page.goto(kept)
+    check_a11y(page, "I kept it: confirm")
+    shot(page, "reminder-kept-confirm")
+    page.get_by_role("button", name="Yes, I kept it").click()
+    check_a11y(page, "I kept it: done")
+    shot(page, "reminder-kept-done")
+    page.goto(kept)  # the link works once
+    assert "already been used" in page.locator("main").inner_text()
+
+    pair.b.goto("/selfcare")
+    expect(pair.b.locator("#week")).to_contain_text("kept")
+    shot(pair.b, "selfcare-kept")

@@ -1,0 +1,63 @@
+"""Sign up, invite, join, settings and sign-in in real Chromium at phone size."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import check_a11y
+from tests.browser.flows import PASSWORD, couple, sign_in, sign_up, unique_email
+
+pytestmark = pytest.mark.browser
+
+
+def test_sign_up_invite_and_join(new_context, live, shot):
+    pair = couple(new_context, live, shot=shot)
+    b = pair.b
+    check_a11y(b, "home of the partner")
+    assert "Welcome to The Parkers" in b.locator(".flashes").inner_text()
+    people = b.locator(".people").inner_text()
+    assert "Alex" in people and "Sam" in people
+    shot(b, "partner-home")
+
+    b.get_by_role("link", name="You").click()
+    check_a11y(b, "profile")
+    shot(b, "profile")
+
+    a = pair.a
+    a.goto("/household")
+    assert "Sam" in a.locator("#invite").inner_text()
+    current = a.locator('nav a[aria-current="page"]')
+    assert current.count() == 1 and current.inner_text() == "Household"
+    check_a11y(a, "settings with two members")
+    shot(a, "settings-two-members")
+
+
+def test_bad_input_is_explained_beside_the_field(new_context, shot):
+    page = new_context().new_page()
+    page.goto("/signup")
+    page.get_by_label("Household name").fill("Home")
+    page.get_by_label("Your name").fill("Kim")
+    page.get_by_label("Email").fill("not an email")
+    page.get_by_label("Password").fill("short")
+    page.get_by_label("Time zone").fill("Mars/Olympus")
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.get_by_role("button", name="Create household").click()
+    assert posted.value.status == 422
+    assert page.get_by_label("Password").get_attribute("aria-invalid") == "true"
+    assert "at least 10 characters" in page.locator(".field.has-error").all_inner_texts()[1]
+    check_a11y(page, "sign-up with errors")
+    shot(page, "signup-errors")
+
+
+def test_sign_in_and_out_without_javascript(new_context, live):
+    email = unique_email("nojs")
+    sign_up(new_context().new_page(), email)
+    page = new_context(java_script_enabled=False).new_page()
+    sign_in(page, email)
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/login")
+    assert "signed out" in page.locator(".flashes").inner_text()
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD + "x")
+    page.get_by_role("button", name="Sign in").click()
+    assert "don't match" in page.locator(".error").inner_text()

@@ -1,0 +1,261 @@
+"""Self-care slots: per-member slots, one week's moves and skips, outcomes, rescheduling."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from planner import events
+from planner.extensions import db
+from planner.models import Household, SelfCareSlot, SelfCareWeek
+from planner.selfcare import services
+from planner.selfcare.timing import current_week_start, local_start
+from tests.helpers import body, login
+from tests.selfcare_helpers import add_plan_item, add_slot
+
+
+def test_add_slot_shows_on_page_and_partner_is_on_duty(app, client, make):
+    home = make("Alex", "Sam")
+    login(client, home.emails[0])
+    response = client.post(
+        "/selfcare/slots", data={"title": "Run", "weekday": 1, "start_time": "18:30", "minutes": 60}
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        slot = db.session.query(SelfCareSlot).one()
+        assert (slot.title, slot.weekday, slot.start_time, slot.minutes) == (
+            "Run",
+            1,
+            time(18, 30),
+            60,
+        )
+        assert db.session.get(Household, home.household_id).version > 1
+    client.post("/logout")
+    login(client, home.emails[1])
+    page = body(client.get("/selfcare"))
+    assert "When you're on duty" in page and "Alex's <strong>Run</strong>" in page
+    assert "You are on duty" in page
+
+
+def test_add_slot_bad_input_is_422_and_saves_nothing(app, client, make):
+    home = make()
+    login(client, home.emails[0])
+    response = client.post(
+        "/selfcare/slots", data={"title": "", "weekday": 1, "start_time": "", "minutes": 5}
+    )
+    assert response.status_code == 422
+    page = body(response)
+    assert "Give your time a name" in page and "Between 15 minutes" in page
+    with app.app_context():
+        assert db.session.query(SelfCareSlot).count() == 0
+
+
+def test_edit_and_archive_own_slot_only(app, client, make):
+    home = make("Alex", "Sam")
+    with app.app_context():
+        mine = add_slot(home, 0, "Run", 1, time(18, 30), 60).id
+        theirs = add_slot(home, 1, "Pottery", 5, time(9), 120).id
+    login(client, home.emails[0])
+    assert client.get(f"/selfcare/slots/{mine}/edit").status_code == 200
+    bad = client.post(
+        f"/selfcare/slots/{mine}/edit",
+        data={"title": "Run", "weekday": 9, "start_time": "x", "minutes": 60},
+    )
+    assert bad.status_code == 422
+    ok = client.post(
+        f"/selfcare/slots/{mine}/edit",
+        data={"title": "Long run", "weekday": 2, "start_time": "07:00", "minutes": 90},
+    )
+    assert ok.status_code == 302
+    assert client.get(f"/selfcare/slots/{theirs}/edit").status_code == 403
+    assert client.post(f"/selfcare/slots/{theirs}/archive").status_code == 403
+    assert client.post(f"/selfcare/slots/{mine}/archive").status_code == 302
+    with app.app_context():
+        slot = db.session.get(SelfCareSlot, mine)
+        assert slot.title == "Long run" and slot.archived_at is not None and slot.sequence >= 2
+        assert db.session.get(SelfCareSlot, theirs).archived_at is None
+
+
+def test_skip_restore_and_signal(app, client, make):
+    home = make("Alex", "Sam")
+    seen = []
+
+    def listener(sender, **kw):
+        seen.append(kw)
+
+    events.selfcare_changed.connect(listener)
+    try:
+        with app.app_context():
+            household = db.session.get(Household, home.household_id)
+            week = current_week_start(household) + timedelta(weeks=1)
+            slot = add_slot(home, 0, "Run", 1, time(18, 30), 60)
+            slot_id = slot.id
+        login(client, home.emails[0])
+        url = f"/selfcare/slots/{slot_id}/weeks/{week.isoformat()}"
+        assert client.post(url, data={"action": "skip"}).status_code == 302
+        with app.app_context():
+            household = db.session.get(Household, home.household_id)
+            (only,) = services.week_slots(household, week)
+            assert only.status == "skipped"
+        assert client.post(url, data={"action": "restore"}).status_code == 302
+        assert client.post(url, data={"action": "nonsense"}).status_code == 422
+        # Kept can't be marked before the time has come.
+        assert client.post(url, data={"action": "kept"}).status_code == 422
+    finally:
+        events.selfcare_changed.disconnect(listener)
+    assert [kw["week_start"] for kw in seen] == [week, week]
+
+
+def test_mark_kept_afterwards_and_keep_rates(app, client, make):
+    home = make("Alex", "Sam")
+    with app.app_context():
+        household = db.session.get(Household, home.household_id)
+        last_week = current_week_start(household) - timedelta(weeks=1)
+        slot_id = add_slot(home, 0, "Run", 1, time(18, 30), 60).id
+    login(client, home.emails[0])
+    response = client.post(f"/selfcare/slots/{slot_id}/weeks/{last_week}", data={"action": "kept"})
+    assert response.status_code == 302
+    with app.app_context():
+        household = db.session.get(Household, home.household_id)
+        rates = services.keep_rates(household, weeks=4)
+        assert rates[home.member_ids[0]][-1] == (last_week, 1, 1)
+        assert rates[home.member_ids[1]][-1] == (last_week, 0, 0)
+    page = body(client.get("/selfcare"))
+    assert "Alex kept 1 of" in page and "<svg" in page
+
+
+def test_missed_leads_to_reschedule_with_free_times(app, client, make):
+    home = make("Alex", "Sam")
+    with app.app_context():
+        household = db.session.get(Household, home.household_id)
+        next_week = current_week_start(household) + timedelta(weeks=1)
+        slot_id = add_slot(home, 0, "Run", 1, time(18, 30), 60).id
+    login(client, home.emails[0])
+    url = f"/selfcare/slots/{slot_id}/weeks/{next_week}/reschedule"
+    page = client.get(url)
+    assert page.status_code == 200 and "Another time for" in body(page)
+    bad = client.post(
+        url, data={"day": (next_week - timedelta(days=3)).isoformat(), "time": "10:00"}
+    )
+    assert bad.status_code == 422 and "Pick a day in this week" in body(bad)
+    assert client.post(url, data={"start": "not a time"}).status_code == 422
+    target = next_week + timedelta(days=3)
+    assert client.post(url, data={"day": target.isoformat(), "time": "07:30"}).status_code == 302
+    with app.app_context():
+        row = db.session.query(SelfCareWeek).one()
+        tz = ZoneInfo("Europe/London")
+        assert row.status == "moved" and row.moved_start == local_start(tz, target, time(7, 30))
+
+
+def test_free_times_avoid_own_work_partner_selfcare_and_busy(app, make):
+    home = make("Alex", "Sam")
+    with app.app_context():
+        household = db.session.get(Household, home.household_id)
+        tz = household.tz
+        week = current_week_start(household) + timedelta(weeks=1)
+        slot = add_slot(home, 0, "Run", 1, time(18, 30), 60)
+        add_slot(home, 1, "Pottery", 2, time(7), 600)  # partner busy Wed 07:00-17:00
+        add_plan_item(
+            home,
+            week,
+            "School run",
+            0,
+            [week + timedelta(days=2)],
+            at=lambda d: local_start(tz, d, time(17)),
+            effort=60,
+        )
+        now = local_start(tz, week, time(0))
+        found = services_free_times(household, slot, week, now)
+        wednesday = [s for s in found if s.date() == week + timedelta(days=2)]
+        assert wednesday and all(s.time() >= time(18) for s in wednesday)
+        assert all(s.tzinfo is not None for s in found)
+
+
+def services_free_times(household, slot, week, now):
+    from planner.selfcare.suggest import free_times
+
+    return free_times(household, slot, week, now)
+
+
+def test_blocked_members_for_timed_occurrences_only(app, make):
+    home = make("Alex", "Sam")
+    with app.app_context():
+        household = db.session.get(Household, home.household_id)
+        tz = household.tz
+        week = current_week_start(household)
+        add_slot(home, 0, "Run", 1, time(18, 30), 60)
+        tuesday = week + timedelta(days=(1 - week.weekday()) % 7)
+        clash = add_plan_item(
+            home,
+            week,
+            "Bath time",
+            1,
+            [tuesday],
+            at=lambda d: local_start(tz, d, time(18)),
+            effort=45,
+        )
+        fine = add_plan_item(
+            home, week, "Dinner", 1, [tuesday], at=lambda d: local_start(tz, d, time(17)), effort=30
+        )
+        untimed = add_plan_item(home, week, "Laundry", 1, [tuesday])
+        blocked = services.blocked_members_for_occurrences(household, week)
+        assert blocked[clash.id] == frozenset({home.member_ids[0]})
+        assert blocked[fine.id] == frozenset()
+        assert blocked[untimed.id] == frozenset()
+
+
+def test_week_slots_partial_and_bad_week(app, client, make):
+    home = make()
+    with app.app_context():
+        add_slot(home, 0, "Run", 1, time(18, 30), 60)
+    login(client, home.emails[0])
+    assert client.get("/selfcare?week=2026-13-40").status_code == 404
+    page = body(client.get("/selfcare?week=2020-03-10"))
+    assert "No self-care time in this week yet" in page  # before the slot existed
+
+
+def test_demo_step_is_registered_and_idempotent(app, make):
+    from planner.demo import DEMO_STEPS
+    from planner.selfcare.demo import add_demo_selfcare
+
+    assert any(step.__name__ == "_selfcare_step" for step in DEMO_STEPS)
+    home = make("Alex", "Sam")
+    with app.app_context():
+        household = db.session.get(Household, home.household_id)
+        add_demo_selfcare(household)
+        db.session.commit()
+        add_demo_selfcare(household)
+        db.session.commit()
+        slots = db.session.query(SelfCareSlot).order_by(SelfCareSlot.id).all()
+        assert [(s.title, s.weekday, s.start_time, s.minutes) for s in slots] == [
+            ("Run", 1, time(18, 30), 60),
+            ("Pottery", 5, time(9), 120),
+        ]
+        assert (
+            db.session.query(SelfCareWeek).filter(SelfCareWeek.outcome.is_not(None)).count() == 10
+        )
+        household = slots[0].member.household
+        rates = services.keep_rates(household, weeks=6)
+        assert sum(k for _, k, _ in rates[slots[0].member_id]) == 4
+
+
+def test_now_helpers_are_aware():
+    assert (
+        local_start(ZoneInfo("Europe/Berlin"), datetime(2026, 3, 29).date(), time(2, 30)).tzinfo
+        == UTC
+    )
+
+
+def test_moves_into_the_past_are_refused(app, client, make):
+    home = make()
+    with app.app_context():
+        household = db.session.get(Household, home.household_id)
+        week = current_week_start(household) - timedelta(weeks=1)
+        slot_id = add_slot(home, 0, "Run", 1, time(18, 30), 60).id
+        past = local_start(household.tz, week, time(9, 30))
+    login(client, home.emails[0])
+    url = f"/selfcare/slots/{slot_id}/weeks/{week}/reschedule"
+    response = client.post(url, data={"start": past.isoformat()})
+    assert response.status_code == 422 and "hasn't passed yet" in body(response)
+    with app.app_context():
+        assert db.session.query(SelfCareWeek).count() == 0

@@ -1,0 +1,230 @@
+"""Rebalance, vetoes, owners by hand, the kindness plan and agreement."""
+
+from __future__ import annotations
+
+from planner import events
+from planner.extensions import db
+from planner.models import Veto, WeekPlan
+from planner.session import pages, rebalance
+from tests.helpers import body, login
+from tests.test_session_helpers import check_in, plan_for, plan_state
+
+
+def _proposal(app, planned):
+    with app.app_context():
+        plan = db.session.get(WeekPlan, planned.plan_id)
+        return rebalance.compute(pages.services.load_plan(plan))
+
+
+def test_rebalance_proposes_moves_to_the_member_with_room(app, client, make):
+    planned = plan_for(app, make("Alex", "Sam"))
+    alex, sam = planned.member_ids
+    check_in(app, planned, alex, "blown")
+    check_in(app, planned, sam, "okay")
+    login(client, planned.emails[0])
+    text = body(client.get(f"/session/{planned.plan_id}/rebalance"))
+    assert "Alex is blown this week; Sam takes" in text
+    assert "Accept these moves" in text
+    assert '<svg class="chart"' in text and "<title>Alex:" in text
+
+
+def test_veto_recomputes_without_the_move(app, client, make):
+    planned = plan_for(app, make("Alex", "Sam"))
+    alex, sam = planned.member_ids
+    check_in(app, planned, alex, "blown")
+    first = _proposal(app, planned).proposal.moves
+    assert first
+    vetoed = first[0]
+    login(client, planned.emails[1])
+    url = f"/session/{planned.plan_id}/rebalance/veto"
+    response = client.post(url, data={"item_id": vetoed.item_id, "to_member_id": sam})
+    assert response.status_code == 302
+    after = _proposal(app, planned)
+    assert all(m.item_id != vetoed.item_id for m in after.proposal.moves)
+    assert after.vetoed(vetoed.item_id, sam)
+    with app.app_context():
+        assert db.session.scalar(db.select(Veto)).member_id == sam
+    # Taking the veto back brings the move back.
+    client.post(
+        f"/session/{planned.plan_id}/rebalance/unveto",
+        data={"item_id": vetoed.item_id, "to_member_id": sam},
+    )
+    assert any(m.item_id == vetoed.item_id for m in _proposal(app, planned).proposal.moves)
+
+
+def test_veto_bad_input(
+    app,
+    client,
+    make,
+):
+    planned = plan_for(app, make("Alex", "Sam"))
+    other = plan_for(app, make("Kim", "Lee"))
+    login(client, planned.emails[0])
+    url = f"/session/{planned.plan_id}/rebalance/veto"
+    foreign_item = next(iter(other.item_ids.values()))
+    for data, message in [
+        ({"item_id": "x", "to_member_id": planned.member_ids[1]}, "Pick an item."),
+        ({"item_id": foreign_item, "to_member_id": planned.member_ids[1]}, "not in this week"),
+        (
+            {"item_id": planned.item_ids["Dishes"], "to_member_id": other.member_ids[0]},
+            "member of your household",
+        ),
+    ]:
+        response = client.post(url, data=data)
+        assert response.status_code == 422, data
+        assert message in body(response)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Veto)) == 0
+
+
+def test_accept_moves_applies_owners_and_signals(app, client, make):
+    planned = plan_for(app, make("Alex", "Sam"))
+    alex, sam = planned.member_ids
+    check_in(app, planned, alex, "blown")
+    result = _proposal(app, planned)
+    sent = []
+    events.plan_changed.connect(lambda sender, **kw: sent.append(sender.id), weak=False)
+    login(client, planned.emails[0])
+    response = client.post(
+        f"/session/{planned.plan_id}/rebalance/accept", data={"base": result.fingerprint}
+    )
+    assert response.status_code == 302
+    owners = plan_state(app, planned)["owners"]
+    for move in result.proposal.moves:
+        assert owners[move.title] == sam
+    assert planned.household_id in sent
+    assert "already fits" in body(client.get(f"/session/{planned.plan_id}/rebalance"))
+
+
+def test_accept_refuses_a_changed_proposal(app, client, make):
+    planned = plan_for(app, make("Alex", "Sam"))
+    check_in(app, planned, planned.member_ids[0], "blown")
+    login(client, planned.emails[0])
+    before = plan_state(app, planned)["owners"]
+    response = client.post(f"/session/{planned.plan_id}/rebalance/accept", data={"base": "stale"})
+    assert response.status_code == 422
+    assert "The proposal changed since you saw it" in body(response)
+    assert plan_state(app, planned)["owners"] == before
+
+
+def test_owner_by_hand_and_bad_input(app, client, make):
+    planned = plan_for(app, make("Alex", "Sam"))
+    alex, sam = planned.member_ids
+    dishes = planned.item_ids["Dishes"]
+    login(client, planned.emails[0])
+    url = f"/session/{planned.plan_id}/rebalance/owner"
+    ok = client.post(url, data={"item_id": dishes, "owner_id": sam, "base": alex})
+    assert ok.status_code == 302
+    assert plan_state(app, planned)["owners"]["Dishes"] == sam
+    bad = client.post(url, data={"item_id": dishes, "owner_id": 999999, "base": sam})
+    assert bad.status_code == 422
+    assert "member of your household" in body(bad)
+    missing = client.post(url, data={"item_id": dishes})
+    assert missing.status_code == 422
+    assert "Pick who owns it." in body(missing)
+    assert plan_state(app, planned)["owners"]["Dishes"] == sam
+
+
+def test_kindness_plan_when_capacity_runs_short(app, client, make):
+    planned = plan_for(app, make("Alex", "Sam"))
+    alex, sam = planned.member_ids
+    check_in(app, planned, alex, "blown")
+    check_in(app, planned, sam, "in_the_reeds")
+    result = _proposal(app, planned)
+    assert result.needs_kindness and result.suggestions
+    login(client, planned.emails[0])
+    url = f"/session/{planned.plan_id}/kindness"
+    page = body(client.get(url))
+    assert "more than you can both carry" in page
+    suggestion = result.suggestions[0]
+    with app.app_context():
+        plan = pages.services.load_plan(db.session.get(WeekPlan, planned.plan_id))
+        base = pages.step_context(plan, "kindness")["kindness_base"]
+    data = {
+        "base": base,
+        "shown": [s.item_id for s in result.suggestions],
+        f"choice-{suggestion.item_id}": suggestion.choice,
+        f"note-{suggestion.item_id}": "Next Monday",
+    }
+    assert client.post(url, data=data).status_code == 302
+    assert plan_state(app, planned)["kindness"][suggestion.title] == suggestion.choice
+    bad = client.post(url, data={**data, "base": "", f"choice-{suggestion.item_id}": "burn it"})
+    assert bad.status_code == 422
+    assert "Pick one of the suggested choices." in body(bad)
+    assert plan_state(app, planned)["kindness"][suggestion.title] == suggestion.choice
+
+
+def test_no_kindness_plan_when_both_are_okay(app, client, make):
+    planned = plan_for(app, make("Alex", "Sam"))
+    assert not _proposal(app, planned).needs_kindness
+    login(client, planned.emails[0])
+    assert "no kindness plan needed" in body(client.get(f"/session/{planned.plan_id}/kindness"))
+
+
+def _agree_base(app, planned):
+    with app.app_context():
+        plan = pages.services.load_plan(db.session.get(WeekPlan, planned.plan_id))
+        return pages.services.plan_fingerprint(plan)
+
+
+def test_agree_flow_with_partner_password(app, client, make, password):
+    planned = plan_for(app, make("Alex", "Sam"))
+    alex, sam = planned.member_ids
+    agreed = []
+    events.plan_agreed.connect(lambda sender, **kw: agreed.append(kw["week_plan"].id), weak=False)
+    login(client, planned.emails[0])
+    url = f"/session/{planned.plan_id}/agree"
+    base = _agree_base(app, planned)
+    assert client.post(url, data={"base": base}).status_code == 302
+    state = plan_state(app, planned)
+    assert state["status"] == "draft" and state["checkins"][alex][3]
+    wrong = client.post(
+        url, data={"for": sam, f"p{sam}-base": base, f"p{sam}-password": "wrong one!"}
+    )
+    assert wrong.status_code == 403
+    assert "That is not Sam's password." in body(wrong)
+    assert plan_state(app, planned)["status"] == "draft"
+    right = client.post(url, data={"for": sam, f"p{sam}-base": base, f"p{sam}-password": password})
+    assert right.status_code == 302
+    state = plan_state(app, planned)
+    assert state["status"] == "agreed"
+    assert agreed == [planned.plan_id]
+    assert "Agreed" in body(client.get(f"/session/{planned.plan_id}"))
+
+
+def test_changing_owners_clears_agreements(app, client, make):
+    planned = plan_for(app, make("Alex", "Sam"))
+    alex, sam = planned.member_ids
+    login(client, planned.emails[0])
+    client.post(f"/session/{planned.plan_id}/agree", data={"base": _agree_base(app, planned)})
+    assert plan_state(app, planned)["checkins"][alex][3]
+    client.post(
+        f"/session/{planned.plan_id}/rebalance/owner",
+        data={"item_id": planned.item_ids["Bins"], "owner_id": sam, "base": alex},
+    )
+    assert not plan_state(app, planned)["checkins"][alex][3]
+
+
+def test_agree_refuses_a_plan_changed_since(app, client, make):
+    planned = plan_for(app, make("Alex", "Sam"))
+    login(client, planned.emails[0])
+    response = client.post(f"/session/{planned.plan_id}/agree", data={"base": "old"})
+    assert response.status_code == 422
+    assert "The plan changed since this page was opened" in body(response)
+    assert plan_state(app, planned)["checkins"] == {}
+
+
+def test_partner_password_guessing_is_throttled(app, client, make, password):
+    from planner.auth.services import THROTTLE_FAILURES
+
+    planned = plan_for(app, make("Alex", "Sam"))
+    sam = planned.member_ids[1]
+    login(client, planned.emails[0])
+    url = f"/session/{planned.plan_id}/agree"
+    base = _agree_base(app, planned)
+    for _ in range(THROTTLE_FAILURES):
+        client.post(url, data={"for": sam, f"p{sam}-base": base, f"p{sam}-password": "guess guess"})
+    locked = client.post(url, data={"for": sam, f"p{sam}-base": base, f"p{sam}-password": password})
+    assert locked.status_code == 403
+    assert "Too many attempts" in body(locked)
+    assert plan_state(app, planned)["checkins"] == {}
