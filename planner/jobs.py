@@ -105,6 +105,9 @@ def run_blocking(app: Flask, seconds: int = TICK_SECONDS) -> None:
     """The long-running `planner scheduler` process: tick now, then every `seconds`."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
+    # Its own process: say what was sent, but not every uneventful tick.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     scheduler = BlockingScheduler(timezone=UTC)
     scheduler.add_job(
         tick,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, time, timedelta
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 from sqlalchemy import func, select
@@ -16,7 +17,33 @@ from planner.reminders import links
 from planner.reminders.outbox import sync_household
 from planner.reminders.sender import send_due
 from tests.helpers import body, links_in, login
-from tests.reminder_helpers import add_slot, soon
+
+
+def add_slot(member_id: int, local_start: datetime, minutes: int = 60, title: str = "Run") -> int:
+    """A weekly slot on local_start's weekday and wall time (created a month earlier)."""
+    member = db.session.get(Member, member_id)
+    slot = SelfCareSlot(
+        household_id=member.household_id,
+        member_id=member_id,
+        title=title,
+        weekday=local_start.weekday(),
+        start_time=local_start.time().replace(second=0, microsecond=0),
+        minutes=minutes,
+        created_at=datetime(2020, 1, 1, tzinfo=UTC),
+    )
+    db.session.add(slot)
+    db.session.commit()
+    return slot.id
+
+
+def soon(household_id: int, minutes: int) -> datetime:
+    """A local wall time about `minutes` from now in the household's zone (whole minute)."""
+    zone = ZoneInfo(db.session.get(Household, household_id).timezone)
+    return (
+        (datetime.now(UTC) + timedelta(minutes=minutes))
+        .astimezone(zone)
+        .replace(second=0, microsecond=0)
+    )
 
 
 def _path(url: str) -> str:

@@ -100,7 +100,9 @@ def seed(app, count: int, due_minutes_ago: float = 1, kind: str = "planning", pr
             db.session.commit()
             # No calendar reminders in this household: only the seeded ones are due.
             db.session.execute(
-                update(Member).values(selfcare_reminder_minutes=None, planning_reminder_minutes=None)
+                update(Member).values(
+                    selfcare_reminder_minutes=None, planning_reminder_minutes=None
+                )
             )
             db.session.commit()
         due = datetime.now(UTC) - timedelta(minutes=due_minutes_ago)

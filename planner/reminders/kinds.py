@@ -18,7 +18,6 @@ KINDS = {
     "planning": Kind("Planning session reminder", timedelta(minutes=45)),
     "plan_summary": Kind("Agreed week plan", timedelta(hours=24)),
     "handover": Kind("Handover request", timedelta(hours=24)),
-    "demo": Kind("Reminder", timedelta(minutes=30)),
 }
 # Kinds made from the calendar (re-computed every tick) rather than from one event.
 SCHEDULED_KINDS = ("selfcare", "planning")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 
 from planner import mail
 from planner.database import utcnow
@@ -142,12 +142,34 @@ def _send(row, connection) -> None:
     )
 
 
-def _record(row_id: int, **values) -> None:
-    """Commit one outcome at once: after a crash only this message could go out again."""
-    table = Reminder.__table__  # Core: this runs once per message, the ORM adds nothing here
+_TABLE = Reminder.__table__
+# The hot path, built once: one UPDATE per sent message.
+_MARK_SENT = (
+    _TABLE.update()
+    .where(_TABLE.c.id == bindparam("row_id"), _TABLE.c.state == "sending")
+    .values(
+        state="sent",
+        lease_until=None,
+        sent_at=bindparam("now"),
+        updated_at=bindparam("now"),
+        attempts=bindparam("attempts"),
+    )
+)
+
+
+def _sent(row) -> None:
+    """Committed straight away: after a crash only this one message could go out again."""
+    now = utcnow()
     db.session.connection().execute(
-        table.update()
-        .where(table.c.id == row_id, table.c.state == "sending")
+        _MARK_SENT, {"row_id": row.id, "now": now, "attempts": row.attempts + 1}
+    )
+    db.session.commit()
+
+
+def _record(row_id: int, **values) -> None:
+    db.session.connection().execute(
+        _TABLE.update()
+        .where(_TABLE.c.id == row_id, _TABLE.c.state == "sending")
         .values(lease_until=None, updated_at=utcnow(), **values)
     )
     db.session.commit()
@@ -195,7 +217,7 @@ def send_batch(rows, outcome: Outcome) -> bool:
                         _release(rows[index + 1 :])
                         return False
                     continue
-                _record(row.id, state="sent", sent_at=utcnow(), attempts=row.attempts + 1)
+                _sent(row)
                 outcome.sent += 1
     except mail.MailError as exc:  # could not connect at all: every claimed row tried and failed
         now = utcnow()
