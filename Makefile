@@ -15,5 +15,10 @@ lint:
 format:
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
 
+# Each prints ratios against a ceiling measured in the same run.
 bench: setup
 	.venv/bin/python bench/balance.py
+	.venv/bin/python bench/session_queries.py
+	.venv/bin/python bench/feed.py
+	.venv/bin/python bench/reminders.py
+	.venv/bin/python bench/live.py

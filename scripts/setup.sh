@@ -29,6 +29,11 @@ if [[ ! -f $stamp || $(cat "$stamp") != "$sum" ]]; then
   echo "$sum" > "$stamp"
 fi
 
+# Browser tests drive Debian's chromium; without it (and without root), use Playwright's own build.
+if ! command -v chromium >/dev/null && [[ ! -x /usr/bin/chromium ]]; then
+  .venv/bin/python -m playwright install chromium || echo "Note: no Chromium; browser tests will be skipped." >&2
+fi
+
 if [[ -f package.json ]] && command -v npm >/dev/null; then
   if [[ ! -d node_modules || package.json -nt node_modules ]]; then
     npm install --no-audit --no-fund --silent && touch node_modules

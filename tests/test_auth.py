@@ -105,7 +105,8 @@ def test_invite_partner_and_join(client, app, ctx, make):
 
     partner = app.test_client()
     path = link.replace("http://planner.test", "")
-    assert partner.get(path).status_code == 200
+    join_page = partner.get(path)
+    assert join_page.status_code == 200 and "Join Home 1" in body(join_page)
     bad = partner.post(
         path, data={"display_name": "Sam", "password": PASSWORD, "confirm": "different"}
     )

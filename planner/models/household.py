@@ -68,6 +68,8 @@ class Invite(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    household: Mapped[Household] = relationship()
+
 
 class LoginThrottle(db.Model):
     """Failed sign-ins per key (an email or an address) within a window."""
