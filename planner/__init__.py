@@ -96,6 +96,9 @@ BLUEPRINT_MODULES = (
 
 
 def register_blueprints(app: Flask) -> None:
+    from planner.access import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any rule is added
     for module in BLUEPRINT_MODULES:
         app.register_blueprint(import_module(module).bp)
     if os.environ.get("PLANNER_BENCH") == "1":  # bench/feed.py only: ceilings to compare with
@@ -127,9 +130,7 @@ def register_commands(app: Flask) -> None:
 
 
 def register_scheduler(app: Flask) -> None:
-    """Hook for the in-process reminder ticker (see planner.jobs)."""
-    try:
-        from planner.jobs import start_in_process
-    except ImportError:
-        return
+    """The in-process reminder ticker, only where planner.jobs says it belongs."""
+    from planner.jobs import start_in_process
+
     start_in_process(app)

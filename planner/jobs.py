@@ -43,13 +43,9 @@ def tick(app: Flask) -> None:
 
 
 def _refresh_imports() -> None:
-    try:
-        from planner.imports import services as imports
-    except ImportError:
-        return
-    refresh = getattr(imports, "refresh_due_imports", None)
-    if refresh is not None:
-        refresh()
+    from planner.imports.services import refresh_due_imports
+
+    refresh_due_imports()
 
 
 def _flask_command() -> tuple[str | None, bool]:

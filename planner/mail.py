@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
@@ -73,17 +74,33 @@ def send(
     `connection` (from `connection()`) sends a batch over one SMTP connection.
     """
     msg = build_message(to, subject, text, html, attachments, headers, message_id)
+    send_prepared(to, prepare(msg), connection)
+    return msg["Message-ID"]
+
+
+def prepare(msg: EmailMessage) -> bytes:
+    """A built message as wire bytes (CRLF) without its Date, for `send_prepared` later."""
+    del msg["Date"]
+    return msg.as_bytes(policy=msg.policy.clone(linesep="\r\n"))
+
+
+def send_prepared(to: str, data: bytes, smtp: smtplib.SMTP | None = None) -> None:
+    """Send bytes from `prepare()`, dated now; much cheaper than building the message again."""
+    data = f"Date: {format_datetime(datetime.now(UTC))}\r\n".encode() + data
     backend = current_app.config["MAIL_BACKEND"]
     if backend == "smtp":
-        _send_smtp(msg, connection)
+        if smtp is None:
+            with connection() as one:
+                _sendmail(one, to, data)
+        else:
+            _sendmail(smtp, to, data)
     elif backend == "file":
-        _send_file(msg)
+        _send_file(message_from_bytes(data, policy=policy.default))
     elif backend == "console":
-        sys.stdout.write(msg.as_string() + "\n")
+        sys.stdout.write(data.decode("utf-8", "replace").replace("\r\n", "\n") + "\n")
         sys.stdout.flush()
     else:
         raise MailError(f"Unknown MAIL_BACKEND {backend!r}: use smtp, file or console.")
-    return msg["Message-ID"]
 
 
 @contextmanager
@@ -99,9 +116,6 @@ def connection() -> Iterator[smtplib.SMTP | None]:
         with suppress(OSError, smtplib.SMTPException):
             smtp.quit()
         smtp.close()
-
-
-_one_connection = connection  # `send_prepared` takes a parameter of that name
 
 
 def _open_smtp() -> smtplib.SMTP:
@@ -125,42 +139,6 @@ def _open_smtp() -> smtplib.SMTP:
 def _smtp_error(exc: Exception) -> MailError:
     cfg = current_app.config
     return MailError(f"SMTP {cfg['SMTP_HOST']}:{cfg['SMTP_PORT']}: {exc}")
-
-
-def _send_smtp(msg: EmailMessage, smtp: smtplib.SMTP | None = None) -> None:
-    if smtp is None:
-        with connection() as smtp:
-            _send_smtp(msg, smtp)
-        return
-    try:
-        smtp.send_message(msg)
-    except (OSError, smtplib.SMTPException) as exc:
-        raise _smtp_error(exc) from exc
-
-
-def prepare(msg: EmailMessage) -> bytes:
-    """A built message as wire bytes (CRLF) without its Date, for `send_prepared` later."""
-    del msg["Date"]
-    return msg.as_bytes(policy=msg.policy.clone(linesep="\r\n"))
-
-
-def send_prepared(to: str, data: bytes, connection: smtplib.SMTP | None = None) -> None:
-    """Send bytes from `prepare()`, dated now; much cheaper than building the message again."""
-    data = f"Date: {format_datetime(datetime.now(UTC))}\r\n".encode() + data
-    backend = current_app.config["MAIL_BACKEND"]
-    if backend == "smtp":
-        if connection is None:
-            with _one_connection() as smtp:
-                _sendmail(smtp, to, data)
-        else:
-            _sendmail(connection, to, data)
-    elif backend in ("file", "console"):
-        from email import message_from_bytes, policy
-
-        msg = message_from_bytes(data, policy=policy.default)
-        _send_file(msg) if backend == "file" else sys.stdout.write(msg.as_string() + "\n")
-    else:
-        raise MailError(f"Unknown MAIL_BACKEND {backend!r}: use smtp, file or console.")
 
 
 def _sendmail(smtp: smtplib.SMTP, to: str, data: bytes) -> None:

@@ -12,8 +12,18 @@ bp = Blueprint("auth", __name__)
 
 
 def safe_next(target: str | None) -> str:
-    """Only follow same-site relative paths after sign-in."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only follow same-site relative paths after sign-in.
+
+    Browsers drop tabs and newlines inside URLs (slash, tab, slash, host reads as
+    "//host"), so any whitespace or control character is refused too.
+    """
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not any(c.isspace() or not c.isprintable() for c in target)
+    ):
         return target
     return url_for("household.home")
 

@@ -195,5 +195,5 @@ def _starter_picks() -> dict[str, int | None]:
     picks: dict[str, int | None] = {}
     for key in request.form.getlist("pick"):
         owner = request.form.get(f"owner-{key}", "")
-        picks[key] = int(owner) if owner.isdigit() else None
+        picks[key] = int(owner) if owner.isascii() and owner.isdigit() else None
     return picks

@@ -198,7 +198,7 @@ def add_area(household: Household, name: str, description: str) -> Area:
         household_id=household.id,
         key=f"custom-{len(areas) + 1}",
         name=name.strip(),
-        description=description.strip(),
+        description=(description or "").strip(),
         position=max((a.position for a in areas), default=-1) + 1,
     )
     db.session.add(area)
@@ -207,7 +207,7 @@ def add_area(household: Household, name: str, description: str) -> Area:
 
 
 def update_area(area: Area, name: str, description: str) -> None:
-    area.name, area.description = name.strip(), description.strip()
+    area.name, area.description = name.strip(), (description or "").strip()
     commit_inventory(db.session.get(Household, area.household_id))
 
 

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 from planner.database import utcnow
 from planner.domain import week as week_maths
 
+EARLIEST, LATEST = date(2000, 1, 1), date(9998, 12, 31)  # weeks a URL may name
+
 
 def week_start_of(day: date, week_start_day: int) -> date:
     """The first day (the household's week-start weekday) of the week holding `day`."""
@@ -38,6 +40,8 @@ def parse_week(value: str, week_start_day: int) -> date | None:
         day = date.fromisoformat(value)
     except (TypeError, ValueError):
         return None
+    if not EARLIEST <= day <= LATEST:
+        return None  # the page's week maths (a week either side) would leave the calendar
     return week_start_of(day, week_start_day)
 
 

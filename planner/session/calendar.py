@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 
 from planner.extensions import db
+from planner.imports.services import busy_times_for
 from planner.models import Household, Member, PlanChange, PlanItem, PlanOccurrence, WeekPlan
 from planner.session import week_selfcare
 
@@ -153,10 +154,6 @@ def _order(entry: Entry) -> tuple:
 
 
 def _busy_times(household: Household, week_start: date) -> list:
-    try:
-        from planner.imports.services import busy_times_for
-    except ImportError:
-        return []
     start = datetime.combine(week_start, time(), household.tz).astimezone(UTC)
     end = datetime.combine(week_start + timedelta(days=7), time(), household.tz).astimezone(UTC)
     return list(busy_times_for(household, start, end))

@@ -1,6 +1,6 @@
 """Live together: a cheap version check for open pages, and optimistic concurrency.
 
-Open session pages poll `version` every two seconds. The answer is one indexed query
+Open session pages poll `version` every second. The answer is one indexed query
 and, when nothing changed, an empty 204 that htmx ignores; so a gunicorn sync worker
 is held for about a millisecond per poll, never for the life of a page. See docs/live.md.
 
@@ -38,7 +38,7 @@ def fingerprint(*values) -> str:
 def poll_element(url: str, version: int) -> Markup:
     """The polling element; the same markup as templates/session/_poll.html."""
     return Markup(
-        '<div id="live-poll" hx-get="{}" hx-trigger="every 2s" hx-swap="outerHTML" '
+        '<div id="live-poll" hx-get="{}" hx-trigger="every 1s" hx-swap="outerHTML" '
         'data-version="{}"></div>'
     ).format(url, version)
 

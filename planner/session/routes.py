@@ -44,7 +44,7 @@ def overview(plan_id: int):
 
 @bp.get("/<int:plan_id>/version")
 def version(plan_id: int):
-    """Polled every 2 s by open pages: 204 when unchanged, else a trigger to refresh."""
+    """Polled every second by open pages: 204 when unchanged, else a trigger to refresh."""
     now = live.current_version(plan_id)
     if now is None:
         return "", 404
@@ -200,7 +200,7 @@ def kindness(plan_id: int):
     form = forms.KindnessForm()
     if not form.validate_on_submit():
         return _render(plan, "kindness", form=form, status=422 if form.errors else 200)
-    shown = [int(v) for v in request.form.getlist("shown") if v.isdigit()]
+    shown = [int(v) for v in request.form.getlist("shown") if v.isascii() and v.isdigit()]
     chosen = {
         i: (request.form[f"choice-{i}"], request.form.get(f"note-{i}", ""))
         for i in shown
@@ -246,12 +246,14 @@ def _acting_step(plan_id: int, key: str, form_class, save):
 def _rebalance_action(plan_id: int, form_class, done: str, act):
     plan = get_owned_or_404(WeekPlan, plan_id)
     form = form_class()
+    # A refused owner choice stays chosen, in its open section (rebalance.html).
+    owner = {"owner_posted": form} if isinstance(form, forms.OwnerForm) else {}
     if not form.validate_on_submit():
-        return _render(plan, "rebalance", status=422, error=_first_error(form))
+        return _render(plan, "rebalance", status=422, error=_first_error(form), **owner)
     try:
         act(plan, form)
     except REFUSED as exc:
-        return _refused(plan, "rebalance", exc)
+        return _refused(plan, "rebalance", exc, **owner)
     flash(done, "success")
     return redirect(url_for("session.rebalance", plan_id=plan.id))
 

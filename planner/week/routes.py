@@ -17,6 +17,7 @@ from planner.week.forms import HandoverForm, OneOffForm, SkipForm
 bp = Blueprint("week", __name__, url_prefix="/week")
 
 WEEKS_AHEAD = 52
+EARLIEST = date(2000, 1, 1)  # no plans before this; keeps week maths clear of date.min
 
 
 def _today() -> date:
@@ -35,7 +36,8 @@ def current():
 def show(week_start: str):
     start = _parse_week(week_start)
     if start.isoformat() != week_start:
-        return redirect(url_for("week.show", week_start=start.isoformat(), **request.args))
+        mine = {"mine": "1"} if request.args.get("mine") == "1" else {}
+        return redirect(url_for("week.show", week_start=start.isoformat(), **mine))
     return _week_page(start)
 
 
@@ -44,7 +46,7 @@ def _parse_week(text: str) -> date:
         day = date.fromisoformat(text)
     except ValueError:
         abort(404)
-    if day > _today() + timedelta(weeks=WEEKS_AHEAD):
+    if day < EARLIEST or day > _today() + timedelta(weeks=WEEKS_AHEAD):
         abort(404)
     return services.week_start_for_household(current_user.household, day)
 
