@@ -189,7 +189,7 @@ def open_page(port: int, info: dict, change) -> dict:
 
 
 def polling_interval(html: str) -> float | None:
-    """The interval the page asks htmx for, e.g. hx-trigger="every 2s"."""
+    """The interval the page asks htmx for, e.g. hx-trigger="every 1s"."""
     found = re.search(r"every\s+(\d+(?:\.\d+)?)(ms|s)", html)
     if not found:
         return None

@@ -40,7 +40,8 @@ def build_message(
     msg = EmailMessage()
     msg["From"] = current_app.config["MAIL_FROM"]
     msg["To"] = to
-    msg["Subject"] = subject
+    # Subjects carry names members typed; a line break in one must not break the header.
+    msg["Subject"] = " ".join(subject.split())
     msg["Date"] = format_datetime(datetime.now(UTC))
     msg["Message-ID"] = message_id or make_msgid(domain="planner.local")
     for name, value in (headers or {}).items():

@@ -4,14 +4,16 @@ and ids from another household are refused."""
 from __future__ import annotations
 
 from datetime import date, time, timedelta
+from email import message_from_bytes, policy
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from planner.domain.starter_deck import STARTER_DECK
 from planner.extensions import db
-from planner.models import Area, Responsibility
-from tests.helpers import login
+from planner.models import Area, Responsibility, WeekPlan
+from tests.helpers import links_in, login
 from tests.selfcare_helpers import add_slot
 
 # One past the largest INTEGER id on PostgreSQL, and one beyond any SQLite integer.
@@ -61,13 +63,19 @@ def test_week_page_for_a_date_at_the_edge_of_the_calendar_is_not_found(client, a
 @pytest.mark.parametrize("week", ["0001-01-02", "9999-12-31"])
 def test_selfcare_week_at_the_edge_of_the_calendar_is_not_found(client, alex, ctx, week):
     slot = add_slot(alex, 0, "Run", 2, time(7, 0), 30)
-    assert client.post(f"/selfcare/slots/{slot.id}/weeks/{week}", data={"action": "skip"}).status_code == 404
+    assert (
+        client.post(f"/selfcare/slots/{slot.id}/weeks/{week}", data={"action": "skip"}).status_code
+        == 404
+    )
     assert client.get(f"/selfcare/slots/{slot.id}/weeks/{week}/reschedule").status_code == 404
+    assert client.get(f"/selfcare?week={week}").status_code == 404
 
 
 def test_area_forms_without_a_description_field_save(client, alex, ctx):
     assert client.post("/inventory/areas", data={"name": "Garden"}).status_code == 302
-    area = db.session.scalar(select(Area).where(Area.household_id == alex.household_id, Area.name == "Garden"))
+    area = db.session.scalar(
+        select(Area).where(Area.household_id == alex.household_id, Area.name == "Garden")
+    )
     assert area.description == ""
     response = client.post(f"/inventory/areas/{area.id}", data={f"area-{area.id}-name": "Yard"})
     assert response.status_code == 302
@@ -105,6 +113,12 @@ def test_kindness_ignores_item_ids_that_are_not_ascii_numbers(client, alex):
     assert response.status_code == 302
 
 
+def test_subscribing_to_an_unfinished_ipv6_address_is_refused(client, alex):
+    response = client.post("/imports/subscribe", data={"name": "Work", "url": "http://[::1"})
+    assert response.status_code == 422
+    assert "copy the whole link" in response.get_data(as_text=True)
+
+
 @pytest.mark.parametrize(
     "target", ["/%09/evil.example", "/%0d/evil.example", "/%0a/evil.example", "/%20/evil.example"]
 )
@@ -115,3 +129,143 @@ def test_sign_in_does_not_follow_next_with_control_characters(client, make, targ
     )
     assert response.status_code == 302
     assert response.location == "/home"
+
+
+def _agreed_by_alex(app, make):
+    """A household whose session draft Alex has agreed to (Sam not yet)."""
+    made = make("Alex", "Sam")
+    alex, sam = app.test_client(), app.test_client()
+    login(alex, made.emails[0])
+    login(sam, made.emails[1])
+    plan_url = alex.post("/session").location
+    plan_id = int(plan_url.rsplit("/", 1)[1])
+    assert (
+        alex.post(f"{plan_url}/agree", data={"base": _fingerprint(app, plan_id)}).status_code == 302
+    )
+    return made, sam, plan_url, plan_id
+
+
+def _fingerprint(app, plan_id: int) -> str:
+    from planner.session.services import load_plan, plan_fingerprint
+
+    with app.app_context():
+        return plan_fingerprint(load_plan(db.session.get(WeekPlan, plan_id)))
+
+
+def _still_a_draft_after_sam_agrees(app, sam, plan_url: str, plan_id: int) -> bool:
+    response = sam.post(f"{plan_url}/agree", data={"base": _fingerprint(app, plan_id)})
+    assert response.status_code == 302
+    with app.app_context():
+        return db.session.get(WeekPlan, plan_id).status == "draft"
+
+
+def test_an_inventory_change_after_one_agreement_needs_agreeing_again(app, make):
+    """Alex agreed; Sam then adds a responsibility that lands in the draft. Sam agreeing
+    alone must not set a week Alex never saw."""
+    made, sam, plan_url, plan_id = _agreed_by_alex(app, make)
+    sam.get("/inventory")  # makes the default areas
+    with app.app_context():
+        area_id = db.session.scalar(select(Area.id).where(Area.household_id == made.household_id))
+        week_start = db.session.get(WeekPlan, plan_id).week_start
+    added = sam.post(
+        "/inventory/new",
+        data={
+            "title": "Water the plants",
+            "area_id": str(area_id),
+            "cadence_kind": "daily",
+            "starts_on": week_start.isoformat(),
+            "effort_minutes": "5",
+            "mental_load_minutes": "1",
+            "default_owner_id": "0",
+            "month_day": "1",
+        },
+    )
+    assert added.status_code == 302
+    with app.app_context():
+        titles = [i.title for i in db.session.get(WeekPlan, plan_id).items]
+    assert "Water the plants" in titles  # the draft followed the inventory
+    assert _still_a_draft_after_sam_agrees(app, sam, plan_url, plan_id)
+
+
+def test_a_one_off_added_on_the_week_page_needs_agreeing_again(app, make):
+    made, sam, plan_url, plan_id = _agreed_by_alex(app, make)
+    with app.app_context():
+        week_start = db.session.get(WeekPlan, plan_id).week_start
+    added = sam.post(
+        f"/week/{week_start.isoformat()}/items",
+        data={
+            "title": "Dentist",
+            "on_date": (week_start + timedelta(days=6)).isoformat(),
+            "effort_minutes": "60",
+            "owner_id": str(made.member_ids[1]),
+        },
+    )
+    assert added.status_code == 302
+    assert _still_a_draft_after_sam_agrees(app, sam, plan_url, plan_id)
+
+
+def test_a_handover_taken_in_a_draft_needs_agreeing_again(app, make):
+    made = make("Alex", "Sam")
+    alex, sam = app.test_client(), app.test_client()
+    login(alex, made.emails[0])
+    login(sam, made.emails[1])
+    plan_url = alex.post("/session").location
+    plan_id = int(plan_url.rsplit("/", 1)[1])
+    with app.app_context():
+        week_start = db.session.get(WeekPlan, plan_id).week_start
+    one_off = {
+        "title": "Dentist",
+        "on_date": (week_start + timedelta(days=6)).isoformat(),
+        "effort_minutes": "60",
+        "owner_id": str(made.member_ids[0]),
+    }
+    assert alex.post(f"/week/{week_start.isoformat()}/items", data=one_off).status_code == 302
+    with app.app_context():
+        item_id = db.session.get(WeekPlan, plan_id).items[0].id
+    assert (
+        alex.post(f"{plan_url}/agree", data={"base": _fingerprint(app, plan_id)}).status_code == 302
+    )
+    handover = {"to_member_id": str(made.member_ids[1])}
+    assert alex.post(f"/week/items/{item_id}/handover", data=handover).status_code == 302
+    assert sam.post(f"/week/items/{item_id}/answer", data={"accept": "1"}).status_code == 302
+    assert _still_a_draft_after_sam_agrees(app, sam, plan_url, plan_id)
+
+
+def test_an_invite_from_a_member_whose_name_has_a_line_break_is_sent(app, client, alex):
+    profile = {"display_name": "Alex\r\nBcc: x@evil.example", "email": alex.emails[0]}
+    assert client.post("/profile", data={**profile, "colour": "#3d7ea6"}).status_code == 302
+    response = client.post("/household/invites", data={"email": "new.partner@example.com"})
+    assert response.status_code == 200
+    sent = [
+        message_from_bytes(p.read_bytes(), policy=policy.default)
+        for p in Path(app.config["MAIL_FILE_DIR"]).glob("*.eml")
+    ]
+    invite = next(m for m in sent if m["To"] == "new.partner@example.com")
+    assert invite["Bcc"] is None
+    assert invite["Subject"].startswith("Alex Bcc: x@evil.example invited you")
+
+
+@pytest.mark.parametrize("feed", ["household", "member"])
+def test_feeds_open_when_names_hold_line_breaks(client, alex, feed):
+    settings = {
+        "name": "Home\r\nX-Injected: yes",
+        "timezone": "Europe/London",
+        "week_start": "0",
+        "planning_weekday": "6",
+        "planning_time": "19:00",
+        "planning_minutes": "30",
+    }
+    assert client.post("/household", data=settings).status_code == 302
+    profile = {
+        "display_name": "Alex\nX-Injected: yes",
+        "email": alex.emails[0],
+        "colour": "#3d7ea6",
+    }
+    assert client.post("/profile", data=profile).status_code == 302
+    page = client.post("/feeds/links", data={"feed": feed}).get_data(as_text=True)
+    url = next(link for link in links_in(page) if link.endswith(".ics"))
+    response = client.get(url.split("planner.test", 1)[1])
+    assert response.status_code == 200
+    lines = response.get_data(as_text=True).splitlines()
+    assert not any(line.startswith("X-Injected") for line in lines)
+    assert any(line.startswith("X-WR-CALNAME:Planner · ") for line in lines)

@@ -259,3 +259,33 @@ def test_moves_into_the_past_are_refused(app, client, make):
     assert response.status_code == 422 and "hasn't passed yet" in body(response)
     with app.app_context():
         assert db.session.query(SelfCareWeek).count() == 0
+
+
+def test_an_outcome_marked_early_replaces_skip_and_move_and_can_be_undone(app, client, make):
+    home = make("Alex", "Sam")
+    with app.app_context():
+        household = db.session.get(Household, home.household_id)
+        week = current_week_start(household) + timedelta(weeks=1)
+        slot = add_slot(home, 0, "Run", 1, time(18, 30), 60)
+        slot_id = slot.id
+        # As a reminder's "I kept it" link records it: before the slot starts.
+        db.session.add(
+            SelfCareWeek(
+                household_id=home.household_id,
+                slot_id=slot_id,
+                week_start=week,
+                original_start=services.slot_start(household, slot, week),
+                status="planned",
+                outcome="kept",
+            )
+        )
+        db.session.commit()
+    login(client, home.emails[0])
+    page = body(client.get(f"/selfcare?week={week.isoformat()}"))
+    assert "kept</span>" in page and 'aria-label="Undo: Run kept"' in page
+    assert "Skip this week" not in page and ">Move<" not in page
+    url = f"/selfcare/slots/{slot_id}/weeks/{week.isoformat()}"
+    assert client.post(url, data={"action": "undo"}).status_code == 302
+    page = body(client.get(f"/selfcare?week={week.isoformat()}"))
+    assert "Skip this week" in page and ">Move<" in page and "Undo" not in page
+    assert client.post(url, data={"action": "undo"}).status_code == 422  # nothing to undo

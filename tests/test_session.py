@@ -227,6 +227,8 @@ def test_check_in_helper_and_overview_progress(app, client, make):
     text = body(client.get(f"/session/{planned.plan_id}"))
     assert "1 of 2 checked in" in text
     assert "done: Sam" in text
+    assert "← Overview" not in text  # no link to the page itself
+    assert "← Overview" in body(client.get(f"/session/{planned.plan_id}/appreciate"))
 
 
 def test_one_off_added_in_look_ahead(app, client, make):

@@ -147,3 +147,17 @@ def test_a_selfcare_change_reaches_open_session_pages(app, make):
     with app.app_context():
         events.selfcare_changed.send(db.session.get(Household, planned.household_id))
     assert _version(app, planned) == before + 1
+
+
+def test_each_page_refreshes_once_per_change_and_polls_every_second(app, client, make):
+    from planner.session.steps import STEPS
+
+    planned = plan_for(app, make("Alex", "Sam"))
+    login(client, planned.emails[0])
+    base = f"/session/{planned.plan_id}"
+    for path in [base] + [f"{base}/{s.key.replace('_', '-')}" for s in STEPS]:
+        text = body(client.get(path))
+        # One region listens and brings the steps list along: one request per change.
+        assert text.count('hx-trigger="plan-changed from:body"') == 1, path
+        assert 'hx-select-oob="#live-steps"' in text and 'id="live-steps"' in text, path
+        assert text.count('id="live-poll"') == 1 and 'hx-trigger="every 1s"' in text, path

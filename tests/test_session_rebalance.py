@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask import url_for
+
 from planner import events
 from planner.extensions import db
 from planner.models import Veto, WeekPlan
@@ -231,6 +233,11 @@ def test_agree_flow_with_partner_password(app, client, make, password):
     assert state["status"] == "agreed"
     assert agreed == [planned.plan_id]
     assert "Agreed" in body(client.get(f"/session/{planned.plan_id}"))
+    # The agreed page points at what comes next.
+    page = body(client.get(url))
+    with app.test_request_context():
+        for endpoint in ("week.current", "feeds.settings", "selfcare.index"):
+            assert f'href="{url_for(endpoint)}"' in page
 
 
 def test_changing_owners_clears_agreements(app, client, make):

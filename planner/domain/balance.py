@@ -132,10 +132,14 @@ def propose(
         chosen = _local(ctx, loads, free)
     for k, m in chosen.items():
         owner[k] = m
-    moves = [
-        Move(i.id, i.title, i.owner_id, members[m].id, i.load, _reason(i, s, o, m, members))
+    moved = [
+        (i, s, o, m)
         for i, s, o, m in zip(items, start, options, owner, strict=True)
         if m is not None and m != s
+    ]
+    moves = [
+        Move(i.id, i.title, i.owner_id, members[m].id, i.load, _reason(i, s, o, m, members, moved))
+        for i, s, o, m in moved
     ]
     moves.sort(key=lambda mv: (-mv.minutes, mv.title, mv.item_id))
     after = {
@@ -438,7 +442,12 @@ def _bound(ctx: _Ctx, assign: dict[int, int], loads: list[int], movable: list[in
 
 
 def _reason(
-    item: Item, start: int | None, options: tuple[int, ...], to: int, members: Sequence[MemberLoad]
+    item: Item,
+    start: int | None,
+    options: tuple[int, ...],
+    to: int,
+    members: Sequence[MemberLoad],
+    moved: Sequence[tuple[Item, int | None, tuple[int, ...], int]] = (),
 ) -> str:
     took, new = f"{members[to].name} takes {item.title} ({item.load} min).", members[to]
     if start is None:
@@ -447,7 +456,30 @@ def _reason(
     if start not in options:
         return f"{item.title} can't stay with {old.name} this week; {took}"
     if new.capacity <= old.capacity:
-        return f"This brings each of you closer to what you can carry this week; {took}"
+        # The member with less room gains an item: as half of a swap, or to even things out.
+        back = max(
+            (x for x in moved if x[1] == to),
+            key=lambda x: (x[3] == start, x[0].load),
+            default=None,
+        )
+        state = new.state.replace("_", " ")
+        if back is None:
+            if new.state != "okay":
+                return f"{new.name} is {state}, yet this evens the week out; {took}"
+            return f"This brings each of you closer to what you can carry this week; {took}"
+        other, bigger = members[back[3]].name, "the bigger " if back[0].load > item.load else ""
+        swap = (
+            f"Part of a swap that evens the week out: {new.name} takes {item.title} "
+            f"({item.load} min) while {other} takes {bigger}{back[0].title} ({back[0].load} min)"
+        )
+        if new.state == "okay":
+            return swap + "."
+        net = sum(x[0].load for x in moved if x[3] == to) - sum(
+            x[0].load for x in moved if x[1] == to
+        )
+        if net < 0:
+            return f"{swap}, so {new.name}, {state} this week, ends up with less."
+        return f"{swap}. {new.name} is {state} this week: veto it if it's too much."
     if old.state != "okay":
         return f"{old.name} is {old.state.replace('_', ' ')} this week; {took}"
     return f"{new.name} has more room this week (capacity {new.capacity} vs {old.capacity}); {took}"

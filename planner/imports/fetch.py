@@ -17,7 +17,10 @@ _CHUNK = 64 * 1024
 def normalise_url(url: str, *, allow_private: bool = False) -> str:
     """The URL to fetch (webcal:// is https://), or a kind refusal."""
     url = (url or "").strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed "[" around an IPv6 address
+        raise CalendarImportError("This address isn't complete; copy the whole link.") from None
     scheme = parts.scheme.lower()
     if scheme in ("webcal", "webcals"):
         parts = parts._replace(scheme="https")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from planner.domain import cadence
 from planner.extensions import db
-from planner.models import Area, Household, Member, Responsibility, WeekPlan, utcnow
+from planner.models import Area, Household, Responsibility, WeekPlan, utcnow
 from planner.week.generation import may_hold
 
 
@@ -236,10 +236,6 @@ def delete_area(area: Area) -> None:
     household = db.session.get(Household, area.household_id)
     db.session.delete(area)
     commit_inventory(household)
-
-
-def member_names(household: Household) -> dict[int, Member]:
-    return {m.id: m for m in household.members}
 
 
 def commit_inventory(household: Household) -> None:

@@ -4,10 +4,11 @@ and skipped weeks) and the planning session, all in the household's zone."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from planner.domain import week as week_maths
 from planner.extensions import db
 from planner.models import Household, Member, SelfCareSlot, SelfCareWeek
 
@@ -29,12 +30,12 @@ class Occurrence:
 
 
 def week_start_of(day: date, week_start_day: int) -> date:
-    return day - timedelta(days=(day.weekday() - week_start_day) % 7)
+    return week_maths.week_start_for(day, week_start_day)
 
 
 def local_moment(household: Household, day: date, at: time) -> datetime:
     """A wall time in the household's zone as UTC (the first one in a repeated hour)."""
-    return datetime.combine(day, at, household.tz).astimezone(UTC)
+    return week_maths.local_to_utc(day, at, household.tz)
 
 
 def week_end(household: Household, week_start: date) -> datetime:

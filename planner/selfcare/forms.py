@@ -44,5 +44,6 @@ class WeekActionForm(FlaskForm):
             SelectChoice("restore", "Keep it as planned"),
             SelectChoice("kept", "I kept it"),
             SelectChoice("missed", "I had to skip it"),
+            SelectChoice("undo", "Undo"),
         ],
     )

@@ -23,6 +23,7 @@ DONE = {
     "restore": "Back as planned.",
     "kept": "Kept. Well done for taking your time.",
     "missed": "That's okay. Would another time this week work?",
+    "undo": "Taken back: nothing is marked for this week.",
 }
 
 

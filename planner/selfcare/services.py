@@ -252,17 +252,24 @@ def apply_week_action(slot: SelfCareSlot, week_start: date, action: str) -> None
         restore_week(slot, week_start)
     elif action in ("kept", "missed"):
         mark_outcome(slot, week_start, "kept" if action == "kept" else "skipped")
+    elif action == "undo":
+        mark_outcome(slot, week_start, None)  # say a reminder link was tapped too early
     else:
         raise SelfCareError("Choose what happened.")
 
 
-def mark_outcome(slot: SelfCareSlot, week_start: date, outcome: str, now: datetime | None = None):
-    if outcome not in OUTCOMES:
+def mark_outcome(
+    slot: SelfCareSlot, week_start: date, outcome: str | None, now: datetime | None = None
+):
+    """Kept or skipped once its time has come; None takes a mark back at any time."""
+    if outcome is not None and outcome not in OUTCOMES:
         raise SelfCareError("Choose kept or skipped.")
     row = _row(slot, week_start)
     start = row.moved_start if row.status == "moved" and row.moved_start else row.original_start
-    if start > (now or utcnow()):
+    if outcome is not None and start > (now or utcnow()):
         raise SelfCareError("You can mark it once its time has come.")
+    if outcome is None and row.outcome is None:
+        raise SelfCareError("Nothing is marked for this week.")
     row.outcome = outcome
     _changed(slot.member.household, slot, row)
 

@@ -4,10 +4,11 @@ week as seven days of entries, in the household's zone."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from planner.domain.week import week_bounds_utc
 from planner.extensions import db
 from planner.imports.services import busy_times_for
 from planner.models import Household, Member, PlanChange, PlanItem, PlanOccurrence, WeekPlan
@@ -154,8 +155,7 @@ def _order(entry: Entry) -> tuple:
 
 
 def _busy_times(household: Household, week_start: date) -> list:
-    start = datetime.combine(week_start, time(), household.tz).astimezone(UTC)
-    end = datetime.combine(week_start + timedelta(days=7), time(), household.tz).astimezone(UTC)
+    start, end = week_bounds_utc(week_start, household.tz)
     return list(busy_times_for(household, start, end))
 
 

@@ -246,14 +246,12 @@ def _acting_step(plan_id: int, key: str, form_class, save):
 def _rebalance_action(plan_id: int, form_class, done: str, act):
     plan = get_owned_or_404(WeekPlan, plan_id)
     form = form_class()
-    # A refused owner choice stays chosen, in its open section (rebalance.html).
-    owner = {"owner_posted": form} if isinstance(form, forms.OwnerForm) else {}
     if not form.validate_on_submit():
-        return _render(plan, "rebalance", status=422, error=_first_error(form), **owner)
+        return _render(plan, "rebalance", status=422, error=_first_error(form), refused=form)
     try:
         act(plan, form)
     except REFUSED as exc:
-        return _refused(plan, "rebalance", exc, **owner)
+        return _refused(plan, "rebalance", exc, refused=form)
     flash(done, "success")
     return redirect(url_for("session.rebalance", plan_id=plan.id))
 

@@ -80,8 +80,16 @@ def refresh_draft(plan: WeekPlan) -> bool:
     household = db.session.get(Household, plan.household_id)
     if not generation.fill_plan(plan, household):
         return False
+    clear_draft_agreements(plan)
     _changed(plan)
     return True
+
+
+def clear_draft_agreements(plan: WeekPlan) -> None:
+    """A draft's items or owners changed: agreements given to the earlier draft lapse."""
+    if plan.status == "draft":
+        for checkin in plan.checkins:
+            checkin.agreed_at = None
 
 
 def add_one_off(
@@ -117,6 +125,7 @@ def add_one_off(
         PlanOccurrence(household_id=household.id, on_date=on_date, starts_at=starts_at)
     )
     db.session.add(item)
+    clear_draft_agreements(plan)
     _changed(plan, member, f"{member.display_name} added {title} for {owner.display_name}.")
     return item
 
@@ -197,6 +206,7 @@ def answer_handover(item: PlanItem, member: Member, accept: bool) -> None:
     if accept:
         item.owner_id = member.id
         item.sequence = (item.sequence or 0) + 1
+        clear_draft_agreements(item.week_plan)
         text = f"{member.display_name} took over {item.title}."
     else:
         text = f"{member.display_name} couldn't take over {item.title}."

@@ -86,5 +86,10 @@ def kept_from_the_reminder(pair, live, new_context, shot) -> None:
     pair.b.goto("/selfcare")
     if "Swim" not in pair.b.locator("#week").inner_text():  # late on the week's last day
         pair.b.get_by_role("link", name="Later week").click()
-    expect(pair.b.locator("#week")).to_contain_text("kept")
+    swim = pair.b.locator("#week li", has_text="Swim")
+    expect(swim).to_contain_text("kept")
+    # Marked before it starts: the outcome stands, with an undo instead of skip or move.
+    expect(swim.get_by_role("button", name="Skip this week")).to_have_count(0)
+    expect(swim.get_by_role("link", name="Move")).to_have_count(0)
+    expect(swim.get_by_role("button", name="Undo: Swim kept")).to_be_visible()
     shot(pair.b, "selfcare-kept")

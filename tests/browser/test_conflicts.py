@@ -61,16 +61,20 @@ def test_owner_changed_by_both_at_once(new_context, live, shot):
         page.goto(plan_url + "/rebalance")
         page.get_by_text("Change an owner by hand").click()
 
-    a.get_by_label("Dishes").select_option(label="Sam")
-    a.locator("form.owner-form", has=a.get_by_label("Dishes")).get_by_role("button").click()
+    a.get_by_role("combobox", name="Dishes").select_option(label="Sam")
+    a.get_by_role("button", name="Save the owner of Dishes").click()
     expect(a.locator(".flashes")).to_contain_text("Owner changed")
 
-    b.get_by_label("Dishes").select_option(label="Alex")
+    b.get_by_role("combobox", name="Dishes").select_option(label="Alex")
     with b.expect_response(lambda r: r.request.method == "POST") as posted:
-        b.locator("form.owner-form", has=b.get_by_label("Dishes")).get_by_role("button").click()
+        b.get_by_role("button", name="Save the owner of Dishes").click()
     assert posted.value.status == 422
     alert = b.get_by_role("alert")
     expect(alert).to_contain_text("Dishes changed owner while you were choosing")
     expect(alert).to_contain_text("Now: Sam")
+    # "Your version is still in the form": the section stays open with the choice.
+    expect(b.locator("details", has_text="Change an owner by hand")).to_have_attribute("open", "")
+    selected = b.get_by_role("combobox", name="Dishes").locator("option:checked")
+    expect(selected).to_have_text("Alex")
     check_a11y(b, "owner conflict")
     shot(b, "owner-conflict")

@@ -17,11 +17,11 @@ from tests.browser.session_checks import after_the_session
 
 pytestmark = pytest.mark.browser
 
-# The promise: the partner's open page shows a change within 2 s. Pages poll; the test
-# asserts the page polls at least every 2 s and shows a change within one interval plus
-# ROUND_TRIPS for the poll and the region refresh (a busy CI machine needs the slack).
+# The promise: the partner's open page shows a change within 2 s of the save. Pages poll
+# every second, so the poll and the one region refresh it triggers have a second between
+# them; the test holds the page to the promise itself, not to the interval plus slack.
 LIVE_SECONDS = 2.0
-ROUND_TRIPS = 1.0
+POLL_SECONDS = 1.0
 HOME = {
     "dinner": "Sam",
     "meal_plan": "Sam",
@@ -84,8 +84,8 @@ def seen_within(page, selector: str, text: str, since: float) -> float:
     """How long after `since` the partner's open page showed `text`, without a reload
     (checked every 20 ms, so the figure is the page's latency, not the test's)."""
     interval = poll_interval(page)
-    assert interval <= LIVE_SECONDS, f"the page polls every {interval} s"
-    remaining = max(0.05, interval + ROUND_TRIPS - (time.monotonic() - since))
+    assert interval <= POLL_SECONDS, f"the page polls every {interval} s"
+    remaining = max(0.05, LIVE_SECONDS - (time.monotonic() - since))
     page.wait_for_function(
         "([sel, text]) => (document.querySelector(sel)?.textContent || '').includes(text)",
         arg=[selector, text],
@@ -113,8 +113,12 @@ def check_ins(a, b, plan_url, new_context, b_email, shot) -> list[float]:
 
     a.goto(plan_url + "/checkin")
     check_a11y(a, "check-in")
+    before = len(b.context.requests)
     saved = keyboard_check_in(a, capacity="70", help_text="A quiet Sunday morning")
     first = seen_within(b, "#live-checkins", "okay", saved)
+    b.wait_for_timeout(2 * POLL_SECONDS * 1000)  # room for a second refresh, if any
+    refreshes = [u for u in b.context.requests[before:] if u.endswith(plan_url + "/checkin")]
+    assert len(refreshes) == 1, f"one change, {len(refreshes)} region refreshes: {refreshes}"
     assert b.evaluate("() => window.__sameDocument === true"), "the page was not reloaded"
     assert b.locator("#what_would_help").input_value() == typing
     expect(b.locator("#live-checkins")).to_contain_text("capacity 70")
@@ -215,6 +219,9 @@ def both_agree(a, b, plan_url, shot) -> float:
     latency = seen_within(b, "#live-agreement", "Alex: agreed", saved)
     b.get_by_role("button", name="I agree to this week").click()
     expect(b.locator(".flashes")).to_contain_text("Agreed by everyone")
+    next_steps = b.locator(".next-steps")
+    for name in ("See the week", "Put it on your phone", "Self-care"):
+        expect(next_steps.get_by_role("link", name=name)).to_be_visible()
     step(b, shot, "agreed")
     a.goto(plan_url)
     expect(a.locator("#live-overview")).to_contain_text("Have a kind week")

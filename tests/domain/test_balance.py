@@ -231,6 +231,22 @@ def test_more_room_reason_names_capacities():
     )
 
 
+def test_a_swap_toward_the_member_with_less_room_says_so_kindly():
+    alex, sam = MemberLoad(1, "Alex", 100, "okay"), MemberLoad(2, "Sam", 60, "in_the_reeds")
+    items = [Item(1, "Laundry", 300, 2), Item(2, "Dishes", 150, 1), Item(3, "Bins", 60, 1)]
+    reasons = {mv.title: mv.reason for mv in propose([alex, sam], items).moves}
+    assert reasons["Dishes"] == (
+        "Part of a swap that evens the week out: Sam takes Dishes (150 min) while Alex "
+        "takes the bigger Laundry (300 min), so Sam, in the reeds this week, ends up with less."
+    )
+    assert reasons["Laundry"] == "Sam is in the reeds this week; Alex takes Laundry (300 min)."
+    okay = propose([alex, dataclasses.replace(sam, state="okay")], items).moves
+    assert {mv.title: mv.reason for mv in okay}["Dishes"] == (
+        "Part of a swap that evens the week out: Sam takes Dishes (150 min) while Alex "
+        "takes the bigger Laundry (300 min)."
+    )
+
+
 def test_small_gains_are_not_worth_a_move():
     members = [MemberLoad(1, "Alex", 100, "okay"), MemberLoad(2, "Sam", 100, "okay")]
     items = [Item(1, "Dishes", 505, 1), Item(2, "Laundry", 495, 2), Item(3, "Plants", 5, 1)]
