@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from planner import models  # noqa: F401  (tables must be known to metadata and Alembic)
+    from planner.auth.services import load_member
 
     db.init_app(app)
     migrate.init_app(
@@ -51,7 +52,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
-    login_manager.user_loader(_load_member)
+    login_manager.user_loader(load_member)
     if not app.debug and not app.testing:
         # Served over https in production; debug and tests run on plain http.
         app.config["SESSION_COOKIE_SECURE"] = True
@@ -59,12 +60,6 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
-
-
-def _load_member(member_id: str):
-    from planner.models import Member
-
-    return db.session.get(Member, int(member_id)) if member_id.isdigit() else None
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

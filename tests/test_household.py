@@ -105,3 +105,30 @@ def test_pages_need_sign_in(client):
     for path in ["/home", "/household", "/profile"]:
         response = client.get(path)
         assert response.status_code == 302 and "/login" in response.location
+
+
+def test_password_change_signs_other_devices_out(app, client, make):
+    made = make("Alex")
+    other_device = app.test_client()
+    login(client, made.emails[0])
+    login(other_device, made.emails[0])
+    assert other_device.get("/home").status_code == 200
+    new = "a completely new password"
+    response = client.post(
+        "/profile/password", data={"current_password": PASSWORD, "password": new, "confirm": new}
+    )
+    assert response.status_code == 302
+    assert client.get("/home").status_code == 200  # this device stays signed in
+    assert other_device.get("/home").status_code == 302  # the other one is signed out
+
+
+def test_password_reset_signs_everyone_out(app, client, make):
+    made = make("Alex")
+    login(client, made.emails[0])
+    with app.app_context():
+        from planner.auth.services import make_reset_token
+
+        token = make_reset_token(db.session.get(Member, made.member_ids[0]))
+    new = "another new password"
+    app.test_client().post(f"/reset/{token}", data={"password": new, "confirm": new})
+    assert client.get("/home").status_code == 302

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 
@@ -27,6 +28,37 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 class AuthError(ValueError):
     """A user-facing reason why a sign-in, invite or reset did not go through."""
+
+
+def session_id(member: Member) -> str:
+    """What the session cookie remembers: the id plus a fingerprint of the password hash,
+    so a password change or reset signs the member out everywhere else."""
+    return f"{member.id}:{_fingerprint(member.password_hash)}"
+
+
+def _fingerprint(password_hash: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, password_hash.encode(), hashlib.sha256).hexdigest()[:20]
+
+
+def split_session_id(value: str | None) -> tuple[int, str] | None:
+    member_id, _, fingerprint = (value or "").partition(":")
+    if not member_id.isascii() or not member_id.isdigit() or len(member_id) > 10 or not fingerprint:
+        return None
+    return int(member_id), fingerprint
+
+
+def session_matches(password_hash: str, fingerprint: str) -> bool:
+    return hmac.compare_digest(_fingerprint(password_hash), fingerprint)
+
+
+def load_member(value: str) -> Member | None:
+    """Flask-Login's loader: the member, unless their password changed since sign-in."""
+    parts = split_session_id(value)
+    member = db.session.get(Member, parts[0]) if parts else None
+    if member is None or not session_matches(member.password_hash, parts[1]):
+        return None
+    return member
 
 
 def normalise_email(email: str) -> str:

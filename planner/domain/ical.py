@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from icalendar import Calendar, Event, vDuration, vRecur
+from icalendar import Calendar, Event, vDuration, vRecur, vText
 
 PRODID = "-//Planner//Household week plan//EN"
 METHODS = ("PUBLISH", "CANCEL")
@@ -65,8 +65,9 @@ def build_calendar(
         raise ValueError("refresh_minutes must be positive")
     zone = _zone(tzid)
     cal = _calendar("PUBLISH")
-    cal.add("NAME", _text(name))
-    cal.add("X-WR-CALNAME", _text(name))
+    name = " ".join(_text(name).split())  # calendar names are one line
+    cal.add("NAME", name)
+    cal.add("X-WR-CALNAME", name)
     cal.add("X-WR-TIMEZONE", tzid)
     refresh = timedelta(minutes=refresh_minutes)
     cal.add("REFRESH-INTERVAL", refresh, parameters={"VALUE": "DURATION"})
@@ -182,7 +183,7 @@ def _vevent(
     component = Event()
     component.add("UID", event.uid)
     component.add("SEQUENCE", sequence)
-    component.add("SUMMARY", _text(summary))
+    component.add("SUMMARY", _Text(_text(summary)))
     if event.all_day:
         first, after_last = _days(start, end, zone)
         component.add("DTSTART", first)
@@ -191,7 +192,7 @@ def _vevent(
         component.add("DTSTART", _local(start, zone, "start"))
         component.add("DTEND", _local(end, zone, "end"))
     if event.description:
-        component.add("DESCRIPTION", _text(event.description))
+        component.add("DESCRIPTION", _Text(_text(event.description)))
     if event.categories:
         component.add("CATEGORIES", [_text(c) for c in event.categories])
     component.add("TRANSP", "TRANSPARENT" if event.transparent else "OPAQUE")
@@ -245,6 +246,15 @@ def _zone(tzid: str) -> ZoneInfo:
         return ZoneInfo(tzid)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ValueError(f"unknown time zone {tzid!r}") from exc
+
+
+class _Text(vText):
+    """RFC 5545 TEXT escaping that keeps a literal backslash-N as typed
+    (icalendar's own escaping first turns "\\N" into a line break)."""
+
+    def to_ical(self) -> bytes:
+        escaped = str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+        return escaped.replace("\n", "\\n").encode("utf-8")
 
 
 def _text(value: str) -> str:

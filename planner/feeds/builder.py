@@ -37,7 +37,7 @@ def build_feed(household: Household, member_id: int | None, week_start: date | N
     events = [_with_uid(e, f"{e.uid}-{scope}@{domain}") for e in events]
     title = names.get(member_id) if member_id else household.name
     return build_calendar(
-        " ".join(f"Planner · {title}".split()),  # a calendar name is one line
+        f"Planner · {title}",
         household.timezone,
         events,
         dtstamp=max(stamps),

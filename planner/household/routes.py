@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 
 from planner.access import get_owned_or_404
 from planner.auth import services as auth_services
@@ -104,7 +104,8 @@ def change_password():
         except auth_services.AuthError as exc:
             form.current_password.errors.append(str(exc))
         else:
-            flash("Password changed.", "success")
+            login_user(current_user._get_current_object())  # this device stays signed in
+            flash("Password changed. Other devices are signed out.", "success")
             return redirect(url_for("household.profile"))
     return _profile_page(ProfileForm(obj=current_user, formdata=None), form)
 

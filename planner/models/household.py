@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask_login import UserMixin
@@ -35,6 +35,10 @@ class Household(db.Model):
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    def today(self) -> date:
+        """Today's date in the household's zone."""
+        return datetime.now(self.tz).date()
+
     def touch(self) -> None:
         self.version = (self.version or 0) + 1
 
@@ -54,6 +58,11 @@ class Member(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     household: Mapped[Household] = relationship(back_populates="members")
+
+    def get_id(self) -> str:
+        from planner.auth.services import session_id
+
+        return session_id(self)
 
 
 class Invite(db.Model):

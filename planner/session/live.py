@@ -17,6 +17,7 @@ from flask import session
 from markupsafe import Markup
 from sqlalchemy import select
 
+from planner.auth.services import session_matches, split_session_id
 from planner.extensions import db
 from planner.models import Member, WeekPlan
 
@@ -49,11 +50,14 @@ def current_version(plan_id: int) -> int | None:
     Reads the member id from the signed session instead of loading the member, so a
     poll costs one primary-key lookup joined to one indexed row.
     """
-    member_id = session.get("_user_id")
-    if not member_id or not str(member_id).isdigit():
+    parts = split_session_id(session.get("_user_id"))
+    if parts is None:
         return None
-    return db.session.scalar(
-        select(WeekPlan.version)
+    row = db.session.execute(
+        select(WeekPlan.version, Member.password_hash)
         .join(Member, Member.household_id == WeekPlan.household_id)
-        .where(WeekPlan.id == plan_id, Member.id == int(member_id))
-    )
+        .where(WeekPlan.id == plan_id, Member.id == parts[0])
+    ).first()
+    if row is None or not session_matches(row.password_hash, parts[1]):
+        return None
+    return row.version

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -17,11 +17,10 @@ from planner.week.forms import HandoverForm, OneOffForm, SkipForm
 bp = Blueprint("week", __name__, url_prefix="/week")
 
 WEEKS_AHEAD = 52
-EARLIEST = date(2000, 1, 1)  # no plans before this; keeps week maths clear of date.min
 
 
 def _today() -> date:
-    return datetime.now(current_user.household.tz).date()
+    return current_user.household.today()
 
 
 @bp.get("")
@@ -42,13 +41,19 @@ def show(week_start: str):
 
 
 def _parse_week(text: str) -> date:
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
+    latest = _today() + timedelta(weeks=WEEKS_AHEAD)
+    start = services.parse_week(current_user.household, text, latest)
+    if start is None:
         abort(404)
-    if day < EARLIEST or day > _today() + timedelta(weeks=WEEKS_AHEAD):
+    return start
+
+
+def _parse_open_week(text: str) -> date:
+    """A week that can still change: this one or later (the past is not rewritten)."""
+    start = _parse_week(text)
+    if start < services.week_start_for_household(current_user.household):
         abort(404)
-    return services.week_start_for_household(current_user.household, day)
+    return start
 
 
 def _week_page(
@@ -60,10 +65,7 @@ def _week_page(
 ):
     household = current_user.household
     this_week = services.week_start_for_household(household)
-    if week_start < this_week:
-        plan = services.find_week_plan(household, week_start)  # the past is not rewritten
-    else:
-        plan = services.get_or_create_week_plan(household, week_start)
+    plan = services.find_week_plan(household, week_start)  # a GET never makes one
     just_mine = request.values.get("mine") == "1"
     view = calendar.build(plan, household, current_user, _today(), just_mine) if plan else None
     if one_off is None:
@@ -94,12 +96,19 @@ def _back(plan_week: date, anchor: str = ""):
     return redirect(url + (f"#{anchor}" if anchor else ""))
 
 
+@bp.post("/<week_start>/plan")
+@login_required
+def make_plan(week_start: str):
+    start = _parse_open_week(week_start)
+    services.get_or_create_week_plan(current_user.household, start)
+    flash("The week's plan is ready as a draft, made from your inventory.", "success")
+    return _back(start)
+
+
 @bp.post("/<week_start>/items")
 @login_required
 def add_one_off(week_start: str):
-    start = _parse_week(week_start)
-    if start < services.week_start_for_household(current_user.household):
-        abort(404)
+    start = _parse_open_week(week_start)
     form = OneOffForm()
     form.set_choices(start, current_user.household.members, current_user, _today())
     if form.validate_on_submit():

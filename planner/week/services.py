@@ -7,7 +7,7 @@ planner.events.plan_changed, so feeds and open session pages follow.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, time
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +30,8 @@ from planner.week import generation
 NO_LOAD_KINDNESS = frozenset({"defer", "drop"})
 MAX_EFFORT = 600
 HISTORY_LENGTH = 50
+# Weeks a URL may name: the week maths (a week either side) stays inside the calendar.
+EARLIEST, LATEST = date(2000, 1, 1), date(9998, 12, 31)
 
 
 class WeekError(ValueError):
@@ -37,10 +39,22 @@ class WeekError(ValueError):
 
 
 def week_start_for_household(household: Household, on: date | None = None) -> date:
-    """The first day of the week holding `on` (default: today in the household zone)."""
-    if on is None:
-        on = datetime.now(household.tz).date()
-    return week_start_for(on, household.week_start)
+    """The first day of the week holding `on` (default: today in the household zone).
+
+    `household` needs only `today()` and `week_start` (the feed path passes a stand-in).
+    """
+    return week_start_for(household.today() if on is None else on, household.week_start)
+
+
+def parse_week(household: Household, text: str, latest: date = LATEST) -> date | None:
+    """The week a URL names as YYYY-MM-DD (any day of it), or None when it names none."""
+    try:
+        day = date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+    if not EARLIEST <= day <= latest:
+        return None
+    return week_start_for_household(household, day)
 
 
 def find_week_plan(household: Household, week_start: date) -> WeekPlan | None:

@@ -529,3 +529,15 @@ def test_any_summary_and_description_round_trip(summary, description):
 
     assert str(component["SUMMARY"]) == summary
     assert str(component.get("DESCRIPTION", "")) == description
+
+
+def test_calendar_name_with_line_breaks_becomes_one_line():
+    data = build_calendar("Home\nof Alex\r\nand Sam", "Europe/Berlin", [], dtstamp=STAMP)
+    assert b"X-WR-CALNAME:Home of Alex and Sam" in data
+
+
+def test_literal_backslash_n_in_a_title_is_kept():
+    title = r"Back up C:\New folder; then tidy, sort"
+    event = FeedEvent("b@planner", title, at(BERLIN, 2026, 3, 17), at(BERLIN, 2026, 3, 17, 8))
+    (component,) = Calendar.from_ical(feed([event])).events
+    assert str(component["SUMMARY"]) == title
