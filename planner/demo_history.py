@@ -9,10 +9,11 @@ without responsibilities it does nothing.
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, time, timedelta
 
 from sqlalchemy import func, select
 
+from planner.domain.week import local_to_utc
 from planner.extensions import db
 from planner.models import CheckIn, Household, Responsibility, WeekPlan
 from planner.session.services import session_week_start
@@ -84,7 +85,7 @@ def _reach_back(household: Household, first_week) -> None:
 def _fill_week(household: Household, plan: WeekPlan, members: list, index: int) -> None:
     rng = random.Random(f"demo-{plan.week_start.isoformat()}")
     tz = household.tz
-    today = datetime.now(tz).date()
+    today = household.today()
     states, fairness = STATES[index], FAIRNESS[index]
     # Owners as generated, with a few swapped so that the weeks differ.
     for item in plan.items:
@@ -95,7 +96,7 @@ def _fill_week(household: Household, plan: WeekPlan, members: list, index: int) 
             roll = rng.random()
             if occurrence.on_date > today:
                 continue  # still ahead this week
-            day_end = datetime.combine(occurrence.on_date, time(20, 0), tz).astimezone(UTC)
+            day_end = local_to_utc(occurrence.on_date, time(20, 0), tz)
             if roll < 0.8 or (roll < 0.88 and item.owner_id is None):
                 occurrence.state, occurrence.done_by_id = "done", item.owner_id
                 occurrence.done_at = day_end
@@ -105,7 +106,7 @@ def _fill_week(household: Household, plan: WeekPlan, members: list, index: int) 
             elif roll < 0.95:
                 occurrence.state = "skipped"
                 occurrence.skip_reason = rng.choice(SKIP_REASONS)
-    agreed_at = datetime.combine(plan.week_start - timedelta(days=1), time(19, 30), tz)
+    agreed_at = local_to_utc(plan.week_start - timedelta(days=1), time(19, 30), tz)
     existing = {c.member_id: c for c in plan.checkins}
     for member, state, fair in zip(members[:2], states, fairness, strict=True):
         checkin = existing.get(member.id) or CheckIn(

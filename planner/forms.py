@@ -14,6 +14,13 @@ from planner.templating import WEEKDAYS
 WEEKDAY_CHOICES = [SelectChoice(i, name) for i, name in enumerate(WEEKDAYS)]
 
 
+def int_or_none(value) -> int | None:
+    """A whole number typed or posted as text (such as an id), else None; never raises."""
+    text = "" if value is None else str(value)
+    digits = text[1:] if text.startswith("-") else text
+    return int(text) if digits.isascii() and digits.isdigit() else None
+
+
 @cache
 def timezone_names() -> tuple[str, ...]:
     return tuple(sorted(z for z in available_timezones() if "/" in z or z == "UTC"))

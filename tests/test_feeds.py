@@ -15,7 +15,8 @@ from planner.feeds import services as feed_services
 from planner.feeds.builder import build_feed
 from planner.models import FeedToken, Household
 from planner.selfcare import services as selfcare
-from planner.selfcare.timing import current_week_start, local_start
+from planner.selfcare.timing import local_start
+from planner.week.services import week_start_for_household
 from tests.helpers import body, login
 from tests.selfcare_helpers import add_plan_item, add_slot
 
@@ -28,7 +29,7 @@ def _fresh_cache():
 
 
 def new_feed_url(client, which="member") -> str:
-    page = body(client.post("/feeds/links", data={"feed": which}))
+    page = body(client.post("/feeds/links", data={"feed": which}, follow_redirects=True))
     return re.search(r'value="(http://planner\.test/feeds/[^"]+\.ics)"', page).group(1)
 
 
@@ -44,7 +45,7 @@ def seed(app, home):
     """Alex runs on Tuesdays; Sam does pottery on Saturdays; both own something this week."""
     with app.app_context():
         household = db.session.get(Household, home.household_id)
-        tz, week = household.tz, current_week_start(household)
+        tz, week = household.tz, week_start_for_household(household)
         add_slot(home, 0, "Run", 1, time(18, 30), 60)
         add_slot(home, 1, "Pottery", 5, time(9), 120)
         add_plan_item(
@@ -213,9 +214,12 @@ def test_feeds_page_and_bad_input(app, client, make):
     page = client.get("/feeds")
     assert page.status_code == 200 and "Make my address" in body(page)
     assert client.post("/feeds/links", data={"feed": "everyone"}).status_code == 422
-    made = body(client.post("/feeds/links", data={"feed": "member"}))
-    assert "webcal://planner.test/feeds/" in made and "<svg" in made and "data-copy-target" in made
-    assert "isn't shown again" in body(client.get("/feeds"))
+    made = client.post("/feeds/links", data={"feed": "member"})
+    assert made.status_code == 302  # POST, then redirect: a reload never makes another address
+    page = body(client.get("/feeds"))
+    assert "webcal://planner.test/feeds/" in page and "<svg" in page and "data-copy-target" in page
+    url = re.search(r'value="(http://planner\.test/feeds/[^"]+\.ics)"', page).group(1)
+    assert url in body(client.get("/feeds"))  # the same address is shown again later
     assert "/feeds" in body(client.get("/profile"))
 
 
@@ -240,7 +244,7 @@ def test_selfcare_series_expands_correctly_across_dst(app, make, zone, first, we
         household = db.session.get(Household, home.household_id)
         created = datetime.combine(first, time(9), tz).astimezone(UTC)
         slot = add_slot(home, 0, "Run", 1, time(18, 30), 60, created=created)
-        week_start = current_week_start(household, created)
+        week_start = week_start_for_household(household, first)
         # Week 2 skipped, week 3 moved to Thursday 07:00.
         selfcare.skip_week(slot, week_start + timedelta(weeks=1))
         thursday = week_start + timedelta(weeks=2, days=3)
@@ -332,3 +336,26 @@ def test_cached_feed_request_is_one_query_and_no_session(app, client, make):
     assert response.status_code == 200 and not_modified.status_code == 304
     assert len(statements) == 2 and all("feed_token" in s for s in statements)
     assert "Set-Cookie" not in response.headers and "Set-Cookie" not in not_modified.headers
+
+
+def test_a_leaked_database_reveals_no_feed_address(app, client, make):
+    from planner.models import FeedToken
+
+    home = make()
+    login(client, home.emails[0])
+    url = new_feed_url(client)
+    token = url.rsplit("/", 1)[1].removesuffix(".ics")
+    with app.app_context():
+        row = db.session.scalars(db.select(FeedToken)).one()
+        stored = " ".join(str(v) for v in (row.token_hash, row.nonce))
+    assert token not in stored and len(token) >= 43  # 256 bits, not stored as such
+    # The nonce alone is no use: without this SECRET_KEY it yields another token.
+    saved = app.config["SECRET_KEY"]
+    app.config["SECRET_KEY"] = "another-secret-key-" + "y" * 40
+    try:
+        with app.app_context():
+            assert feed_services._token(row.nonce) != token
+    finally:
+        app.config["SECRET_KEY"] = saved
+    with app.app_context():
+        assert feed_services._token(row.nonce) == token

@@ -11,6 +11,7 @@ from planner.domain.starter_deck import STARTER_DECK
 from planner.extensions import db
 from planner.inventory import services, starter
 from planner.models import Area, Household, Member, Responsibility, WeekPlan
+from planner.week import services as week_services
 from tests.helpers import body, login
 
 GOOD = {
@@ -49,20 +50,32 @@ def all_responsibilities(app, made) -> list[Responsibility]:
         return [r for r in rows if r.allowed_members is not None]
 
 
-def test_index_creates_default_areas(app, client, make):
-    made = signed_in(client, make)
-    response = client.get("/inventory")
-    assert response.status_code == 200
-    text = body(response)
-    for name in ("Home", "Out", "Caregiving", "Magic", "Wild"):
-        assert name in text
-    assert "Errands, the car" in text
-    client.get("/inventory")
+def area_count(app, made) -> int:
     with app.app_context():
-        count = db.session.scalar(
+        return db.session.scalar(
             select(func.count(Area.id)).where(Area.household_id == made.household_id)
         )
-    assert count == 5
+
+
+def test_pages_write_nothing_until_the_usual_areas_are_set_up(app, client, make):
+    made = signed_in(client, make)
+    for url in ("/inventory", "/inventory/new", "/inventory/areas"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "No areas yet" in body(response) and "Set up the usual areas" in body(response)
+    deck = client.get("/inventory/starter")
+    assert deck.status_code == 200 and "Caregiving" in body(deck)
+    assert area_count(app, made) == 0
+    response = client.post("/inventory/areas/usual", data={"back": "inventory.index"})
+    assert response.status_code == 302 and response.location.endswith("/inventory")
+    text = body(client.get("/inventory"))
+    for name in ("Home", "Out", "Caregiving", "Magic", "Wild"):
+        assert name in text
+    assert "Errands, the car" in text and "No areas yet" not in text
+    again = client.post("/inventory/areas/usual", data={"back": "https://example.com/"})
+    assert again.status_code == 302 and again.location.endswith("/inventory/areas")
+    assert area_count(app, made) == 5
+    assert 'name="area_id"' in body(client.get("/inventory/new"))
 
 
 def test_create_edit_archive_responsibility(app, client, make):
@@ -265,7 +278,9 @@ def test_starter_deck_bad_owner(app, client, make):
 
 def test_inventory_change_refreshes_open_draft(app, client, make):
     made = signed_in(client, make)
-    client.get("/week")  # makes this week's draft
+    with app.app_context():
+        week = week_services.week_start_for_household(db.session.get(Household, made.household_id))
+    client.post(f"/week/{week.isoformat()}/plan")  # makes this week's draft
     client.post("/inventory/starter", data={"pick": ["dishes"]})
     with app.app_context():
         plan = db.session.scalar(select(WeekPlan).where(WeekPlan.household_id == made.household_id))

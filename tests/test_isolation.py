@@ -17,6 +17,7 @@ NOT_OWNED_IDS = {
     "feeds.feed": "a secret feed token, no sign-in; other households' tokens (tested in test_feeds)",
     "week.show": "a date: each household sees its own week (tested in test_week)",
     "week.add_one_off": "a date: adds to the member's own household's week (tested in test_week)",
+    "week.make_plan": "a date: makes the member's own household's week (tested in test_week)",
 }
 
 # argument name -> makes an object owned by household `owner` and returns its id

@@ -163,7 +163,7 @@ def test_an_inventory_change_after_one_agreement_needs_agreeing_again(app, make)
     """Alex agreed; Sam then adds a responsibility that lands in the draft. Sam agreeing
     alone must not set a week Alex never saw."""
     made, sam, plan_url, plan_id = _agreed_by_alex(app, make)
-    sam.get("/inventory")  # makes the default areas
+    sam.post("/inventory/areas/usual")  # makes the default areas
     with app.app_context():
         area_id = db.session.scalar(select(Area.id).where(Area.household_id == made.household_id))
         week_start = db.session.get(WeekPlan, plan_id).week_start
@@ -262,7 +262,9 @@ def test_feeds_open_when_names_hold_line_breaks(client, alex, feed):
         "colour": "#3d7ea6",
     }
     assert client.post("/profile", data=profile).status_code == 302
-    page = client.post("/feeds/links", data={"feed": feed}).get_data(as_text=True)
+    page = client.post("/feeds/links", data={"feed": feed}, follow_redirects=True).get_data(
+        as_text=True
+    )
     url = next(link for link in links_in(page) if link.endswith(".ics"))
     response = client.get(url.split("planner.test", 1)[1])
     assert response.status_code == 200

@@ -9,7 +9,8 @@ from planner import events
 from planner.extensions import db
 from planner.models import Household, SelfCareSlot, SelfCareWeek
 from planner.selfcare import services
-from planner.selfcare.timing import current_week_start, local_start
+from planner.selfcare.timing import local_start
+from planner.week.services import week_start_for_household
 from tests.helpers import body, login
 from tests.selfcare_helpers import add_plan_item, add_slot
 
@@ -87,7 +88,7 @@ def test_skip_restore_and_signal(app, client, make):
     try:
         with app.app_context():
             household = db.session.get(Household, home.household_id)
-            week = current_week_start(household) + timedelta(weeks=1)
+            week = week_start_for_household(household) + timedelta(weeks=1)
             slot = add_slot(home, 0, "Run", 1, time(18, 30), 60)
             slot_id = slot.id
         login(client, home.emails[0])
@@ -110,7 +111,7 @@ def test_mark_kept_afterwards_and_keep_rates(app, client, make):
     home = make("Alex", "Sam")
     with app.app_context():
         household = db.session.get(Household, home.household_id)
-        last_week = current_week_start(household) - timedelta(weeks=1)
+        last_week = week_start_for_household(household) - timedelta(weeks=1)
         slot_id = add_slot(home, 0, "Run", 1, time(18, 30), 60).id
     login(client, home.emails[0])
     response = client.post(f"/selfcare/slots/{slot_id}/weeks/{last_week}", data={"action": "kept"})
@@ -128,7 +129,7 @@ def test_missed_leads_to_reschedule_with_free_times(app, client, make):
     home = make("Alex", "Sam")
     with app.app_context():
         household = db.session.get(Household, home.household_id)
-        next_week = current_week_start(household) + timedelta(weeks=1)
+        next_week = week_start_for_household(household) + timedelta(weeks=1)
         slot_id = add_slot(home, 0, "Run", 1, time(18, 30), 60).id
     login(client, home.emails[0])
     url = f"/selfcare/slots/{slot_id}/weeks/{next_week}/reschedule"
@@ -152,7 +153,7 @@ def test_free_times_avoid_own_work_partner_selfcare_and_busy(app, make):
     with app.app_context():
         household = db.session.get(Household, home.household_id)
         tz = household.tz
-        week = current_week_start(household) + timedelta(weeks=1)
+        week = week_start_for_household(household) + timedelta(weeks=1)
         slot = add_slot(home, 0, "Run", 1, time(18, 30), 60)
         add_slot(home, 1, "Pottery", 2, time(7), 600)  # partner busy Wed 07:00-17:00
         add_plan_item(
@@ -182,7 +183,7 @@ def test_blocked_members_for_timed_occurrences_only(app, make):
     with app.app_context():
         household = db.session.get(Household, home.household_id)
         tz = household.tz
-        week = current_week_start(household)
+        week = week_start_for_household(household)
         add_slot(home, 0, "Run", 1, time(18, 30), 60)
         tuesday = week + timedelta(days=(1 - week.weekday()) % 7)
         clash = add_plan_item(
@@ -250,7 +251,7 @@ def test_moves_into_the_past_are_refused(app, client, make):
     home = make()
     with app.app_context():
         household = db.session.get(Household, home.household_id)
-        week = current_week_start(household) - timedelta(weeks=1)
+        week = week_start_for_household(household) - timedelta(weeks=1)
         slot_id = add_slot(home, 0, "Run", 1, time(18, 30), 60).id
         past = local_start(household.tz, week, time(9, 30))
     login(client, home.emails[0])
@@ -265,7 +266,7 @@ def test_an_outcome_marked_early_replaces_skip_and_move_and_can_be_undone(app, c
     home = make("Alex", "Sam")
     with app.app_context():
         household = db.session.get(Household, home.household_id)
-        week = current_week_start(household) + timedelta(weeks=1)
+        week = week_start_for_household(household) + timedelta(weeks=1)
         slot = add_slot(home, 0, "Run", 1, time(18, 30), 60)
         slot_id = slot.id
         # As a reminder's "I kept it" link records it: before the slot starts.

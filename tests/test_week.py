@@ -304,19 +304,27 @@ def test_week_page_shows_the_plan(app, client, make):
             made.household_id, "Bins", rrule="FREQ=WEEKLY;BYDAY=TH", default_owner_id=sam
         )
     login(client, made.emails[0])
+    monday = this_monday(app, made)
+    empty = body(client.get("/week"))
+    assert "No plan for this week yet" in empty and "Make this week's plan" in empty
+    made_plan = client.post(f"/week/{monday.isoformat()}/plan", data={"mine": "1"})
+    assert made_plan.status_code == 302
+    assert made_plan.location.endswith(f"/week/{monday.isoformat()}?mine=1")
     response = client.get("/week")
     assert response.status_code == 200
     text = body(response)
     assert "Draft" in text and text.count("Dishes") >= 7 and "20:30" in text and "Bins" in text
     mine = body(client.get("/week?mine=1"))
     assert "Dishes" in mine and "Bins" not in mine.split("Add a one-off")[0]
-    monday = this_monday(app, made)
     assert client.get(f"/week/{monday.isoformat()}").status_code == 200
     wednesday = client.get(f"/week/{(monday + timedelta(days=2)).isoformat()}?mine=1")
     assert wednesday.status_code == 302
     assert wednesday.location.endswith(f"/week/{monday.isoformat()}?mine=1")
-    upcoming = client.get(f"/week/{(monday + timedelta(days=7)).isoformat()}")
-    assert upcoming.status_code == 200 and "Dishes" in body(upcoming)
+    next_week = (monday + timedelta(days=7)).isoformat()
+    upcoming = client.get(f"/week/{next_week}")
+    assert upcoming.status_code == 200 and "No plan for this week yet" in body(upcoming)
+    assert client.post(f"/week/{next_week}/plan").status_code == 302
+    assert "Dishes" in body(client.get(f"/week/{next_week}"))
     past = client.get(f"/week/{(monday - timedelta(days=70)).isoformat()}")
     assert past.status_code == 200 and "No plan was made for this week." in body(past)
     assert client.get("/week/not-a-date").status_code == 404
@@ -348,8 +356,8 @@ def test_done_undo_skip_through_the_page(app, client, make):
     with app.app_context():
         add_responsibility(made.household_id, "Dishes", default_owner_id=made.member_ids[0])
     login(client, made.emails[0])
-    client.get("/week")
     monday = this_monday(app, made)
+    client.post(f"/week/{monday.isoformat()}/plan")
     occurrence_id = page_plan(app, made, monday).items[0].occurrences[0].id
     response = client.post(f"/week/occurrences/{occurrence_id}/done", data={"mine": "1"})
     assert response.status_code == 302 and "mine=1" in response.location
@@ -452,6 +460,39 @@ def test_one_off_through_the_page(app, client, make):
 
 def test_week_pages_need_sign_in(client):
     assert client.get("/week").status_code == 302
+
+
+def test_looking_at_a_week_writes_nothing(app, client, make):
+    made = make("Alex", "Sam")
+    with app.app_context():
+        add_responsibility(made.household_id, "Dishes", default_owner_id=made.member_ids[0])
+        version = db.session.get(Household, made.household_id).version
+    monday = this_monday(app, made)
+    later = monday + timedelta(weeks=3)
+    sent = []
+    login(client, made.emails[0])
+    with events.plan_changed.connected_to(lambda sender, **_: sent.append(sender)):
+        for url in ("/week", "/week?mine=1", f"/week/{later.isoformat()}", f"/week/{monday}"):
+            assert client.get(url).status_code == 200
+    with app.app_context():
+        assert db.session.get(Household, made.household_id).version == version
+        mine = select(func.count(WeekPlan.id)).where(WeekPlan.household_id == made.household_id)
+        assert db.session.scalar(mine) == 0
+    assert sent == []
+    response = client.post(f"/week/{later.isoformat()}/plan")
+    assert response.status_code == 302 and response.location.endswith(f"/week/{later}")
+    with app.app_context():
+        assert db.session.get(Household, made.household_id).version > version
+        starts = select(WeekPlan.week_start).where(WeekPlan.household_id == made.household_id)
+        assert db.session.scalars(starts).all() == [later]
+    assert "Dishes" in body(client.get(f"/week/{later.isoformat()}"))
+    # Making it again keeps the one plan; past weeks and bad dates are refused.
+    assert client.post(f"/week/{later.isoformat()}/plan").status_code == 302
+    past = (monday - timedelta(days=7)).isoformat()
+    for bad in (past, "not-a-date", (monday + timedelta(weeks=60)).isoformat()):
+        assert client.post(f"/week/{bad}/plan").status_code == 404
+    with app.app_context():
+        assert db.session.scalar(mine) == 1
 
 
 def test_handover_respects_allowed_members(ctx, make):

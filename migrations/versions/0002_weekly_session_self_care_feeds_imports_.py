@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-21 08:50:30.129245
+Create Date: 2026-11-21 09:09:20.472452
 
 """
 from alembic import op
@@ -92,6 +92,7 @@ def upgrade():
     sa.Column('household_id', sa.Integer(), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=True),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('nonce', sa.String(length=64), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['household_id'], ['household.id'], name=op.f('fk_feed_token_household_id_household')),
     sa.ForeignKeyConstraint(['member_id'], ['member.id'], name=op.f('fk_feed_token_member_id_member'), ondelete='CASCADE'),

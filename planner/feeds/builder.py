@@ -17,7 +17,8 @@ from planner.domain.ical import FeedEvent, FeedOverride, build_calendar
 from planner.extensions import db
 from planner.models import Household, PlanItem, SelfCareSlot, SelfCareWeek, WeekPlan
 from planner.selfcare.services import first_week, slot_start
-from planner.selfcare.timing import current_week_start, day_in_week, local_start, week_start_of
+from planner.selfcare.timing import day_in_week, local_start
+from planner.week.services import week_start_for_household
 
 BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 REFRESH_MINUTES = 60
@@ -26,7 +27,7 @@ LEFT_OUT = ("drop", "defer")  # kindness choices that take an item out of the we
 
 def build_feed(household: Household, member_id: int | None, week_start: date | None = None):
     """The feed's bytes: one member's view, or the household's (member_id None)."""
-    week_start = week_start or current_week_start(household)
+    week_start = week_start or week_start_for_household(household)
     names = {m.id: m.display_name for m in household.members}
     domain = urlsplit(current_app.config.get("PLANNER_BASE_URL", "")).hostname or "planner"
     scope = f"m{member_id}" if member_id else "h"
@@ -176,7 +177,7 @@ def _moved(row: SelfCareWeek, length: timedelta, sequence: int) -> FeedOverride:
 
 def _planning_event(household: Household) -> FeedEvent:
     created = household.created_at.astimezone(household.tz).date()
-    day = day_in_week(week_start_of(created, household.week_start), household.planning_weekday)
+    day = day_in_week(week_start_for_household(household, created), household.planning_weekday)
     start: datetime = local_start(household.tz, day, household.planning_time)
     return FeedEvent(
         uid=f"planning-{household.id}",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from planner.feeds import services
@@ -30,7 +30,7 @@ def feed(token: str):
 @bp.get("/feeds")
 @login_required
 def settings():
-    return _page(FeedLinkForm(), links={})
+    return _page(FeedLinkForm())
 
 
 @bp.post("/feeds/links")
@@ -38,23 +38,25 @@ def settings():
 def new_link():
     form = FeedLinkForm()
     if not form.validate_on_submit():
-        return _page(form, links={}), 422
+        return _page(form), 422
     member = current_user if form.feed.data == "member" else None
-    token = services.new_feed_token(current_user.household, member)
+    services.new_feed_token(current_user.household, member)
+    flash("Your new feed address is ready; the old one no longer works.", "success")
+    return redirect(url_for("feeds.settings") + f"#feed-{form.feed.data}")
+
+
+def _page(form: FeedLinkForm):
+    household = current_user.household
+    links = {
+        key: _link(services.feed_token(household, member))
+        for key, member in (("member", current_user), ("household", None))
+    }
+    return render_template("feeds/settings.html", form=form, links=links)
+
+
+def _link(token: str | None) -> dict | None:
+    if token is None:
+        return None
     https = absolute_url("feeds.feed", token=token)
     webcal = "webcal://" + https.split("://", 1)[1]
-    link = {"https": https, "webcal": webcal, "qr": qr_svg(webcal, "QR code of the feed address")}
-    return _page(FeedLinkForm(formdata=None), links={form.feed.data: link})
-
-
-def _page(form: FeedLinkForm, links: dict):
-    household = current_user.household
-    if household is None:
-        abort(404)
-    return render_template(
-        "feeds/settings.html",
-        form=form,
-        links=links,
-        has_member_feed=services.has_feed(household, current_user),
-        has_household_feed=services.has_feed(household, None),
-    )
+    return {"https": https, "webcal": webcal, "qr": qr_svg(webcal, "QR code of the feed address")}

@@ -7,6 +7,7 @@ an unchanged feed is never rebuilt and a matching ETag never builds anything.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -16,12 +17,13 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import bindparam, delete, select
 
 from planner.extensions import db
 from planner.feeds.builder import build_feed
 from planner.models import FeedToken, Household, Member
-from planner.selfcare.timing import current_week_start
+from planner.week.services import week_start_for_household
 
 CACHE_SIZE = 512
 MAX_TOKEN_CHARS = 100
@@ -101,7 +103,9 @@ def find_feed(token: str) -> FoundFeed | None:
     if row is None or not hmac.compare_digest(row.token_hash, wanted):
         return None
     zone = _Zone(row.timezone, row.week_start)
-    return FoundFeed(row.id, row.household_id, row.member_id, row.version, current_week_start(zone))
+    return FoundFeed(
+        row.id, row.household_id, row.member_id, row.version, week_start_for_household(zone)
+    )
 
 
 class _Zone:
@@ -109,6 +113,8 @@ class _Zone:
 
     def __init__(self, timezone: str, week_start: int):
         self.tz, self.week_start = ZoneInfo(timezone), week_start
+
+    today = Household.today  # the household's clock, on just these two fields
 
 
 def feed_bytes(found: FoundFeed) -> bytes:
@@ -121,19 +127,29 @@ def feed_bytes(found: FoundFeed) -> bytes:
     return body
 
 
-def has_feed(household: Household, member: Member | None) -> bool:
-    return db.session.scalar(_scope(select(FeedToken.id), household, member).limit(1)) is not None
+def _token(nonce: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, f"feed:{nonce}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")  # 256 bits
+
+
+def feed_token(household: Household, member: Member | None) -> str | None:
+    """The feed's current secret token, to show again on the settings page; None if none yet."""
+    nonce = db.session.scalar(_scope(select(FeedToken.nonce), household, member).limit(1))
+    return _token(nonce) if nonce else None
 
 
 def new_feed_token(household: Household, member: Member | None) -> str:
     """Issue a new secret URL token; any earlier one for the same feed stops working at once."""
     db.session.execute(_scope(delete(FeedToken), household, member))
-    token = secrets.token_urlsafe(32)
+    nonce = secrets.token_hex(16)
+    token = _token(nonce)
     db.session.add(
         FeedToken(
             household_id=household.id,
             member_id=member.id if member else None,
             token_hash=hash_token(token),
+            nonce=nonce,
         )
     )
     db.session.commit()

@@ -4,7 +4,7 @@ however long the history: plans, two load sums, check-ins."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select
 
@@ -49,7 +49,7 @@ def week_label(on: date) -> str:
 
 
 def insights(household: Household, weeks: int = WEEKS, today: date | None = None) -> Insights:
-    today = today or datetime.now(household.tz).date()
+    today = today or household.today()
     last = week_start_for_household(household, today)
     starts = [last - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
     members = list(household.members)

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from planner.access import get_owned_or_404
+from planner.forms import int_or_none
 from planner.inventory import services, starter
 from planner.inventory.forms import ArchiveForm, AreaForm, ResponsibilityForm
 from planner.models import Area, Responsibility
 
 bp = Blueprint("inventory", __name__, url_prefix="/inventory")
-
-
-def _today():
-    return datetime.now(current_user.household.tz).date()
 
 
 @bp.context_processor
@@ -43,7 +38,7 @@ def index():
 def new():
     form = _responsibility_form(None)
     if request.method == "GET":
-        form.starts_on.data = _today()
+        form.starts_on.data = current_user.household.today()
         form.area_id.data = _area_from_query(form)
     return _save_or_show(form, None)
 
@@ -61,7 +56,7 @@ def _responsibility_form(responsibility: Responsibility | None) -> Responsibilit
         form = ResponsibilityForm(data=services.form_data(responsibility))
     else:
         form = ResponsibilityForm()
-    form.set_choices(services.ensure_areas(household), household.members)
+    form.set_choices(services.list_areas(household), household.members)
     return form
 
 
@@ -116,7 +111,7 @@ def areas():
 
 def _areas_page(form: AreaForm, errors: dict | None = None, status: int | None = None):
     household = current_user.household
-    areas = services.ensure_areas(household)
+    areas = services.list_areas(household)
     edit_forms = {a.id: AreaForm(formdata=None, obj=a, prefix=f"area-{a.id}") for a in areas}
     for area_id, bad_form in (errors or {}).items():
         edit_forms[area_id] = bad_form
@@ -124,6 +119,20 @@ def _areas_page(form: AreaForm, errors: dict | None = None, status: int | None =
     return render_template(
         "inventory/areas.html", form=form, areas=areas, edit_forms=edit_forms
     ), status
+
+
+# Where the usual-areas button may send the member back to.
+USUAL_AREAS_BACK = ("inventory.index", "inventory.new", "inventory.areas")
+
+
+@bp.post("/areas/usual")
+@login_required
+def usual_areas():
+    if ArchiveForm().validate_on_submit():
+        services.ensure_areas(current_user.household)
+        flash("Your areas are ready. Rename them to fit your home.", "success")
+    back = request.form.get("back")
+    return redirect(url_for(back if back in USUAL_AREAS_BACK else "inventory.areas"))
 
 
 @bp.post("/areas/<int:area_id>")
@@ -164,7 +173,6 @@ def delete_area(area_id: int):
 @login_required
 def starter_deck():
     household = current_user.household
-    services.ensure_areas(household)
     status = 200
     if request.method == "POST":
         try:
@@ -194,6 +202,5 @@ def _starter_picks() -> dict[str, int | None]:
     """Ticked keys with the owner chosen beside each (blank: nobody yet)."""
     picks: dict[str, int | None] = {}
     for key in request.form.getlist("pick"):
-        owner = request.form.get(f"owner-{key}", "")
-        picks[key] = int(owner) if owner.isascii() and owner.isdigit() else None
+        picks[key] = int_or_none(request.form.get(f"owner-{key}"))
     return picks

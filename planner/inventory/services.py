@@ -92,7 +92,7 @@ class Overview:
 
 
 def overview(household: Household, show_archived: bool = False) -> Overview:
-    areas = ensure_areas(household)
+    areas = list_areas(household)
     groups = {a.id: AreaGroup(a) for a in areas}
     totals: dict[int | None, int] = {m.id: 0 for m in household.members}
     for r in responsibilities(household, archived=show_archived):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 
@@ -41,7 +41,7 @@ def added_keys(household: Household) -> set[str]:
 
 
 def deck_by_area(household: Household) -> list[DeckArea]:
-    areas = {a.key: a for a in services.ensure_areas(household)}
+    areas = {a.key: a for a in services.list_areas(household)}
     have = added_keys(household)
     deck = []
     for starter_area in starter_deck.AREAS:
@@ -62,7 +62,7 @@ def add_picks(household: Household, picks: dict[str, int | None], today: date | 
     members = {m.id for m in household.members}
     if any(owner is not None and owner not in members for owner in picks.values()):
         raise services.InventoryError("Pick owners from your household.")
-    today = today or datetime.now(household.tz).date()
+    today = today or household.today()
     from planner.week.services import week_start_for_household
 
     week_start = week_start_for_household(household, today)

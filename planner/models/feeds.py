@@ -13,7 +13,9 @@ from planner.models.household import Member
 
 
 class FeedToken(db.Model):
-    """A secret feed URL; only its SHA-256 is stored, so a database leak reveals no usable URL."""
+    """A secret feed URL. The token is an HMAC of `nonce` under SECRET_KEY, so the
+    settings page can show it again while a database leak alone reveals no usable URL;
+    requests find it by the token's SHA-256."""
 
     __tablename__ = "feed_token"
 
@@ -24,6 +26,7 @@ class FeedToken(db.Model):
         ForeignKey("member.id", ondelete="CASCADE"), index=True
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    nonce: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

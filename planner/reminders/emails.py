@@ -10,9 +10,10 @@ from flask import render_template
 from werkzeug.routing import BuildError
 
 from planner.domain.ical import FeedEvent, build_event_ics
+from planner.domain.week import week_bounds_utc
 from planner.models import Household, Member, PlanItem, WeekPlan
 from planner.reminders.links import prefs_token, slot_token
-from planner.reminders.schedule import Occurrence, week_end
+from planner.reminders.schedule import Occurrence
 from planner.urls import absolute_url
 
 # Bump when the templates change, so pending rows are re-rendered.
@@ -60,7 +61,8 @@ def _partners(household: Household, member: Member) -> str:
 def selfcare_payload(household: Household, occ: Occurrence, now: datetime) -> dict:
     slot, member = occ.slot, occ.member
     partner = _partners(household, member)
-    expires = max(week_end(household, occ.week_start), occ.end + timedelta(hours=12))
+    week_end = week_bounds_utc(occ.week_start, household.tz)[1]
+    expires = max(week_end, occ.end + timedelta(hours=12))
     links = {
         action: absolute_url(
             "reminders.slot_link",

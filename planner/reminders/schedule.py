@@ -11,6 +11,7 @@ from sqlalchemy import select
 from planner.domain import week as week_maths
 from planner.extensions import db
 from planner.models import Household, Member, SelfCareSlot, SelfCareWeek
+from planner.week.services import week_start_for_household
 
 
 @dataclass(frozen=True)
@@ -29,17 +30,9 @@ class Occurrence:
     week: SelfCareWeek | None = None
 
 
-def week_start_of(day: date, week_start_day: int) -> date:
-    return week_maths.week_start_for(day, week_start_day)
-
-
 def local_moment(household: Household, day: date, at: time) -> datetime:
     """A wall time in the household's zone as UTC (the first one in a repeated hour)."""
     return week_maths.local_to_utc(day, at, household.tz)
-
-
-def week_end(household: Household, week_start: date) -> datetime:
-    return local_moment(household, week_start + timedelta(days=7), time())
 
 
 def _days(household: Household, start: datetime, end: datetime, weekday: int):
@@ -89,11 +82,11 @@ def _selfcare(household: Household, start: datetime, end: datetime):
     for slot in slots:
         lead = leads[slot.member_id]
         for day in _days(household, start, end, slot.weekday):
-            week_start = week_start_of(day, household.week_start)
+            week_start = week_start_for_household(household, day)
             original = local_moment(household, day, slot.start_time)
             if slot.archived_at is not None and slot.archived_at <= original:
                 continue
-            if week_end(household, week_start) <= slot.created_at:
+            if week_maths.week_bounds_utc(week_start, household.tz)[1] <= slot.created_at:
                 continue
             week = weeks.get((slot.id, week_start))
             if week is not None and week.status == "skipped":
@@ -129,5 +122,5 @@ def _planning(household: Household, start: datetime, end: datetime):
                 end=begins + timedelta(minutes=household.planning_minutes),
                 due_at=begins - timedelta(minutes=lead),
                 lead_minutes=lead,
-                week_start=week_start_of(day, household.week_start),
+                week_start=week_start_for_household(household, day),
             )

@@ -10,7 +10,7 @@ from planner.database import utcnow
 from planner.extensions import db
 from planner.models import SelfCareSlot, SelfCareWeek
 from planner.selfcare.services import slot_start
-from planner.selfcare.timing import current_week_start
+from planner.week.services import week_start_for_household
 
 DEMO_SLOTS = (
     ("Alex", "Run", 1, time(18, 30), 60, ("kept", "kept", None, "kept", "skipped", "kept")),
@@ -20,7 +20,7 @@ DEMO_SLOTS = (
 
 def add_demo_selfcare(household) -> None:
     members = {m.display_name: m for m in household.members}
-    this_week = current_week_start(household)
+    this_week = week_start_for_household(household)
     for name, title, weekday, at, minutes, history in DEMO_SLOTS:
         member = members.get(name)
         if member is None or _exists(member.id, title):

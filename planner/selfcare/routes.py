@@ -14,7 +14,7 @@ from planner.selfcare import services
 from planner.selfcare.charts import keep_charts
 from planner.selfcare.forms import MoveForm, PickForm, SlotForm, WeekActionForm
 from planner.selfcare.suggest import free_times
-from planner.selfcare.timing import current_week_start, parse_week
+from planner.week.services import parse_week, week_start_for_household
 
 bp = Blueprint("selfcare", __name__, url_prefix="/selfcare")
 
@@ -37,8 +37,8 @@ def _own_slot(slot_id: int) -> SelfCareSlot:
 def _week(value: str | None):
     household = current_user.household
     if value is None:
-        return current_week_start(household)
-    week = parse_week(value, household.week_start)
+        return week_start_for_household(household)
+    week = parse_week(household, value)
     if week is None:
         abort(404)
     return week
@@ -55,7 +55,7 @@ def index():
 def add():
     form = SlotForm()
     if not form.validate_on_submit():
-        return _index_page(form, current_week_start(current_user.household)), 422
+        return _index_page(form, week_start_for_household(current_user.household)), 422
     services.add_slot(
         current_user, form.title.data, form.weekday.data, form.start_time.data, form.minutes.data
     )
@@ -72,7 +72,7 @@ def _index_page(form: SlotForm, week):
         week=week,
         prev_week=week - timedelta(weeks=1),
         next_week=week + timedelta(weeks=1),
-        this_week=current_week_start(household),
+        this_week=week_start_for_household(household),
         week_slots=services.week_slots(household, week),
         my_slots=[s for s in slots if s.member_id == current_user.id],
         partner_slots=[s for s in slots if s.member_id != current_user.id],

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from planner import events
 from planner.database import utcnow
+from planner.domain.week import week_bounds_utc
 from planner.extensions import db
 from planner.models import (
     Household,
@@ -23,14 +24,8 @@ from planner.models import (
     SelfCareWeek,
     WeekPlan,
 )
-from planner.selfcare.timing import (
-    current_week_start,
-    day_in_week,
-    local_start,
-    overlaps,
-    week_bounds,
-    week_start_of,
-)
+from planner.selfcare.timing import day_in_week, local_start, overlaps
+from planner.week.services import week_start_for_household
 
 OUTCOMES = ("kept", "skipped")
 
@@ -60,11 +55,11 @@ def slot_start(household: Household, slot: SelfCareSlot, week_start: date) -> da
 
 
 def first_week(household: Household, slot: SelfCareSlot) -> date:
-    return week_start_of(slot.created_at.astimezone(household.tz).date(), household.week_start)
+    return week_start_for_household(household, slot.created_at.astimezone(household.tz).date())
 
 
 def slot_active(household: Household, slot: SelfCareSlot, week_start: date) -> bool:
-    start, end = week_bounds(household, week_start)
+    start, end = week_bounds_utc(week_start, household.tz)
     if first_week(household, slot) > week_start:
         return False
     return slot.archived_at is None or slot.archived_at >= end
@@ -148,7 +143,7 @@ def blocked_members_for_occurrences(
 
 def keep_rates(household: Household, weeks: int = 12) -> dict[int, list[tuple[date, int, int]]]:
     """Per member, for the last `weeks` finished weeks: (week_start, kept, planned)."""
-    this_week = current_week_start(household)
+    this_week = week_start_for_household(household)
     starts = [this_week - timedelta(weeks=n) for n in range(weeks, 0, -1)]
     slots = household_slots(household)
     rows = db.session.scalars(
@@ -192,7 +187,7 @@ def update_slot(slot: SelfCareSlot, title: str, weekday: int, start_time: time, 
         minutes,
     )
     household = slot.member.household
-    this_week = current_week_start(household)
+    this_week = week_start_for_household(household)
     # Exceptions of coming weeks follow the new rule; past ones stay as they were.
     for row in slot.weeks:
         if row.week_start >= this_week:
@@ -223,7 +218,7 @@ def move_week(
 ) -> None:
     """Move this week's slot to another time in the same week (also used to reschedule)."""
     household = slot.member.household
-    begin, end = week_bounds(household, week_start)
+    begin, end = week_bounds_utc(week_start, household.tz)
     if not begin <= new_start < end:
         raise SelfCareError("Pick a time within the same week.")
     if not_before is not None and new_start < not_before:

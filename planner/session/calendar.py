@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from planner.domain.week import week_bounds_utc
+from planner.domain.week import local_to_utc, week_bounds_utc
 from planner.extensions import db
 from planner.imports.services import busy_times_for
 from planner.models import Household, Member, PlanChange, PlanItem, PlanOccurrence, WeekPlan
@@ -112,7 +112,7 @@ def look_ahead(household: Household, plan: WeekPlan) -> list[Day]:
         Entry(
             "session",
             "Weekly planning session",
-            datetime.combine(session_day, household.planning_time, tz),
+            local_to_utc(session_day, household.planning_time, tz).astimezone(tz),
             household.planning_minutes,
             None,
         )

@@ -17,6 +17,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
+from planner.forms import int_or_none
+
 STATE_CHOICES = [
     ("okay", "Okay"),
     ("in_the_reeds", "In the reeds"),
@@ -36,12 +38,8 @@ FAIRNESS_CHOICES = [
 ]
 
 
-def _int_or_none(value):
-    return int(value) if value not in (None, "") and str(value).lstrip("-").isdigit() else None
-
-
 class ActingForm(FlaskForm):
-    member_id = HiddenField(filters=[_int_or_none])
+    member_id = HiddenField(filters=[int_or_none])
     password = PasswordField("Your password", [Optional(), Length(max=200)])
     base = HiddenField()
 
@@ -86,8 +84,8 @@ class AgreeForm(ActingForm):
 class MoveForm(FlaskForm):
     """A veto (or taking one back) of moving one item to one member."""
 
-    item_id = HiddenField(filters=[_int_or_none], validators=[DataRequired("Pick an item.")])
-    to_member_id = HiddenField(filters=[_int_or_none], validators=[DataRequired("Pick a member.")])
+    item_id = HiddenField(filters=[int_or_none], validators=[DataRequired("Pick an item.")])
+    to_member_id = HiddenField(filters=[int_or_none], validators=[DataRequired("Pick a member.")])
 
 
 class AcceptForm(FlaskForm):
@@ -95,9 +93,9 @@ class AcceptForm(FlaskForm):
 
 
 class OwnerForm(FlaskForm):
-    item_id = HiddenField(filters=[_int_or_none], validators=[DataRequired("Pick an item.")])
-    owner_id = HiddenField("Owner", [DataRequired("Pick who owns it.")], filters=[_int_or_none])
-    base = HiddenField(filters=[_int_or_none])
+    item_id = HiddenField(filters=[int_or_none], validators=[DataRequired("Pick an item.")])
+    owner_id = HiddenField("Owner", [DataRequired("Pick who owns it.")], filters=[int_or_none])
+    base = HiddenField(filters=[int_or_none])
 
 
 class KindnessForm(FlaskForm):

@@ -17,7 +17,6 @@ from planner.session.services import (
     capacity_of,
     changed,
     checkins_by_member,
-    clear_agreements,
     ensure_draft,
     load_plan,
     members_of,
@@ -171,7 +170,7 @@ def accept_moves(plan: WeekPlan, by: Member, base: str | None) -> int:
     for move in current.proposal.moves:
         _set_owner(_item(plan, move.item_id), move.to_id)
     if current.proposal.moves:
-        clear_agreements(plan)
+        week_services.clear_draft_agreements(plan)
     changed(plan, items_changed=True)
     return len(current.proposal.moves)
 
@@ -191,7 +190,7 @@ def set_owner(plan: WeekPlan, by: Member, item_id: int, owner_id: int, base: int
     if item.pinned or not generation.may_hold(item.responsibility, owner.id, members):
         raise SessionError(f"{owner.display_name} can't hold {item.title}.", "owner_id")
     _set_owner(item, owner.id)
-    clear_agreements(plan)
+    week_services.clear_draft_agreements(plan)
     changed(plan, items_changed=True)
 
 
@@ -228,5 +227,5 @@ def save_kindness(
             item.sequence = (item.sequence or 0) + 1
             touched = True
     if touched:
-        clear_agreements(plan)
+        week_services.clear_draft_agreements(plan)
     changed(plan, items_changed=touched)

@@ -8,6 +8,7 @@ from flask import Blueprint, flash, make_response, redirect, render_template, re
 from flask_login import current_user, login_required
 
 from planner.access import get_owned_or_404
+from planner.forms import int_or_none
 from planner.models import WeekPlan
 from planner.session import forms, live, pages, services, signals  # noqa: F401 (connects)
 from planner.session import rebalance as rebalancing
@@ -200,7 +201,7 @@ def kindness(plan_id: int):
     form = forms.KindnessForm()
     if not form.validate_on_submit():
         return _render(plan, "kindness", form=form, status=422 if form.errors else 200)
-    shown = [int(v) for v in request.form.getlist("shown") if v.isascii() and v.isdigit()]
+    shown = [n for v in request.form.getlist("shown") if (n := int_or_none(v)) is not None]
     chosen = {
         i: (request.form[f"choice-{i}"], request.form.get(f"note-{i}", ""))
         for i in shown

@@ -11,7 +11,7 @@ Every write bumps WeekPlan.version and touches the household, so open session pa
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -50,7 +50,7 @@ class NotYours(SessionError):
 
 
 def session_week_start(household: Household, today: date | None = None) -> date:
-    today = today or datetime.now(household.tz).date()
+    today = today or household.today()
     current = week_services.week_start_for_household(household, today)
     status = db.session.scalar(
         select(WeekPlan.status).where(
@@ -274,14 +274,7 @@ def agree(
 def add_one_off(plan: WeekPlan, by: Member, **item) -> PlanItem:
     """Something that happens once this week; the plan changed, so agree again."""
     ensure_draft(plan)
-    clear_agreements(plan)
-    return week_services.add_one_off(plan, by, **item)
-
-
-def clear_agreements(plan: WeekPlan) -> None:
-    """Owners or kindness changed: earlier confirmations no longer cover the plan."""
-    for checkin in plan.checkins:
-        checkin.agreed_at = None
+    return week_services.add_one_off(plan, by, **item)  # clears the draft's agreements
 
 
 def changed(plan: WeekPlan, items_changed: bool = False) -> None:

@@ -3,7 +3,7 @@ version of the household's draft plans, so the polls see it (planner.session.liv
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import update
 
@@ -14,7 +14,7 @@ from planner.models import WeekPlan
 
 @events.selfcare_changed.connect
 def _selfcare_changed(household, **_) -> None:
-    recent = datetime.now(household.tz).date() - timedelta(days=7)
+    recent = household.today() - timedelta(days=7)
     db.session.execute(
         update(WeekPlan)
         .where(

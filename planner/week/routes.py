@@ -19,10 +19,6 @@ bp = Blueprint("week", __name__, url_prefix="/week")
 WEEKS_AHEAD = 52
 
 
-def _today() -> date:
-    return current_user.household.today()
-
-
 @bp.get("")
 @login_required
 def current():
@@ -41,7 +37,7 @@ def show(week_start: str):
 
 
 def _parse_week(text: str) -> date:
-    latest = _today() + timedelta(weeks=WEEKS_AHEAD)
+    latest = current_user.household.today() + timedelta(weeks=WEEKS_AHEAD)
     start = services.parse_week(current_user.household, text, latest)
     if start is None:
         abort(404)
@@ -67,10 +63,11 @@ def _week_page(
     this_week = services.week_start_for_household(household)
     plan = services.find_week_plan(household, week_start)  # a GET never makes one
     just_mine = request.values.get("mine") == "1"
-    view = calendar.build(plan, household, current_user, _today(), just_mine) if plan else None
+    today = household.today()
+    view = calendar.build(plan, household, current_user, today, just_mine) if plan else None
     if one_off is None:
         one_off = OneOffForm(formdata=None)
-    one_off.set_choices(week_start, household.members, current_user, _today())
+    one_off.set_choices(week_start, household.members, current_user, today)
     skip_errors = skip_errors or {}
     if one_off.errors or any(f.errors for f in skip_errors.values()) or handover_errors:
         status = 422
@@ -100,8 +97,11 @@ def _back(plan_week: date, anchor: str = ""):
 @login_required
 def make_plan(week_start: str):
     start = _parse_open_week(week_start)
-    services.get_or_create_week_plan(current_user.household, start)
-    flash("The week's plan is ready as a draft, made from your inventory.", "success")
+    plan = services.get_or_create_week_plan(current_user.household, start)
+    if plan.status == "draft":
+        flash(
+            "Here is a draft made from your inventory. Agree it together in the session.", "success"
+        )
     return _back(start)
 
 
@@ -110,7 +110,8 @@ def make_plan(week_start: str):
 def add_one_off(week_start: str):
     start = _parse_open_week(week_start)
     form = OneOffForm()
-    form.set_choices(start, current_user.household.members, current_user, _today())
+    household = current_user.household
+    form.set_choices(start, household.members, current_user, household.today())
     if form.validate_on_submit():
         plan = services.get_or_create_week_plan(current_user.household, start)
         try:
