@@ -99,13 +99,20 @@ def find_feed(token: str) -> FoundFeed | None:
     if not token or len(token) > MAX_TOKEN_CHARS:
         return None
     wanted = hash_token(token)
-    row = db.session.execute(_LOOKUP, {"token_hash": wanted}).first()
-    if row is None or not hmac.compare_digest(row.token_hash, wanted):
+    row = _lookup(wanted)
+    if row is None or not hmac.compare_digest(row[1], wanted):
         return None
-    zone = _Zone(row.timezone, row.week_start)
-    return FoundFeed(
-        row.id, row.household_id, row.member_id, row.version, week_start_for_household(zone)
-    )
+    token_id, _, household_id, member_id, version, timezone, week_start = row
+    week = week_start_for_household(_Zone(timezone, week_start))
+    return FoundFeed(token_id, household_id, member_id, version, week)
+
+
+def _lookup(token_hash: str) -> tuple | None:
+    """One indexed query on a bare pooled connection: on this hottest path the ORM
+    session's set-up and tear-down would cost more than the query itself."""
+    with db.engine.connect() as conn:
+        row = conn.execute(_LOOKUP, {"token_hash": token_hash}).first()
+    return tuple(row) if row else None
 
 
 class _Zone:
