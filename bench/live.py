@@ -115,11 +115,15 @@ def queries_per_poll(app, info: dict) -> tuple[int, int, int]:
     """SQL statements and response bytes for one unchanged poll, counted in-process."""
     from sqlalchemy import event
 
+    from planner.auth.services import session_id
     from planner.extensions import db
+    from planner.models import Member
 
     client = app.test_client()
+    with app.app_context():
+        remembered = session_id(db.session.get(Member, info["member_id"]))
     with client.session_transaction() as sess:
-        sess["_user_id"] = str(info["member_id"])
+        sess["_user_id"] = remembered
         sess["_fresh"] = True
     client.get(info["version_path"])  # warm caches
     statements: list[str] = []

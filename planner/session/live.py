@@ -15,7 +15,7 @@ import hashlib
 
 from flask import session
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from planner.auth.services import session_matches, split_session_id
 from planner.extensions import db
@@ -44,6 +44,13 @@ def poll_element(url: str, version: int) -> Markup:
     ).format(url, version)
 
 
+_VERSION = (
+    select(WeekPlan.version, Member.password_hash)
+    .join(Member, Member.household_id == WeekPlan.household_id)
+    .where(WeekPlan.id == bindparam("plan_id"), Member.id == bindparam("member_id"))
+)
+
+
 def current_version(plan_id: int) -> int | None:
     """The plan's version if the signed-in member's household owns it, in one query.
 
@@ -53,11 +60,9 @@ def current_version(plan_id: int) -> int | None:
     parts = split_session_id(session.get("_user_id"))
     if parts is None:
         return None
-    row = db.session.execute(
-        select(WeekPlan.version, Member.password_hash)
-        .join(Member, Member.household_id == WeekPlan.household_id)
-        .where(WeekPlan.id == plan_id, Member.id == parts[0])
-    ).first()
+    # A bare pooled connection: the ORM session would cost more than the query.
+    with db.engine.connect() as conn:
+        row = conn.execute(_VERSION, {"plan_id": plan_id, "member_id": parts[0]}).first()
     if row is None or not session_matches(row.password_hash, parts[1]):
         return None
     return row.version
