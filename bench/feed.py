@@ -36,6 +36,7 @@ TIMED_RENDERS = 8
 def seed(db_url: str) -> tuple[str, int]:
     """A two-member household with 52 weeks of plans and a year of self-care history."""
     from planner import create_app
+    from planner.domain.week import local_to_utc
     from planner.extensions import db
     from planner.feeds.services import new_feed_token
     from planner.models import (
@@ -48,7 +49,6 @@ def seed(db_url: str) -> tuple[str, int]:
         WeekPlan,
     )
     from planner.selfcare.services import slot_start
-    from planner.selfcare.timing import local_start
     from planner.week.services import week_start_for_household
 
     app = create_app({"TESTING": True, "SECRET_KEY": "b" * 40, "SQLALCHEMY_DATABASE_URI": db_url})
@@ -107,7 +107,7 @@ def seed(db_url: str) -> tuple[str, int]:
                 days = range(7) if i < 6 else (i % 7,)
                 for d in days:
                     day: date = week + timedelta(days=d)
-                    starts = local_start(tz, day, time(7 + i % 12)) if i % 3 else None
+                    starts = local_to_utc(day, time(7 + i % 12), tz) if i % 3 else None
                     db.session.add(
                         PlanOccurrence(
                             household_id=household.id,

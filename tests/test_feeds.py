@@ -10,12 +10,12 @@ import icalendar
 import pytest
 import recurring_ical_events
 
+from planner.domain.week import local_to_utc
 from planner.extensions import db
 from planner.feeds import services as feed_services
 from planner.feeds.builder import build_feed
 from planner.models import FeedToken, Household
 from planner.selfcare import services as selfcare
-from planner.selfcare.timing import local_start
 from planner.week.services import week_start_for_household
 from tests.helpers import body, login
 from tests.selfcare_helpers import add_plan_item, add_slot
@@ -54,7 +54,7 @@ def seed(app, home):
             "Bins out",
             0,
             [week + timedelta(days=2)],
-            at=lambda d: local_start(tz, d, time(20)),
+            at=lambda d: local_to_utc(d, time(20), tz),
             effort=10,
         )
         add_plan_item(home, week, "Laundry", 0, [week + timedelta(days=4)])
@@ -249,7 +249,7 @@ def test_selfcare_series_expands_correctly_across_dst(app, make, zone, first, we
         selfcare.skip_week(slot, week_start + timedelta(weeks=1))
         thursday = week_start + timedelta(weeks=2, days=3)
         selfcare.move_week(
-            slot, week_start + timedelta(weeks=2), local_start(tz, thursday, time(7))
+            slot, week_start + timedelta(weeks=2), local_to_utc(thursday, time(7), tz)
         )
         ics = build_feed(household, home.member_ids[0], week_start)
     starts = expand(
@@ -285,7 +285,7 @@ def test_planning_session_and_timed_work_across_dst(app, make):
             "School run",
             0,
             days[:7],
-            at=lambda d: local_start(tz, d, time(8)),
+            at=lambda d: local_to_utc(d, time(8), tz),
             effort=20,
         )
         add_plan_item(
@@ -294,7 +294,7 @@ def test_planning_session_and_timed_work_across_dst(app, make):
             "School run",
             0,
             days[7:],
-            at=lambda d: local_start(tz, d, time(8)),
+            at=lambda d: local_to_utc(d, time(8), tz),
             effort=20,
         )
         ics = build_feed(household, home.member_ids[0], week)

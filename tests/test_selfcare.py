@@ -6,10 +6,10 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from planner import events
+from planner.domain.week import local_to_utc
 from planner.extensions import db
 from planner.models import Household, SelfCareSlot, SelfCareWeek
 from planner.selfcare import services
-from planner.selfcare.timing import local_start
 from planner.week.services import week_start_for_household
 from tests.helpers import body, login
 from tests.selfcare_helpers import add_plan_item, add_slot
@@ -145,7 +145,7 @@ def test_missed_leads_to_reschedule_with_free_times(app, client, make):
     with app.app_context():
         row = db.session.query(SelfCareWeek).one()
         tz = ZoneInfo("Europe/London")
-        assert row.status == "moved" and row.moved_start == local_start(tz, target, time(7, 30))
+        assert row.status == "moved" and row.moved_start == local_to_utc(target, time(7, 30), tz)
 
 
 def test_free_times_avoid_own_work_partner_selfcare_and_busy(app, make):
@@ -162,10 +162,10 @@ def test_free_times_avoid_own_work_partner_selfcare_and_busy(app, make):
             "School run",
             0,
             [week + timedelta(days=2)],
-            at=lambda d: local_start(tz, d, time(17)),
+            at=lambda d: local_to_utc(d, time(17), tz),
             effort=60,
         )
-        now = local_start(tz, week, time(0))
+        now = local_to_utc(week, time(0), tz)
         found = services_free_times(household, slot, week, now)
         wednesday = [s for s in found if s.date() == week + timedelta(days=2)]
         assert wednesday and all(s.time() >= time(18) for s in wednesday)
@@ -192,11 +192,17 @@ def test_blocked_members_for_timed_occurrences_only(app, make):
             "Bath time",
             1,
             [tuesday],
-            at=lambda d: local_start(tz, d, time(18)),
+            at=lambda d: local_to_utc(d, time(18), tz),
             effort=45,
         )
         fine = add_plan_item(
-            home, week, "Dinner", 1, [tuesday], at=lambda d: local_start(tz, d, time(17)), effort=30
+            home,
+            week,
+            "Dinner",
+            1,
+            [tuesday],
+            at=lambda d: local_to_utc(d, time(17), tz),
+            effort=30,
         )
         untimed = add_plan_item(home, week, "Laundry", 1, [tuesday])
         blocked = services.blocked_members_for_occurrences(household, week)
@@ -242,7 +248,7 @@ def test_demo_step_is_registered_and_idempotent(app, make):
 
 def test_now_helpers_are_aware():
     assert (
-        local_start(ZoneInfo("Europe/Berlin"), datetime(2026, 3, 29).date(), time(2, 30)).tzinfo
+        local_to_utc(datetime(2026, 3, 29).date(), time(2, 30), ZoneInfo("Europe/Berlin")).tzinfo
         == UTC
     )
 
@@ -253,7 +259,7 @@ def test_moves_into_the_past_are_refused(app, client, make):
         household = db.session.get(Household, home.household_id)
         week = week_start_for_household(household) - timedelta(weeks=1)
         slot_id = add_slot(home, 0, "Run", 1, time(18, 30), 60).id
-        past = local_start(household.tz, week, time(9, 30))
+        past = local_to_utc(week, time(9, 30), household.tz)
     login(client, home.emails[0])
     url = f"/selfcare/slots/{slot_id}/weeks/{week}/reschedule"
     response = client.post(url, data={"start": past.isoformat()})

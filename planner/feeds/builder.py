@@ -14,10 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from planner.domain.ical import FeedEvent, FeedOverride, build_calendar
+from planner.domain.week import local_to_utc
 from planner.extensions import db
 from planner.models import Household, PlanItem, SelfCareSlot, SelfCareWeek, WeekPlan
 from planner.selfcare.services import first_week, slot_start
-from planner.selfcare.timing import day_in_week, local_start
+from planner.selfcare.timing import day_in_week
 from planner.week.services import week_start_for_household
 
 BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -93,8 +94,8 @@ def _plan_events(household, member_id, week_start, names, stamps) -> list[FeedEv
                 end = start + timedelta(minutes=max(item.effort_minutes, 15))
                 all_day = False
             else:
-                start = local_start(household.tz, occurrence.on_date, time())
-                end = local_start(household.tz, occurrence.on_date + timedelta(days=1), time())
+                start = local_to_utc(occurrence.on_date, time(), household.tz)
+                end = local_to_utc(occurrence.on_date + timedelta(days=1), time(), household.tz)
                 all_day = True
             events.append(
                 FeedEvent(
@@ -178,7 +179,7 @@ def _moved(row: SelfCareWeek, length: timedelta, sequence: int) -> FeedOverride:
 def _planning_event(household: Household) -> FeedEvent:
     created = household.created_at.astimezone(household.tz).date()
     day = day_in_week(week_start_for_household(household, created), household.planning_weekday)
-    start: datetime = local_start(household.tz, day, household.planning_time)
+    start: datetime = local_to_utc(day, household.planning_time, household.tz)
     return FeedEvent(
         uid=f"planning-{household.id}",
         summary="Weekly planning session",

@@ -4,13 +4,11 @@ and skipped weeks) and the planning session, all in the household's zone."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
-
-from planner.domain import week as week_maths
-from planner.extensions import db
+from planner.domain.week import local_to_utc
 from planner.models import Household, Member, SelfCareSlot, SelfCareWeek
+from planner.selfcare.services import slot_times
 from planner.week.services import week_start_for_household
 
 
@@ -28,11 +26,6 @@ class Occurrence:
     week_start: date
     slot: SelfCareSlot | None = None
     week: SelfCareWeek | None = None
-
-
-def local_moment(household: Household, day: date, at: time) -> datetime:
-    """A wall time in the household's zone as UTC (the first one in a repeated hour)."""
-    return week_maths.local_to_utc(day, at, household.tz)
 
 
 def _days(household: Household, start: datetime, end: datetime, weekday: int):
@@ -62,54 +55,32 @@ def occurrences(household: Household, start: datetime, end: datetime) -> list[Oc
 
 def _selfcare(household: Household, start: datetime, end: datetime):
     leads = {m.id: m.selfcare_reminder_minutes for m in household.members}
-    slots = db.session.scalars(
-        select(SelfCareSlot).where(SelfCareSlot.household_id == household.id)
-    ).all()
-    slots = [s for s in slots if leads.get(s.member_id) is not None]
-    if not slots:
-        return
-    weeks = {
-        (w.slot_id, w.week_start): w
-        for w in db.session.scalars(
-            select(SelfCareWeek).where(
-                SelfCareWeek.slot_id.in_([s.id for s in slots]),
-                SelfCareWeek.week_start >= start.date() - timedelta(days=16),
-                SelfCareWeek.week_start <= end.date() + timedelta(days=16),
-            )
-        )
-    }
     members = {m.id: m for m in household.members}
-    for slot in slots:
-        lead = leads[slot.member_id]
-        for day in _days(household, start, end, slot.weekday):
-            week_start = week_start_for_household(household, day)
-            original = local_moment(household, day, slot.start_time)
-            if slot.archived_at is not None and slot.archived_at <= original:
-                continue
-            if week_maths.week_bounds_utc(week_start, household.tz)[1] <= slot.created_at:
-                continue
-            week = weeks.get((slot.id, week_start))
-            if week is not None and week.status == "skipped":
-                continue
-            begins = week.moved_start if week and week.status == "moved" else None
-            begins = begins or original
-            yield Occurrence(
-                kind="selfcare",
-                member=members[slot.member_id],
-                occurrence_key=selfcare_key(slot.id, week_start),
-                start=begins,
-                end=begins + timedelta(minutes=slot.minutes),
-                due_at=begins - timedelta(minutes=lead),
-                lead_minutes=lead,
-                week_start=week_start,
-                slot=slot,
-                week=week,
-            )
+    tz = household.tz
+    # A week either side: a moved slot may land anywhere in its own week.
+    first = week_start_for_household(household, (start - timedelta(days=8)).astimezone(tz).date())
+    last = week_start_for_household(household, (end + timedelta(days=8)).astimezone(tz).date())
+    for t in slot_times(household, first, last):
+        lead = leads.get(t.slot.member_id)
+        if lead is None or t.status == "skipped":
+            continue
+        yield Occurrence(
+            kind="selfcare",
+            member=members[t.slot.member_id],
+            occurrence_key=selfcare_key(t.slot.id, t.week_start),
+            start=t.start,
+            end=t.end,
+            due_at=t.start - timedelta(minutes=lead),
+            lead_minutes=lead,
+            week_start=t.week_start,
+            slot=t.slot,
+            week=t.row,
+        )
 
 
 def _planning(household: Household, start: datetime, end: datetime):
     for day in _days(household, start, end, household.planning_weekday):
-        begins = local_moment(household, day, household.planning_time)
+        begins = local_to_utc(day, household.planning_time, household.tz)
         for member in household.members:
             lead = member.planning_reminder_minutes
             if lead is None:

@@ -13,7 +13,8 @@ from planner.extensions import db
 from planner.models import Member, Reminder, SelfCareSlot, SelfCareWeek
 from planner.reminders.links import LinkError, read_prefs_token, read_slot_token
 from planner.reminders.outbox import sync_household
-from planner.reminders.schedule import local_moment, parse_selfcare_key
+from planner.reminders.schedule import parse_selfcare_key
+from planner.selfcare.services import slot_start
 
 OUTCOME_OF_ACTION = {"kept": "kept", "skip": "skipped"}
 
@@ -60,10 +61,8 @@ def read_slot_link(token: str, now: datetime | None = None) -> SlotChoice:
         raise LinkError("This link has already been used. Each link works once.")
     household = member.household
     week = _week(slot, week_start)
-    start = week.moved_start if week and week.status == "moved" and week.moved_start else None
-    if start is None:
-        day = week_start + timedelta(days=(slot.weekday - week_start.weekday()) % 7)
-        start = local_moment(household, day, slot.start_time)
+    moved = week is not None and week.status == "moved" and week.moved_start
+    start = week.moved_start if moved else slot_start(household, slot, week_start)
     return SlotChoice(member, slot, week_start, start, link.action)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from planner import events
 from planner.database import utcnow
-from planner.domain.week import week_bounds_utc
+from planner.domain.week import local_to_utc, week_bounds_utc
 from planner.extensions import db
 from planner.models import (
     Household,
@@ -24,7 +24,7 @@ from planner.models import (
     SelfCareWeek,
     WeekPlan,
 )
-from planner.selfcare.timing import day_in_week, local_start, overlaps
+from planner.selfcare.timing import day_in_week, overlaps
 from planner.week.services import week_start_for_household
 
 OUTCOMES = ("kept", "skipped")
@@ -51,7 +51,7 @@ class WeekSlot:
 
 def slot_start(household: Household, slot: SelfCareSlot, week_start: date) -> datetime:
     """When the slot falls in the given week, by its weekly rule (UTC)."""
-    return local_start(household.tz, day_in_week(week_start, slot.weekday), slot.start_time)
+    return local_to_utc(day_in_week(week_start, slot.weekday), slot.start_time, household.tz)
 
 
 def first_week(household: Household, slot: SelfCareSlot) -> date:
@@ -75,45 +75,81 @@ def household_slots(household: Household) -> list[SelfCareSlot]:
     )
 
 
+@dataclass(frozen=True)
+class SlotTime:
+    """Where one slot falls in one week, with that week's move or skip applied."""
+
+    slot: SelfCareSlot
+    row: SelfCareWeek | None
+    week_start: date
+    original: datetime  # by the weekly rule (the RECURRENCE-ID)
+    start: datetime
+
+    @property
+    def status(self) -> str:
+        return self.row.status if self.row else "planned"
+
+    @property
+    def end(self) -> datetime:
+        return self.start + timedelta(minutes=self.slot.minutes)
+
+
+def slot_times(household: Household, first_week: date, last_week: date) -> list[SlotTime]:
+    """Every active slot in each week from `first_week` to `last_week`, in two queries.
+    The one rule for when self-care happens: pages, feeds' suggestions and reminders use it."""
+    slots = household_slots(household)
+    rows = _week_rows([s.id for s in slots], first_week, last_week)
+    found, week = [], first_week
+    while week <= last_week:
+        for slot in slots:
+            if not slot_active(household, slot, week):
+                continue
+            original = slot_start(household, slot, week)
+            row = rows.get((slot.id, week))
+            moved = row is not None and row.status == "moved" and row.moved_start
+            found.append(
+                SlotTime(slot, row, week, original, row.moved_start if moved else original)
+            )
+        week += timedelta(days=7)
+    return found
+
+
 def week_slots(household: Household, week_start: date) -> list[WeekSlot]:
     """Every member's slots in one week, with moves and skips applied, in time order."""
     names = {m.id: m.display_name for m in household.members}
-    slots = [s for s in household_slots(household) if slot_active(household, s, week_start)]
-    rows = _week_rows([s.id for s in slots], week_start)
     now = utcnow()
-    found = []
-    for slot in slots:
-        original = slot_start(household, slot, week_start)
-        row = rows.get(slot.id)
-        status = row.status if row else "planned"
-        start = row.moved_start if row and status == "moved" and row.moved_start else original
-        found.append(
-            WeekSlot(
-                slot_id=slot.id,
-                member_id=slot.member_id,
-                member_name=names.get(slot.member_id, ""),
-                title=slot.title,
-                start_utc=start,
-                end_utc=start + timedelta(minutes=slot.minutes),
-                status=status,
-                outcome=row.outcome if row else None,
-                week_start=week_start,
-                original_start_utc=original,
-                started=start <= now,
-            )
+    found = [
+        WeekSlot(
+            slot_id=t.slot.id,
+            member_id=t.slot.member_id,
+            member_name=names.get(t.slot.member_id, ""),
+            title=t.slot.title,
+            start_utc=t.start,
+            end_utc=t.end,
+            status=t.status,
+            outcome=t.row.outcome if t.row else None,
+            week_start=week_start,
+            original_start_utc=t.original,
+            started=t.start <= now,
         )
+        for t in slot_times(household, week_start, week_start)
+    ]
     return sorted(found, key=lambda w: (w.start_utc, w.slot_id))
 
 
-def _week_rows(slot_ids: list[int], week_start: date) -> dict[int, SelfCareWeek]:
+def _week_rows(
+    slot_ids: list[int], first_week: date, last_week: date
+) -> dict[tuple[int, date], SelfCareWeek]:
     if not slot_ids:
         return {}
     rows = db.session.scalars(
         select(SelfCareWeek).where(
-            SelfCareWeek.slot_id.in_(slot_ids), SelfCareWeek.week_start == week_start
+            SelfCareWeek.slot_id.in_(slot_ids),
+            SelfCareWeek.week_start >= first_week,
+            SelfCareWeek.week_start <= last_week,
         )
     )
-    return {row.slot_id: row for row in rows}
+    return {(row.slot_id, row.week_start): row for row in rows}
 
 
 def blocked_members_for_occurrences(
@@ -236,7 +272,7 @@ def move_to(slot: SelfCareSlot, week_start: date, day: date, at: time) -> None:
     """Move this week's slot to a local day and time of the same week."""
     if not week_start <= day < week_start + timedelta(weeks=1):
         raise SelfCareError("Pick a day in this week.")
-    start = local_start(slot.member.household.tz, day, at)
+    start = local_to_utc(day, at, slot.member.household.tz)
     move_week(slot, week_start, start, not_before=utcnow())
 
 

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from planner.database import utcnow
 from planner.domain.busy import free_slots
+from planner.domain.week import local_to_utc
 from planner.extensions import db
 from planner.models import PlanItem, PlanOccurrence, SelfCareSlot, WeekPlan
 from planner.selfcare.services import week_slots
-from planner.selfcare.timing import local_start
 
 DAY_FROM, DAY_UNTIL = time(7, 0), time(22, 0)
 PER_DAY, AT_MOST = 3, 12
@@ -39,8 +39,8 @@ def busy_for_member(household, member_id: int, week_start: date, *, except_slot:
     busy += [(start, start + timedelta(minutes=max(effort, 1))) for start, effort in rows]
     from planner.imports.services import busy_times_for
 
-    first = local_start(household.tz, week_start, time())
-    last = local_start(household.tz, week_start + timedelta(days=7), time())
+    first = local_to_utc(week_start, time(), household.tz)
+    last = local_to_utc(week_start + timedelta(days=7), time(), household.tz)
     busy += [(b.start, b.end) for b in busy_times_for(household, first, last, member_id)]
     return busy
 
@@ -55,8 +55,8 @@ def free_times(
     found: list[datetime] = []
     for offset in range(7):
         day = week_start + timedelta(days=offset)
-        start = local_start(household.tz, day, DAY_FROM).astimezone(household.tz)
-        end = local_start(household.tz, day, DAY_UNTIL).astimezone(household.tz)
+        start = local_to_utc(day, DAY_FROM, household.tz).astimezone(household.tz)
+        end = local_to_utc(day, DAY_UNTIL, household.tz).astimezone(household.tz)
         starts = [s for s in free_slots(start, end, busy, length, STEP) if s >= earliest]
         found += _spread(starts, slot.start_time)
     return found[:AT_MOST]

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from planner.domain import week as week_maths
 
 
 def day_in_week(week_start: date, weekday: int) -> date:
     return week_maths.next_weekday_on_or_after(week_start, weekday)
-
-
-def local_start(tz: ZoneInfo, day: date, at: time) -> datetime:
-    """A local wall time on `day` as an aware UTC instant (RFC 5545 rules at DST changes)."""
-    return week_maths.local_to_utc(day, at, tz)
 
 
 def overlaps(a: tuple[datetime, datetime], b: tuple[datetime, datetime]) -> bool:
