@@ -20,6 +20,8 @@ from planner.domain.balance import Item, MemberLoad, Proposal, propose, toleranc
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from session_queries import session_page_seconds  # noqa: E402
 
+from tests.domain.balance_oracle import options  # noqa: E402
+
 SEED = 20240607
 DEPARTED = 999
 STATES = [("okay", 100), ("in_the_reeds", 60), ("blown", 25)]
@@ -48,21 +50,6 @@ def household(rng: random.Random, members: int, items: int) -> tuple[list, list,
         week.append(Item(k, f"Item {k}", load, owner, rng.random() < 0.1, allowed, blocked))
     vetoes = {(rng.randrange(items), rng.choice(ids)) for _ in range(rng.randint(0, 2))}
     return people, week, vetoes
-
-
-def options(item: Item, members: Sequence[MemberLoad], vetoes: set) -> tuple[list[int], bool]:
-    """Owners the item may end with, and whether it stays put in the plan that keeps owners."""
-    if item.pinned:
-        return [item.owner_id], True
-    ok = [
-        m.id
-        for m in members
-        if (item.allowed is None or m.id in item.allowed) and m.id not in item.blocked
-    ]
-    to = [m for m in ok if m != item.owner_id and (item.id, m) not in vetoes]
-    if item.owner_id in ok:
-        return [item.owner_id, *to], True
-    return (to or [item.owner_id]), not to
 
 
 def exact(members, items, vetoes, keep_owners: bool) -> tuple[int, int]:

@@ -37,6 +37,7 @@ from planner.models import (  # noqa: E402
     Veto,
     WeekPlan,
 )
+from planner.session.steps import STEPS  # noqa: E402
 
 PASSWORD = "bench-password-2026"
 RESPONSIBILITIES = 150
@@ -48,18 +49,7 @@ RULES = (
     ("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", 5),
     ("FREQ=WEEKLY;INTERVAL=2;BYDAY=SU", 1),
 )
-PAGES = (
-    "",
-    "/appreciate",
-    "/checkin",
-    "/look-back",
-    "/look-ahead",
-    "/rebalance",
-    "/kindness",
-    "/selfcare",
-    "/agree",
-    "/version?v=0",
-)
+PAGES = ("", *(f"/{step.key.replace('_', '-')}" for step in STEPS), "/version?v=0")
 
 
 def make_app(path: str):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Step:
-    key: str  # also the URL segment and the endpoint name
+    key: str  # also the endpoint name; the URL segment spells it with a hyphen
     title: str
     prompt: str
 

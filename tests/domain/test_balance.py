@@ -23,6 +23,7 @@ from planner.domain.balance import (
     relief_needed,
     tolerance_minutes,
 )
+from tests.domain.balance_oracle import options
 
 DEPARTED = 99
 # derandomized: the same examples on every run, so the suite never flakes
@@ -67,21 +68,6 @@ def scaled_dev(members: Sequence[MemberLoad], items: Sequence[Item], loads: dict
     """Deviation times total capacity: exact integers, no float ties."""
     cap, total = sum(m.capacity for m in members), sum(i.load for i in items)
     return sum(abs(loads[m.id] * cap - total * m.capacity) for m in members)
-
-
-def options(item: Item, members: Sequence[MemberLoad], vetoes) -> tuple[list[int], bool]:
-    """Owners the item may end with, and whether it stays put in the plan without choices."""
-    if item.pinned:
-        return [item.owner_id], True
-    ok = [
-        m.id
-        for m in members
-        if (item.allowed is None or m.id in item.allowed) and m.id not in item.blocked
-    ]
-    to = [m for m in ok if m != item.owner_id and (item.id, m) not in vetoes]
-    if item.owner_id in ok:
-        return [item.owner_id, *to], True
-    return (to or [item.owner_id]), not to
 
 
 def brute_force(members, items, vetoes) -> tuple[int, int, int]:

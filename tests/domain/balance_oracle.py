@@ -1,0 +1,22 @@
+"""Reference rules shared by the rebalancer's tests and bench/balance.py."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from planner.domain.balance import Item, MemberLoad
+
+
+def options(item: Item, members: Sequence[MemberLoad], vetoes) -> tuple[list[int], bool]:
+    """Owners the item may end with, and whether it stays put in the plan without choices."""
+    if item.pinned:
+        return [item.owner_id], True
+    ok = [
+        m.id
+        for m in members
+        if (item.allowed is None or m.id in item.allowed) and m.id not in item.blocked
+    ]
+    to = [m for m in ok if m != item.owner_id and (item.id, m) not in vetoes]
+    if item.owner_id in ok:
+        return [item.owner_id, *to], True
+    return (to or [item.owner_id]), not to
