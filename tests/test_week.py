@@ -223,6 +223,22 @@ def test_done_reopen_skip_and_history_after_agreement(ctx, make):
     assert services.plan_history(plan)[0].text == "Sam noted something."
 
 
+def test_any_change_calendars_show_raises_the_items_sequence(ctx, make):
+    made = make("Alex", "Sam")
+    add_responsibility(made.household_id, "Dishes", default_owner_id=made.member_ids[0])
+    plan = services.get_or_create_week_plan(household(made), MONDAY)
+    item = plan.items[0]
+    start = item.sequence
+    services.skip(item.occurrences[0], member(made, 0), "Ate out")
+    assert item.sequence == start + 1  # a skipped day leaves the calendar
+    item.owner_id = made.member_ids[1]  # whichever feature writes it
+    db.session.commit()
+    assert item.sequence == start + 2
+    item.kindness_note = "only a note"  # not on any calendar
+    db.session.commit()
+    assert item.sequence == start + 2
+
+
 def test_one_off_and_handover(ctx, make):
     made = make("Alex", "Sam")
     plan = services.get_or_create_week_plan(household(made), MONDAY)

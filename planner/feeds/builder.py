@@ -79,10 +79,6 @@ def _plan_events(household, member_id, week_start, names, stamps) -> list[FeedEv
         description = f"From {where}."
         if item.minimum_standard:
             description += f"\nDone means: {item.minimum_standard}"
-        # SEQUENCE: the item's own counter, plus minutes between the plan's start and the
-        # item's last change, so an edit always raises it even if the counter isn't bumped.
-        drift = int((item.updated_at - plan.created_at).total_seconds() // 60)
-        sequence = (item.sequence or 0) + max(drift, 0)
         seen: dict[date, int] = {}
         for occurrence in item.occurrences:
             if occurrence.state == "skipped":
@@ -103,7 +99,7 @@ def _plan_events(household, member_id, week_start, names, stamps) -> list[FeedEv
                     summary=summary,
                     start=start,
                     end=end,
-                    sequence=sequence,
+                    sequence=item.sequence or 0,
                     description=description,
                     categories=("Responsibility",),
                     transparent=all_day,

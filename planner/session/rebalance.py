@@ -154,7 +154,6 @@ def unveto(plan: WeekPlan, by: Member, item_id: int, to_member_id: int) -> None:
 def _set_owner(item: PlanItem, owner_id: int) -> None:
     item.owner_id = owner_id
     item.handover_to_id = None
-    item.sequence = (item.sequence or 0) + 1
 
 
 def accept_moves(plan: WeekPlan, by: Member, base: str | None) -> int:
@@ -224,7 +223,6 @@ def save_kindness(
         note = note.strip() if choice else ""
         if (item.kindness, item.kindness_note) != (choice, note):
             item.kindness, item.kindness_note = choice, note
-            item.sequence = (item.sequence or 0) + 1
             touched = True
     if touched:
         week_services.clear_draft_agreements(plan)

@@ -179,8 +179,6 @@ def fill_plan(plan: WeekPlan, household: Household) -> bool:
             touched = True
         if responsibility.rrule:
             touched = sync_occurrences(item, responsibility, days, household) or touched
-        if touched and item.id is not None:
-            item.sequence = (item.sequence or 0) + 1
         changed = changed or touched
     for responsibility_id, item in by_responsibility.items():
         if responsibility_id not in seen:

@@ -219,7 +219,6 @@ def answer_handover(item: PlanItem, member: Member, accept: bool) -> None:
     item.handover_to_id = None
     if accept:
         item.owner_id = member.id
-        item.sequence = (item.sequence or 0) + 1
         clear_draft_agreements(item.week_plan)
         text = f"{member.display_name} took over {item.title}."
     else:
