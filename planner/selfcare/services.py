@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from planner import events
 from planner.database import utcnow
@@ -150,6 +151,18 @@ def _week_rows(
         )
     )
     return {(row.slot_id, row.week_start): row for row in rows}
+
+
+def week_outcomes(household: Household, week_start: date) -> list[SelfCareWeek]:
+    """What happened to each slot in a past week (kept or skipped), when recorded."""
+    return list(
+        db.session.scalars(
+            select(SelfCareWeek)
+            .where(SelfCareWeek.household_id == household.id, SelfCareWeek.week_start == week_start)
+            .options(joinedload(SelfCareWeek.slot))
+            .order_by(SelfCareWeek.id)
+        )
+    )
 
 
 def blocked_members_for_occurrences(

@@ -12,7 +12,7 @@ from planner.domain.week import local_to_utc, week_bounds_utc
 from planner.extensions import db
 from planner.imports.services import busy_times_for
 from planner.models import Household, Member, PlanChange, PlanItem, PlanOccurrence, WeekPlan
-from planner.session import week_selfcare
+from planner.selfcare.services import week_outcomes, week_slots
 
 
 @dataclass
@@ -70,7 +70,7 @@ def look_back(household: Household, plan: WeekPlan) -> LookBack:
             carried.append((item, occ, names.get(occ.done_by_id, "someone")))
             if row is not None:
                 row.carried_for_them.append(item.title)
-    for week in week_selfcare.week_outcomes(household, week_start):
+    for week in week_outcomes(household, week_start):
         row = members.get(week.slot.member_id)
         if row is not None and week.outcome == "kept":
             row.selfcare_kept += 1
@@ -118,7 +118,7 @@ def look_ahead(household: Household, plan: WeekPlan) -> list[Day]:
         )
     )
     names = {m.id: m.display_name for m in household.members}
-    for slot in week_selfcare.week_slots(household, plan.week_start):
+    for slot in week_slots(household, plan.week_start):
         if slot.status == "skipped":
             continue
         start = slot.start_utc.astimezone(tz)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
 from flask_login import current_user
 
 from planner.extensions import db
 from planner.insights import charts
 from planner.models import CheckIn, Household, Member, WeekPlan
+from planner.selfcare.services import week_slots
 from planner.session import calendar, forms, rebalance, services
 from planner.session.steps import STEPS
 
@@ -69,12 +69,8 @@ def step_context(plan: WeekPlan, key: str) -> dict:
     if key == "look_ahead":
         ctx["days"] = calendar.look_ahead(household, plan)
     if key == "selfcare":
-        ctx["slots"] = ctx["week_slots"] = calendar.week_selfcare.week_slots(
-            household, plan.week_start
-        )
+        ctx["slots"] = ctx["week_slots"] = week_slots(household, plan.week_start)
         ctx["selfcare_flags"] = calendar.selfcare_flags(household, plan, ctx["slots"])
-        ctx["selfcare_link"] = "selfcare.index" in current_app.view_functions
-        ctx["selfcare_partial"] = _template_exists("selfcare/_week.html")
     if key in ("rebalance", "agree"):
         ctx["bars"] = load_bars(ctx["balance"], members=ctx["members"])
         ctx["item_titles"] = {i.id: i.title for i in plan.items}
@@ -132,14 +128,6 @@ def kindness_rows(plan: WeekPlan, result: rebalance.Rebalance) -> list[dict]:
         if item.kindness and item.id not in seen:
             rows.append({"item": item, "suggested": item.kindness, "reason": item.kindness_note})
     return rows
-
-
-def _template_exists(name: str) -> bool:
-    try:
-        current_app.jinja_env.get_template(name)
-    except Exception:  # noqa: BLE001 (any loader error means: not installed)
-        return False
-    return True
 
 
 FORM_CLASSES = {"appreciate": "AppreciationForm", "checkin": "CheckInForm", "agree": "AgreeForm"}

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from planner.domain import balance
 from planner.extensions import db
 from planner.models import Household, Member, PlanItem, Veto, WeekPlan
-from planner.session import week_selfcare
+from planner.selfcare.services import blocked_members_for_occurrences
 from planner.session.live import Conflict, fingerprint
 from planner.session.services import (
     SessionError,
@@ -76,7 +76,7 @@ def compute(plan: WeekPlan) -> Rebalance:
         state, capacity = capacity_of(checkins.get(m.id))
         member_loads.append(balance.MemberLoad(m.id, m.display_name, capacity, state))
     household = db.session.get(Household, plan.household_id)
-    blocked = week_selfcare.blocked_members(household, plan.week_start, plan.items)
+    blocked = blocked_members_for_occurrences(household, plan.week_start)
     items, raw = [], []
     for item in plan.items:
         r = item.responsibility
