@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from planner import mail
 from planner.extensions import db
 from planner.models import Household, Invite, LoginThrottle, Member, utcnow
+from planner.tokens import hash_token
 from planner.urls import absolute_url
 
 INVITE_DAYS = 7
@@ -70,10 +71,6 @@ def email_taken(email: str) -> bool:
         db.session.scalar(select(Member.id).where(Member.email == normalise_email(email)))
         is not None
     )
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def create_household(

@@ -23,6 +23,7 @@ from sqlalchemy import bindparam, delete, select
 from planner.extensions import db
 from planner.feeds.builder import build_feed
 from planner.models import FeedToken, Household, Member
+from planner.tokens import hash_token
 from planner.week.services import week_start_for_household
 
 CACHE_SIZE = 512
@@ -69,10 +70,6 @@ class _FeedCache:
 
 
 cache = _FeedCache(CACHE_SIZE)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _lookup_statement():
