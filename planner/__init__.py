@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     register_extensions(app)
     register_blueprints(app)
+    register_unit_of_work(app)
     register_errorhandlers(app)
     register_security_headers(app)
     register_template_helpers(app)
@@ -98,6 +99,12 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(import_module(module).bp)
     if os.environ.get("PLANNER_BENCH") == "1":  # bench/feed.py only: ceilings to compare with
         app.register_blueprint(import_module("planner.feeds.bench_routes").bp)
+
+
+def register_unit_of_work(app: Flask) -> None:
+    from planner import unit_of_work
+
+    unit_of_work.register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -12,8 +12,10 @@ planner_cli = AppGroup("planner", help="Planner commands.")
 def demo_command() -> None:
     """Create (or refresh) the demo household and print its sign-ins."""
     from planner.demo import DEMO_PASSWORD, load_demo
+    from planner.extensions import db
 
     household = load_demo()
+    db.session.commit()
     click.echo(f"Demo household '{household.name}' is ready.")
     for member in household.members:
         click.echo(f"  sign in as {member.email} / {DEMO_PASSWORD}")

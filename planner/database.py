@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import DateTime, MetaData
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -39,6 +42,20 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def insert_new(session: Any, model: Any, values: list[dict], keys: list[str]) -> int:
+    """INSERT rows, leaving alone any whose unique `keys` already exist; returns how many
+    were new. A concurrent writer of the same key waits for the other's commit (the
+    database's lock), so a double submit makes one row and never an error."""
+    if not values:
+        return 0
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    result = session.execute(
+        insert(model).values(values).on_conflict_do_nothing(index_elements=keys)
+    )
+    return int(result.rowcount or 0)
 
 
 def utcnow() -> datetime:

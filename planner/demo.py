@@ -55,10 +55,11 @@ DEMO_STEPS.append(_history_step)
 
 
 def load_demo() -> Household:
+    """Flushed, not committed: the caller (the `planner demo` command) commits."""
     household = _demo_household()
     for step in DEMO_STEPS:
         step(household)
-    db.session.commit()
+    db.session.flush()
     return household
 
 

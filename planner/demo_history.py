@@ -66,7 +66,7 @@ def add_demo_history(household: Household) -> None:
             continue
         plan = week_services.get_or_create_week_plan(household, week_start)
         _fill_week(household, plan, members, WEEKS - k)
-    db.session.commit()
+    db.session.flush()
 
 
 def _reach_back(household: Household, first_week) -> None:
@@ -79,7 +79,7 @@ def _reach_back(household: Household, first_week) -> None:
     ):
         if r.rrule and "COUNT" not in r.rrule and "UNTIL" not in r.rrule:
             r.starts_on -= timedelta(weeks=24)
-    db.session.commit()
+    db.session.flush()
 
 
 def _fill_week(household: Household, plan: WeekPlan, members: list, index: int) -> None:
@@ -119,6 +119,4 @@ def _fill_week(household: Household, plan: WeekPlan, members: list, index: int) 
         checkin.agreed_at = agreed_at.astimezone(UTC)
         db.session.add(checkin)
     plan.status, plan.agreed_at = "agreed", agreed_at.astimezone(UTC)
-    plan.version = (plan.version or 0) + 1
-    household.touch()
-    db.session.commit()
+    db.session.flush()

@@ -9,6 +9,7 @@ from wtforms import ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length
 
+from planner.domain.refusal import Refused
 from planner.templating import WEEKDAYS
 
 WEEKDAY_CHOICES = [SelectChoice(i, name) for i, name in enumerate(WEEKDAYS)]
@@ -44,3 +45,13 @@ def password_validators() -> list:
         InputRequired("Choose a password."),
         Length(min=10, max=200, message="Use at least 10 characters."),
     ]
+
+
+def show_refusal(form, refused: Refused, field: str | None = None) -> str | None:
+    """Put a refusal's message beside the field it belongs to (or `field`); returns the
+    message when the form has no such field, for the caller to show on the page."""
+    name = refused.field if refused.field and form is not None and refused.field in form else field
+    if form is None or not name or name not in form:
+        return refused.message
+    form[name].errors = [*form[name].errors, refused.message]
+    return None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from werkzeug.security import generate_password_hash
@@ -56,6 +58,17 @@ class HouseholdMaker:
             db.session.add_all(members)
             db.session.commit()
             return Made(household.id, [m.id for m in members], [m.email for m in members])
+
+
+@contextmanager
+def committing(app) -> Iterator[None]:
+    """Work done straight through the services, committed at the end as a request, job or
+    command would (services only flush)."""
+    with app.app_context():
+        yield
+        session = db.session()
+        session.expire_on_commit = False  # objects read inside stay readable after it
+        session.commit()
 
 
 def login(client, email: str, password: str = PASSWORD):

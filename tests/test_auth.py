@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from planner.extensions import db
 from planner.models import Household, Invite, Member, utcnow
-from tests.helpers import PASSWORD, body, links_in, login
+from tests.helpers import PASSWORD, body, committing, links_in, login
 
 
 def count(model) -> int:
@@ -181,7 +181,7 @@ def test_password_reset_by_email_single_use(app, smtp_app, smtp_server, make):
 def test_reset_link_tampered_or_expired(client, app, make):
     assert client.get("/reset/not-a-token").status_code == 410
     made = make("Alex")
-    with app.app_context():
+    with committing(app):
         from planner.auth.services import make_reset_token
 
         token = make_reset_token(db.session.get(Member, made.member_ids[0]))

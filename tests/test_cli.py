@@ -2,6 +2,7 @@ from sqlalchemy import select
 
 from planner.extensions import db
 from planner.models import Household, Member
+from tests.helpers import committing
 
 
 def test_demo_is_idempotent_and_prints_logins(app):
@@ -11,6 +12,6 @@ def test_demo_is_idempotent_and_prints_logins(app):
     assert "alex@example.com" in first.output and "sam@example.com" in first.output
     second = runner.invoke(args=["planner", "demo"])
     assert second.exit_code == 0
-    with app.app_context():
+    with committing(app):
         assert len(db.session.scalars(select(Household)).all()) == 1
         assert len(db.session.scalars(select(Member)).all()) == 2

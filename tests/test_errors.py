@@ -2,7 +2,7 @@ from planner import create_app
 from planner.extensions import db
 from planner.models import Household
 from tests.conftest import app_settings
-from tests.helpers import body
+from tests.helpers import body, committing
 
 
 def test_friendly_404(client):
@@ -25,5 +25,5 @@ def test_500_rolls_back_and_is_friendly(app, database_url, tmp_path, make):
     response = failing.test_client().get("/_test/boom")
     assert response.status_code == 500
     assert "Nothing was saved" in body(response)
-    with app.app_context():
+    with committing(app):
         assert db.session.get(Household, made.household_id).name != "half-written"

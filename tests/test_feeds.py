@@ -17,7 +17,7 @@ from planner.feeds.builder import build_feed
 from planner.models import FeedToken, Household
 from planner.selfcare import services as selfcare
 from planner.week.services import week_start_for_household
-from tests.helpers import body, login
+from tests.helpers import body, committing, login
 from tests.selfcare_helpers import add_plan_item, add_slot
 
 
@@ -43,7 +43,7 @@ def parse(response) -> icalendar.Calendar:
 
 def seed(app, home):
     """Alex runs on Tuesdays; Sam does pottery on Saturdays; both own something this week."""
-    with app.app_context():
+    with committing(app):
         household = db.session.get(Household, home.household_id)
         tz, week = household.tz, week_start_for_household(household)
         add_slot(home, 0, "Run", 1, time(18, 30), 60)
@@ -141,7 +141,7 @@ def test_sequence_grows_after_a_change_and_etag_changes(app, client, make):
     path = path_of(new_feed_url(client))
     before = app.test_client().get(path)
     run = next(e for e in parse(before).walk("VEVENT") if e["SUMMARY"] == "Run")
-    with app.app_context():
+    with committing(app):
         slot_id = db.session.query(selfcare.SelfCareSlot).filter_by(title="Run").one().id
     client.post(
         f"/selfcare/slots/{slot_id}/weeks/{week + timedelta(weeks=1)}", data={"action": "skip"}
@@ -169,9 +169,8 @@ def test_matching_etag_answers_304_without_building(app, client, make, monkeypat
     assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == etag
     app.test_client().get(path)
     assert len(builds) == 1  # cached until the household changes
-    with app.app_context():
-        db.session.get(Household, home.household_id).touch()
-        db.session.commit()
+    with committing(app):
+        db.session.get(Household, home.household_id).name = "Renamed home"
     changed = app.test_client().get(path, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and len(builds) == 2
 
@@ -185,7 +184,7 @@ def test_reset_token_makes_old_url_404_at_once(app, client, make):
     assert new != old
     assert app.test_client().get(old).status_code == 404
     assert app.test_client().get(new).status_code == 200
-    with app.app_context():
+    with committing(app):
         (row,) = db.session.query(FeedToken).all()
         assert len(row.token_hash) == 64 and new.split("/")[-1][:-4] not in row.token_hash
 
@@ -199,7 +198,7 @@ def test_unknown_and_silly_tokens_are_404(app, client):
 def test_another_households_token_shows_nothing_of_this_one(app, client, make):
     home, other = make("Alex", "Sam"), make("Kim", "Lee")
     seed(app, home)
-    with app.app_context():
+    with committing(app):
         add_slot(other, 0, "Swim", 3, time(7), 45)
     login(client, other.emails[0])
     for which in ("member", "household"):
@@ -240,7 +239,7 @@ def expand(ics: bytes, start: datetime, end: datetime, summary: str):
 def test_selfcare_series_expands_correctly_across_dst(app, make, zone, first, weeks):
     home = make("Alex", "Sam", timezone=zone)
     tz = ZoneInfo(zone)
-    with app.app_context():
+    with committing(app):
         household = db.session.get(Household, home.household_id)
         created = datetime.combine(first, time(9), tz).astimezone(UTC)
         slot = add_slot(home, 0, "Run", 1, time(18, 30), 60, created=created)
@@ -274,7 +273,7 @@ def test_planning_session_and_timed_work_across_dst(app, make):
     home = make("Alex", "Sam", timezone="Europe/Berlin")
     tz = ZoneInfo("Europe/Berlin")
     week = date(2026, 3, 23)  # Monday; clocks change on Sunday 29 March
-    with app.app_context():
+    with committing(app):
         household = db.session.get(Household, home.household_id)
         household.created_at = datetime(2026, 3, 1, tzinfo=UTC)
         db.session.commit()
@@ -323,7 +322,7 @@ def test_cached_feed_request_is_one_query_and_no_session(app, client, make):
     def count(conn, cursor, statement, *args):
         statements.append(statement)
 
-    with app.app_context():
+    with committing(app):
         from planner.extensions import db as database
 
         engine = database.engine
@@ -345,7 +344,7 @@ def test_a_leaked_database_reveals_no_feed_address(app, client, make):
     login(client, home.emails[0])
     url = new_feed_url(client)
     token = url.rsplit("/", 1)[1].removesuffix(".ics")
-    with app.app_context():
+    with committing(app):
         row = db.session.scalars(db.select(FeedToken)).one()
         stored = " ".join(str(v) for v in (row.token_hash, row.nonce))
     assert token not in stored and len(token) >= 43  # 256 bits, not stored as such
@@ -353,9 +352,9 @@ def test_a_leaked_database_reveals_no_feed_address(app, client, make):
     saved = app.config["SECRET_KEY"]
     app.config["SECRET_KEY"] = "another-secret-key-" + "y" * 40
     try:
-        with app.app_context():
+        with committing(app):
             assert feed_services._token(row.nonce) != token
     finally:
         app.config["SECRET_KEY"] = saved
-    with app.app_context():
+    with committing(app):
         assert feed_services._token(row.nonce) == token

@@ -2,7 +2,7 @@ from datetime import time
 
 from planner.extensions import db
 from planner.models import Household, Member
-from tests.helpers import PASSWORD, body, login
+from tests.helpers import PASSWORD, body, committing, login
 
 GOOD = {
     "name": "Our place",
@@ -27,7 +27,7 @@ def test_household_settings_save(app, client, make):
     login(client, made.emails[0])
     response = client.post("/household", data=GOOD)
     assert response.status_code == 302
-    with app.app_context():
+    with committing(app):
         household = db.session.get(Household, made.household_id)
         assert household.timezone == "America/New_York"
         assert household.planning_time == time(20, 30)
@@ -51,7 +51,7 @@ def test_household_settings_bad_input(app, client, make):
         response = client.post("/household", data={**GOOD, **bad})
         assert response.status_code == 422, bad
         assert message in body(response), bad
-    with app.app_context():
+    with committing(app):
         assert db.session.get(Household, made.household_id).timezone == "Europe/London"
 
 
@@ -83,7 +83,7 @@ def test_profile_and_password(app, client, make):
         ).status_code
         == 302
     )
-    with app.app_context():
+    with committing(app):
         member = db.session.get(Member, made.member_ids[0])
         assert member.display_name == "Alexandra" and member.email == "alexandra@example.com"
 
@@ -94,10 +94,10 @@ def test_cancel_invite(app, client, make):
     client.post("/household/invites", data={"email": "sam@example.com"})
     from planner.models import Invite
 
-    with app.app_context():
+    with committing(app):
         invite_id = db.session.scalars(db.select(Invite)).one().id
     assert client.post(f"/household/invites/{invite_id}/cancel").status_code == 302
-    with app.app_context():
+    with committing(app):
         assert db.session.get(Invite, invite_id) is None
 
 
@@ -125,7 +125,7 @@ def test_password_change_signs_other_devices_out(app, client, make):
 def test_password_reset_signs_everyone_out(app, client, make):
     made = make("Alex")
     login(client, made.emails[0])
-    with app.app_context():
+    with committing(app):
         from planner.auth.services import make_reset_token
 
         token = make_reset_token(db.session.get(Member, made.member_ids[0]))

@@ -13,7 +13,7 @@ from planner.domain.busy import MAX_ICS_BYTES
 from planner.extensions import db
 from planner.imports import services
 from planner.models import BusyBlock, CalendarImport, Household
-from tests.helpers import body, login
+from tests.helpers import body, committing, login
 
 
 def ics(start: datetime, summary: str = "Dentist", hours: int = 1) -> bytes:
@@ -45,7 +45,7 @@ def test_upload_gives_private_busy_times(app, client, make):
     start = soon()
     response = upload(client, ics(start, "Therapy"))
     assert response.status_code == 302
-    with app.app_context():
+    with committing(app):
         household = db.session.get(Household, home.household_id)
         busy = services.busy_times_for(
             household, start - timedelta(days=1), start + timedelta(days=1)
@@ -79,12 +79,12 @@ def test_upload_gives_private_busy_times(app, client, make):
 def test_bad_uploads_are_refused_cleanly(app, client, make, data, filename, message):
     home = make()
     login(client, home.emails[0])
-    with app.app_context():
+    with committing(app):
         version = db.session.get(Household, home.household_id).version
     response = upload(client, data, filename)
     assert response.status_code == 422
     assert message in body(response)
-    with app.app_context():
+    with committing(app):
         assert db.session.query(CalendarImport).count() == 0
         assert db.session.query(BusyBlock).count() == 0
         assert db.session.get(Household, home.household_id).version == version
@@ -139,14 +139,14 @@ def test_subscribe_to_url_and_refresh(app, client, make, calendar_server):
         "/imports/subscribe", data={"name": "Work", "url": calendar_server.url + "/cal.ics"}
     )
     assert response.status_code == 302
-    with app.app_context():
+    with committing(app):
         imported = db.session.query(CalendarImport).one()
         import_id = imported.id
         assert imported.source_url.endswith("/cal.ics") and len(imported.busy_blocks) == 1
     later = soon(4)
     calendar_server.body = ics(later, hours=2)
     assert client.post(f"/imports/{import_id}/refresh").status_code == 302
-    with app.app_context():
+    with committing(app):
         (block,) = db.session.query(BusyBlock).all()
         assert block.starts_at == later and block.ends_at == later + timedelta(hours=2)
         # A broken refresh keeps the last good busy times and says why.
@@ -159,7 +159,7 @@ def test_subscribe_to_url_and_refresh(app, client, make, calendar_server):
         assert "web page" in imported.last_error and len(imported.busy_blocks) == 1
         assert services.refresh_due_imports() == 0  # not due again yet
     assert client.post(f"/imports/{import_id}/remove").status_code == 302
-    with app.app_context():
+    with committing(app):
         assert db.session.query(BusyBlock).count() == 0
 
 
@@ -182,7 +182,7 @@ def test_bad_urls_are_refused_cleanly(app, client, make, calendar_server, path_o
     response = client.post("/imports/subscribe", data={"name": "Work", "url": url})
     assert response.status_code == 422
     assert message in body(response)
-    with app.app_context():
+    with committing(app):
         assert db.session.query(CalendarImport).count() == 0
 
 
@@ -197,7 +197,7 @@ def test_only_the_owner_manages_an_import(app, client, make):
     home = make("Alex", "Sam")
     login(client, home.emails[0])
     upload(client, ics(soon()))
-    with app.app_context():
+    with committing(app):
         import_id = db.session.query(CalendarImport).one().id
     client.post("/logout")
     login(client, home.emails[1])

@@ -9,13 +9,13 @@ from planner.extensions import db
 from planner.insights import services
 from planner.models import CheckIn, Household, WeekPlan
 from planner.week import services as week_services
-from tests.helpers import body, login
+from tests.helpers import body, committing, login
 from tests.test_session_helpers import add_responsibilities
 
 
 def _past_weeks(app, made, states):
     """One agreed plan per entry of states (oldest first), ending last week."""
-    with app.app_context():
+    with committing(app):
         household = db.session.get(Household, made.household_id)
         add_responsibilities(household)
         this_week = week_services.week_start_for_household(household)
@@ -74,7 +74,7 @@ def test_insights_charts_and_blown_signal(app, client, make):
 def test_loads_per_week_count_doing_and_mental(app, make):
     made = make("Alex", "Sam")
     _past_weeks(app, made, [("okay", "okay", 4)])
-    with app.app_context():
+    with committing(app):
         household = db.session.get(Household, made.household_id)
         found = services.insights(household)
         plan = db.session.scalars(db.select(WeekPlan)).one()
@@ -96,7 +96,7 @@ def test_insights_query_count_does_not_grow_with_history(app, make):
 
     def count(made) -> int:
         seen = []
-        with app.app_context():
+        with committing(app):
             household = db.session.get(Household, made.household_id)
             _ = list(household.members)
             listener = lambda *a, **k: seen.append(a[2])  # noqa: E731
@@ -112,7 +112,7 @@ def test_insights_query_count_does_not_grow_with_history(app, make):
 
 def test_demo_history_is_idempotent_and_needs_an_inventory(app, make):
     made = make("Alex", "Sam")
-    with app.app_context():
+    with committing(app):
         household = db.session.get(Household, made.household_id)
         add_demo_history(household)
         assert db.session.scalar(db.select(db.func.count()).select_from(WeekPlan)) == 0

@@ -12,7 +12,7 @@ from planner.extensions import db
 from planner.inventory import services, starter
 from planner.models import Area, Household, Member, Responsibility, WeekPlan
 from planner.week import services as week_services
-from tests.helpers import body, login
+from tests.helpers import body, committing, login
 
 GOOD = {
     "title": "Dishes",
@@ -37,13 +37,13 @@ def signed_in(client, make, *names):
 
 
 def area_ids(app, made) -> dict[str, int]:
-    with app.app_context():
+    with committing(app):
         household = db.session.get(Household, made.household_id)
         return {a.key: a.id for a in services.ensure_areas(household)}
 
 
 def all_responsibilities(app, made) -> list[Responsibility]:
-    with app.app_context():
+    with committing(app):
         rows = db.session.scalars(
             select(Responsibility).where(Responsibility.household_id == made.household_id)
         )
@@ -51,7 +51,7 @@ def all_responsibilities(app, made) -> list[Responsibility]:
 
 
 def area_count(app, made) -> int:
-    with app.app_context():
+    with committing(app):
         return db.session.scalar(
             select(func.count(Area.id)).where(Area.household_id == made.household_id)
         )
@@ -204,7 +204,7 @@ def test_areas_rename_add_reorder_delete(app, client, make):
         client.post(f"/inventory/areas/{ids['out']}/move", data={"direction": "up"}).status_code
         == 302
     )
-    with app.app_context():
+    with committing(app):
         household = db.session.get(Household, made.household_id)
         names = [a.name for a in services.list_areas(household)]
     assert names == ["Outside", "Home", "Caregiving", "Magic", "Wild", "Garden"]
@@ -215,7 +215,7 @@ def test_areas_rename_add_reorder_delete(app, client, make):
     assert response.status_code == 422
     assert "still holds 1 responsibility" in body(response)
     assert client.post(f"/inventory/areas/{ids['wild']}/delete").status_code == 302
-    with app.app_context():
+    with committing(app):
         assert db.session.get(Area, ids["wild"]) is None
         assert db.session.get(Area, ids["magic"]) is not None
 
@@ -230,7 +230,7 @@ def test_area_bad_input(app, client, make):
         data={f"area-{ids['home']}-name": "x" * 61, f"area-{ids['home']}-description": ""},
     )
     assert response.status_code == 422 and "Up to 60 characters." in body(response)
-    with app.app_context():
+    with committing(app):
         assert db.session.get(Area, ids["home"]).name == "Home"
         assert db.session.scalar(select(func.count(Area.id))) == 5
 
@@ -278,11 +278,11 @@ def test_starter_deck_bad_owner(app, client, make):
 
 def test_inventory_change_refreshes_open_draft(app, client, make):
     made = signed_in(client, make)
-    with app.app_context():
+    with committing(app):
         week = week_services.week_start_for_household(db.session.get(Household, made.household_id))
     client.post(f"/week/{week.isoformat()}/plan")  # makes this week's draft
     client.post("/inventory/starter", data={"pick": ["dishes"]})
-    with app.app_context():
+    with committing(app):
         plan = db.session.scalar(select(WeekPlan).where(WeekPlan.household_id == made.household_id))
         assert [i.title for i in plan.items] == ["Dishes"]
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from planner.extensions import db
 from planner.models import Invite, utcnow
-from tests.helpers import login
+from tests.helpers import committing, login
 
 # Rules whose argument is not a household-owned id, and why.
 NOT_OWNED_IDS = {
@@ -158,7 +158,7 @@ def _responsibility_ids(owner) -> list[int]:
 
 def test_every_id_rule_is_404_for_another_household(app, client, make):
     home, other = make("Alex", "Sam"), make("Kim")
-    with app.app_context():
+    with committing(app):
         ids = {name: factory(home) for name, factory in OWNED_FACTORIES.items()}
     login(client, other.emails[0])
     checked = 0

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from planner import mail
+from tests.helpers import committing
 
 
 def test_smtp_backend_delivers_text_html_and_attachment(smtp_app, smtp_server):
@@ -43,7 +44,7 @@ def test_smtp_failure_raises_a_clear_error(smtp_app):
 def test_file_backend_writes_eml(app, tmp_path):
     app.config["MAIL_FILE_DIR"], saved = str(tmp_path), app.config["MAIL_FILE_DIR"]
     try:
-        with app.app_context():
+        with committing(app):
             mail.send("sam@example.com", "Filed", "body")
     finally:
         app.config["MAIL_FILE_DIR"] = saved
@@ -54,7 +55,7 @@ def test_file_backend_writes_eml(app, tmp_path):
 def test_console_backend(app, capsys):
     app.config["MAIL_BACKEND"] = "console"
     try:
-        with app.app_context():
+        with committing(app):
             mail.send("sam@example.com", "On the console", "body")
     finally:
         app.config["MAIL_BACKEND"] = "file"

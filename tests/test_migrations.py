@@ -8,13 +8,14 @@ from sqlalchemy import inspect
 from planner import create_app
 from planner.extensions import db
 from tests.conftest import app_settings, make_database
+from tests.helpers import committing
 
 
 def test_round_trip_and_models_agree(tmp_path_factory, tmp_path):
     url, drop = make_database(tmp_path_factory, "migrations")
     try:
         app = create_app(app_settings(url, tmp_path))
-        with app.app_context():
+        with committing(app):
             upgrade()
             tables = set(inspect(db.engine).get_table_names())
             assert {"household", "member", "invite"} <= tables

@@ -16,7 +16,7 @@ from planner.models import Household, Member, Reminder, SelfCareSlot, SelfCareWe
 from planner.reminders import links
 from planner.reminders.outbox import sync_household
 from planner.reminders.sender import send_due
-from tests.helpers import body, links_in, login
+from tests.helpers import body, committing, links_in, login
 
 
 def add_slot(member_id: int, local_start: datetime, minutes: int = 60, title: str = "Run") -> int:
@@ -167,7 +167,7 @@ def test_preference_link_works_without_sign_in(smtp_app, smtp_server, make, clie
 
 def test_preferences_signed_in_and_turning_off_cancels(app, client, make):
     made = make("Alex", "Sam")
-    with app.app_context():
+    with committing(app):
         add_slot(made.member_ids[0], soon(made.household_id, 24 * 60 + 90))
         sync_household(db.session.get(Household, made.household_id))
         db.session.commit()
@@ -178,7 +178,7 @@ def test_preferences_signed_in_and_turning_off_cancels(app, client, make):
     assert client.post("/reminders/preferences", data={"selfcare": "45"}).status_code == 422
     response = client.post("/reminders/preferences", data={"selfcare": "off", "planning": "off"})
     assert response.status_code == 302
-    with app.app_context():
+    with committing(app):
         states = db.session.scalars(
             select(Reminder.state).where(Reminder.member_id == made.member_ids[0])
         ).all()
@@ -188,7 +188,7 @@ def test_preferences_signed_in_and_turning_off_cancels(app, client, make):
 
 
 def _due(app, household_id, kind, member_id) -> list[datetime]:
-    with app.app_context():
+    with committing(app):
         return list(
             db.session.scalars(
                 select(Reminder.due_at)
@@ -206,7 +206,7 @@ def _due(app, household_id, kind, member_id) -> list[datetime]:
 def test_lead_times_across_daylight_saving_changes(app, make):
     made = make("Alex", "Sam")
     alex, sam = made.member_ids
-    with app.app_context():
+    with committing(app):
         london = db.session.get(Household, made.household_id).tz
         db.session.get(Member, sam).selfcare_reminder_minutes = 15
         db.session.commit()
@@ -231,7 +231,7 @@ def test_lead_times_across_daylight_saving_changes(app, make):
 def test_lead_times_when_the_clocks_go_back_in_new_york(app, make):
     made = make("Kim", timezone="America/New_York")
     (kim,) = made.member_ids
-    with app.app_context():
+    with committing(app):
         zone = db.session.get(Household, made.household_id).tz
         # New York falls back on Sunday 1 November 2026; 01:30 happens twice (first one counts).
         add_slot(kim, datetime(2026, 11, 1, 1, 30, tzinfo=zone))
@@ -251,7 +251,7 @@ def test_moved_and_skipped_weeks_move_and_cancel_the_reminder(app, make):
     made = make("Alex")
     (alex,) = made.member_ids
     now = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)  # a Monday
-    with app.app_context():
+    with committing(app):
         household = db.session.get(Household, made.household_id)
         slot_id = add_slot(alex, datetime(2026, 6, 3, 18, 0, tzinfo=household.tz))
         sync_household(household, now)
@@ -356,7 +356,7 @@ def test_smtp_failure_backs_off_then_expires(smtp_app, make):
 
 def test_reminders_page_lists_state_and_error(app, client, make):
     made = make("Alex", "Sam")
-    with app.app_context():
+    with committing(app):
         from planner.reminders.demo import add_demo_reminders
 
         household = db.session.get(Household, made.household_id)
@@ -430,17 +430,17 @@ def test_tick_expands_and_sends(app, make, tmp_path):
     from planner.jobs import tick
 
     made = make("Alex")
-    with app.app_context():
+    with committing(app):
         add_slot(made.member_ids[0], soon(made.household_id, 10))
     tick(app)
-    with app.app_context():
+    with committing(app):
         states = db.session.scalars(select(Reminder.state).where(Reminder.kind == "selfcare"))
         assert "sent" in set(states)
 
 
 def test_planning_time_is_local(app, make):
     made = make("Alex")
-    with app.app_context():
+    with committing(app):
         household = db.session.get(Household, made.household_id)
         household.planning_weekday, household.planning_time = 2, time(20, 15)
         db.session.commit()

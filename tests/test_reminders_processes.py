@@ -22,6 +22,7 @@ from planner.extensions import db
 from planner.models import Household, Member, Reminder
 from planner.reminders.outbox import insert_rows, row_values
 from tests.conftest import TEST_SECRET, app_settings, free_port, make_database
+from tests.helpers import committing
 
 ROOT = Path(__file__).resolve().parent.parent
 FLASK = str(Path(sys.executable).with_name("flask"))
@@ -72,10 +73,10 @@ def outbox_db(request, tmp_path_factory):
     else:
         url, drop = f"sqlite:///{tmp_path_factory.mktemp('outbox') / 'outbox.sqlite3'}", None
     app = create_app(app_settings(url, tmp_path_factory.mktemp("outbox_app")))
-    with app.app_context():
+    with committing(app):
         db.create_all()
     yield url, app
-    with app.app_context():
+    with committing(app):
         db.session.remove()
         db.engine.dispose()
     if drop:
@@ -84,7 +85,7 @@ def outbox_db(request, tmp_path_factory):
 
 def seed(app, count: int, due_minutes_ago: float = 1, kind: str = "planning", prefix: str = "r"):
     """`count` reminders due a little while ago (a plain household: no calendar reminders)."""
-    with app.app_context():
+    with committing(app):
         household = db.session.scalar(select(Household)) or Household(name="Load")
         if household.id is None:
             db.session.add(household)
@@ -154,7 +155,7 @@ def finish(*procs: subprocess.Popen) -> list[str]:
 
 
 def rows(app) -> dict[str, tuple[str, str | None]]:
-    with app.app_context():
+    with committing(app):
         result = db.session.execute(
             select(Reminder.message_id, Reminder.state, Reminder.last_error)
         ).all()
@@ -193,7 +194,7 @@ def test_killed_scheduler_loses_nothing(outbox_db):
         assert 40 <= len(handed_over) < 250
         assert any(state in ("sending", "pending") for state, _ in at_kill.values())
         # Its lease runs out (five minutes in real life); then another scheduler takes over.
-        with app.app_context():
+        with committing(app):
             db.session.execute(
                 update(Reminder)
                 .where(Reminder.state == "sending")
@@ -227,7 +228,7 @@ def test_smtp_down_then_back_sends_what_is_still_in_grace(outbox_db):
     failed = [e for s, e in outbox.values() if s == "failed"]
     assert len(failed) == 30 and all("Connection refused" in e for e in failed)
     # Ten minutes pass: the back-off is over, the "late" ones are past their grace window.
-    with app.app_context():
+    with committing(app):
         shift = timedelta(minutes=10)
         for row in db.session.scalars(select(Reminder)):
             row.due_at, row.expires_at = row.due_at - shift, row.expires_at - shift
@@ -239,7 +240,7 @@ def test_smtp_down_then_back_sends_what_is_still_in_grace(outbox_db):
     finally:
         inbox.stop()
     outbox = rows(app)
-    with app.app_context():
+    with committing(app):
         by_key = dict(db.session.execute(select(Reminder.occurrence_key, Reminder.state)).all())
     assert {k for k, s in by_key.items() if s == "sent"} == {f"fresh{i}" for i in range(20)}
     assert {k for k, s in by_key.items() if s == "expired"} == {f"late{i}" for i in range(10)}

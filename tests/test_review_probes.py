@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from planner.domain.starter_deck import STARTER_DECK
 from planner.extensions import db
 from planner.models import Area, Responsibility, WeekPlan
-from tests.helpers import links_in, login
+from tests.helpers import committing, links_in, login
 from tests.selfcare_helpers import add_slot
 
 # One past the largest INTEGER id on PostgreSQL, and one beyond any SQLite integer.
@@ -148,14 +148,14 @@ def _agreed_by_alex(app, make):
 def _fingerprint(app, plan_id: int) -> str:
     from planner.session.services import load_plan, plan_fingerprint
 
-    with app.app_context():
+    with committing(app):
         return plan_fingerprint(load_plan(db.session.get(WeekPlan, plan_id)))
 
 
 def _still_a_draft_after_sam_agrees(app, sam, plan_url: str, plan_id: int) -> bool:
     response = sam.post(f"{plan_url}/agree", data={"base": _fingerprint(app, plan_id)})
     assert response.status_code == 302
-    with app.app_context():
+    with committing(app):
         return db.session.get(WeekPlan, plan_id).status == "draft"
 
 
@@ -164,7 +164,7 @@ def test_an_inventory_change_after_one_agreement_needs_agreeing_again(app, make)
     alone must not set a week Alex never saw."""
     made, sam, plan_url, plan_id = _agreed_by_alex(app, make)
     sam.post("/inventory/areas/usual")  # makes the default areas
-    with app.app_context():
+    with committing(app):
         area_id = db.session.scalar(select(Area.id).where(Area.household_id == made.household_id))
         week_start = db.session.get(WeekPlan, plan_id).week_start
     added = sam.post(
@@ -181,7 +181,7 @@ def test_an_inventory_change_after_one_agreement_needs_agreeing_again(app, make)
         },
     )
     assert added.status_code == 302
-    with app.app_context():
+    with committing(app):
         titles = [i.title for i in db.session.get(WeekPlan, plan_id).items]
     assert "Water the plants" in titles  # the draft followed the inventory
     assert _still_a_draft_after_sam_agrees(app, sam, plan_url, plan_id)
@@ -189,7 +189,7 @@ def test_an_inventory_change_after_one_agreement_needs_agreeing_again(app, make)
 
 def test_a_one_off_added_on_the_week_page_needs_agreeing_again(app, make):
     made, sam, plan_url, plan_id = _agreed_by_alex(app, make)
-    with app.app_context():
+    with committing(app):
         week_start = db.session.get(WeekPlan, plan_id).week_start
     added = sam.post(
         f"/week/{week_start.isoformat()}/items",
@@ -211,7 +211,7 @@ def test_a_handover_taken_in_a_draft_needs_agreeing_again(app, make):
     login(sam, made.emails[1])
     plan_url = alex.post("/session").location
     plan_id = int(plan_url.rsplit("/", 1)[1])
-    with app.app_context():
+    with committing(app):
         week_start = db.session.get(WeekPlan, plan_id).week_start
     one_off = {
         "title": "Dentist",
@@ -220,7 +220,7 @@ def test_a_handover_taken_in_a_draft_needs_agreeing_again(app, make):
         "owner_id": str(made.member_ids[0]),
     }
     assert alex.post(f"/week/{week_start.isoformat()}/items", data=one_off).status_code == 302
-    with app.app_context():
+    with committing(app):
         item_id = db.session.get(WeekPlan, plan_id).items[0].id
     assert (
         alex.post(f"{plan_url}/agree", data={"base": _fingerprint(app, plan_id)}).status_code == 302

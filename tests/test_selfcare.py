@@ -11,7 +11,7 @@ from planner.extensions import db
 from planner.models import Household, SelfCareSlot, SelfCareWeek
 from planner.selfcare import services
 from planner.week.services import week_start_for_household
-from tests.helpers import body, login
+from tests.helpers import body, committing, login
 from tests.selfcare_helpers import add_plan_item, add_slot
 
 
@@ -22,7 +22,7 @@ def test_add_slot_shows_on_page_and_partner_is_on_duty(app, client, make):
         "/selfcare/slots", data={"title": "Run", "weekday": 1, "start_time": "18:30", "minutes": 60}
     )
     assert response.status_code == 302
-    with app.app_context():
+    with committing(app):
         slot = db.session.query(SelfCareSlot).one()
         assert (slot.title, slot.weekday, slot.start_time, slot.minutes) == (
             "Run",
@@ -47,13 +47,13 @@ def test_add_slot_bad_input_is_422_and_saves_nothing(app, client, make):
     assert response.status_code == 422
     page = body(response)
     assert "Give your time a name" in page and "Between 15 minutes" in page
-    with app.app_context():
+    with committing(app):
         assert db.session.query(SelfCareSlot).count() == 0
 
 
 def test_edit_and_archive_own_slot_only(app, client, make):
     home = make("Alex", "Sam")
-    with app.app_context():
+    with committing(app):
         mine = add_slot(home, 0, "Run", 1, time(18, 30), 60).id
         theirs = add_slot(home, 1, "Pottery", 5, time(9), 120).id
     login(client, home.emails[0])
@@ -71,7 +71,7 @@ def test_edit_and_archive_own_slot_only(app, client, make):
     assert client.get(f"/selfcare/slots/{theirs}/edit").status_code == 403
     assert client.post(f"/selfcare/slots/{theirs}/archive").status_code == 403
     assert client.post(f"/selfcare/slots/{mine}/archive").status_code == 302
-    with app.app_context():
+    with committing(app):
         slot = db.session.get(SelfCareSlot, mine)
         assert slot.title == "Long run" and slot.archived_at is not None and slot.sequence >= 2
         assert db.session.get(SelfCareSlot, theirs).archived_at is None
@@ -86,7 +86,7 @@ def test_skip_restore_and_signal(app, client, make):
 
     events.selfcare_changed.connect(listener)
     try:
-        with app.app_context():
+        with committing(app):
             household = db.session.get(Household, home.household_id)
             week = week_start_for_household(household) + timedelta(weeks=1)
             slot = add_slot(home, 0, "Run", 1, time(18, 30), 60)
@@ -94,7 +94,7 @@ def test_skip_restore_and_signal(app, client, make):
         login(client, home.emails[0])
         url = f"/selfcare/slots/{slot_id}/weeks/{week.isoformat()}"
         assert client.post(url, data={"action": "skip"}).status_code == 302
-        with app.app_context():
+        with committing(app):
             household = db.session.get(Household, home.household_id)
             (only,) = services.week_slots(household, week)
             assert only.status == "skipped"
@@ -109,14 +109,14 @@ def test_skip_restore_and_signal(app, client, make):
 
 def test_mark_kept_afterwards_and_keep_rates(app, client, make):
     home = make("Alex", "Sam")
-    with app.app_context():
+    with committing(app):
         household = db.session.get(Household, home.household_id)
         last_week = week_start_for_household(household) - timedelta(weeks=1)
         slot_id = add_slot(home, 0, "Run", 1, time(18, 30), 60).id
     login(client, home.emails[0])
     response = client.post(f"/selfcare/slots/{slot_id}/weeks/{last_week}", data={"action": "kept"})
     assert response.status_code == 302
-    with app.app_context():
+    with committing(app):
         household = db.session.get(Household, home.household_id)
         rates = services.keep_rates(household, weeks=4)
         assert rates[home.member_ids[0]][-1] == (last_week, 1, 1)
@@ -127,7 +127,7 @@ def test_mark_kept_afterwards_and_keep_rates(app, client, make):
 
 def test_missed_leads_to_reschedule_with_free_times(app, client, make):
     home = make("Alex", "Sam")
-    with app.app_context():
+    with committing(app):
         household = db.session.get(Household, home.household_id)
         next_week = week_start_for_household(household) + timedelta(weeks=1)
         slot_id = add_slot(home, 0, "Run", 1, time(18, 30), 60).id
@@ -142,7 +142,7 @@ def test_missed_leads_to_reschedule_with_free_times(app, client, make):
     assert client.post(url, data={"start": "not a time"}).status_code == 422
     target = next_week + timedelta(days=3)
     assert client.post(url, data={"day": target.isoformat(), "time": "07:30"}).status_code == 302
-    with app.app_context():
+    with committing(app):
         row = db.session.query(SelfCareWeek).one()
         tz = ZoneInfo("Europe/London")
         assert row.status == "moved" and row.moved_start == local_to_utc(target, time(7, 30), tz)
@@ -150,7 +150,7 @@ def test_missed_leads_to_reschedule_with_free_times(app, client, make):
 
 def test_free_times_avoid_own_work_partner_selfcare_and_busy(app, make):
     home = make("Alex", "Sam")
-    with app.app_context():
+    with committing(app):
         household = db.session.get(Household, home.household_id)
         tz = household.tz
         week = week_start_for_household(household) + timedelta(weeks=1)
@@ -180,7 +180,7 @@ def services_free_times(household, slot, week, now):
 
 def test_blocked_members_for_timed_occurrences_only(app, make):
     home = make("Alex", "Sam")
-    with app.app_context():
+    with committing(app):
         household = db.session.get(Household, home.household_id)
         tz = household.tz
         week = week_start_for_household(household)
@@ -213,7 +213,7 @@ def test_blocked_members_for_timed_occurrences_only(app, make):
 
 def test_week_slots_partial_and_bad_week(app, client, make):
     home = make()
-    with app.app_context():
+    with committing(app):
         add_slot(home, 0, "Run", 1, time(18, 30), 60)
     login(client, home.emails[0])
     assert client.get("/selfcare?week=2026-13-40").status_code == 404
@@ -227,7 +227,7 @@ def test_demo_step_is_registered_and_idempotent(app, make):
 
     assert any(step.__name__ == "_selfcare_step" for step in DEMO_STEPS)
     home = make("Alex", "Sam")
-    with app.app_context():
+    with committing(app):
         household = db.session.get(Household, home.household_id)
         add_demo_selfcare(household)
         db.session.commit()
@@ -255,7 +255,7 @@ def test_now_helpers_are_aware():
 
 def test_moves_into_the_past_are_refused(app, client, make):
     home = make()
-    with app.app_context():
+    with committing(app):
         household = db.session.get(Household, home.household_id)
         week = week_start_for_household(household) - timedelta(weeks=1)
         slot_id = add_slot(home, 0, "Run", 1, time(18, 30), 60).id
@@ -264,13 +264,13 @@ def test_moves_into_the_past_are_refused(app, client, make):
     url = f"/selfcare/slots/{slot_id}/weeks/{week}/reschedule"
     response = client.post(url, data={"start": past.isoformat()})
     assert response.status_code == 422 and "hasn't passed yet" in body(response)
-    with app.app_context():
+    with committing(app):
         assert db.session.query(SelfCareWeek).count() == 0
 
 
 def test_an_outcome_marked_early_replaces_skip_and_move_and_can_be_undone(app, client, make):
     home = make("Alex", "Sam")
-    with app.app_context():
+    with committing(app):
         household = db.session.get(Household, home.household_id)
         week = week_start_for_household(household) + timedelta(weeks=1)
         slot = add_slot(home, 0, "Run", 1, time(18, 30), 60)

@@ -6,10 +6,11 @@ from datetime import date, time
 
 import pytest
 
+from planner.domain.refusal import Refused
 from planner.extensions import db
 from planner.models import CheckIn, Household, WeekPlan
 from planner.session import services
-from tests.helpers import body, login
+from tests.helpers import body, committing, login
 from tests.test_session_helpers import check_in, plan_for, plan_state
 
 STEP_PATHS = (
@@ -33,7 +34,7 @@ def test_start_page_then_begin_makes_the_draft(app, client, make):
     assert "Start the session" in body(page)
     response = client.post("/session")
     assert response.status_code == 302
-    with app.app_context():
+    with committing(app):
         plan = db.session.scalar(db.select(WeekPlan))
         assert response.headers["Location"].endswith(f"/session/{plan.id}")
         assert plan.status == "draft"
@@ -55,7 +56,7 @@ def test_every_step_page_renders(app, client, make, path):
 
 def test_week_rule(app, make):
     made = make("Alex")
-    with app.app_context():
+    with committing(app):
         household = db.session.get(Household, made.household_id)  # weeks start on Monday
         assert services.session_week_start(household, date(2026, 3, 4)) == date(2026, 3, 2)
         assert services.session_week_start(household, date(2026, 3, 6)) == date(2026, 3, 2)
@@ -136,10 +137,10 @@ def test_member_cannot_set_the_partners_checkin(app, client, make):
 
 def test_service_refuses_partner_checkin_too(app, make):
     planned = plan_for(app, make("Alex", "Sam"))
-    with app.app_context():
+    with committing(app):
         plan = db.session.get(WeekPlan, planned.plan_id)
         alex = db.session.get(Household, planned.household_id).members[0]
-        with pytest.raises(services.NotYours):
+        with pytest.raises(Refused) as refused:
             services.save_checkin(
                 plan,
                 alex,
@@ -149,6 +150,7 @@ def test_service_refuses_partner_checkin_too(app, make):
                 fairness=None,
                 member_id=planned.member_ids[1],
             )
+        assert (refused.value.status, refused.value.field) == (403, "password")
         assert db.session.scalar(db.select(db.func.count()).select_from(CheckIn)) == 0
 
 
@@ -166,7 +168,7 @@ def test_partner_checks_in_on_a_shared_screen_with_their_password(app, client, m
 
 def test_look_back_shows_last_week(app, client, make):
     planned = plan_for(app, make("Alex", "Sam"))
-    with app.app_context():
+    with committing(app):
         from planner.week import services as week_services
 
         plan = db.session.get(WeekPlan, planned.plan_id)
@@ -191,7 +193,7 @@ def _week():
 
 def test_look_ahead_shows_the_week(app, client, make):
     planned = plan_for(app, make("Alex", "Sam"))
-    with app.app_context():
+    with committing(app):
         household = db.session.get(Household, planned.household_id)
         household.planning_weekday, household.planning_time = 6, time(19, 0)
         db.session.commit()
@@ -204,7 +206,7 @@ def test_look_ahead_shows_the_week(app, client, make):
 
 def test_agreed_plan_refuses_changes(app, client, make):
     planned = plan_for(app, make("Alex", "Sam"))
-    with app.app_context():
+    with committing(app):
         db.session.get(WeekPlan, planned.plan_id).status = "agreed"
         db.session.commit()
     login(client, planned.emails[0])
@@ -234,7 +236,7 @@ def test_check_in_helper_and_overview_progress(app, client, make):
 def test_one_off_added_in_look_ahead(app, client, make):
     planned = plan_for(app, make("Alex", "Sam"))
     sam = planned.member_ids[1]
-    with app.app_context():
+    with committing(app):
         day = db.session.get(WeekPlan, planned.plan_id).week_start.isoformat()
     login(client, planned.emails[0])
     url = f"/session/{planned.plan_id}/look-ahead"
@@ -259,7 +261,7 @@ def test_selfcare_step_flags_clashes_and_blocks_the_slot(app, client, make):
 
     planned = plan_for(app, make("Alex", "Sam"), rows=())
     alex = planned.member_ids[0]
-    with app.app_context():
+    with committing(app):
         household = db.session.get(Household, planned.household_id)
         area = db.session.scalar(db.select(Area.id).where(Area.household_id == household.id))
         db.session.add(

@@ -9,6 +9,7 @@ from datetime import date
 from planner.extensions import db
 from planner.models import Area, CheckIn, Household, Responsibility, WeekPlan
 from planner.session import services
+from tests.helpers import committing
 
 # title, RRULE, effort minutes per time, mental load minutes per week
 RESPONSIBILITIES = (
@@ -53,7 +54,7 @@ def add_responsibilities(household: Household, rows=RESPONSIBILITIES, owner_id=N
 
 def plan_for(app, made, rows=RESPONSIBILITIES) -> Planned:
     """The made household's session plan, every responsibility owned by the first member."""
-    with app.app_context():
+    with committing(app):
         household = db.session.get(Household, made.household_id)
         add_responsibilities(household, rows)
         plan = services.start_session(household)
@@ -62,7 +63,7 @@ def plan_for(app, made, rows=RESPONSIBILITIES) -> Planned:
 
 
 def check_in(app, planned: Planned, member_id: int, state: str, capacity=None, fairness=None):
-    with app.app_context():
+    with committing(app):
         plan = db.session.get(WeekPlan, planned.plan_id)
         row = services.checkins_by_member(plan).get(member_id) or CheckIn(
             household_id=plan.household_id, week_plan_id=plan.id, member_id=member_id
@@ -75,7 +76,7 @@ def check_in(app, planned: Planned, member_id: int, state: str, capacity=None, f
 
 
 def plan_state(app, planned: Planned) -> dict:
-    with app.app_context():
+    with committing(app):
         plan = db.session.get(WeekPlan, planned.plan_id)
         return {
             "status": plan.status,

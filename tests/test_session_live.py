@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from planner.extensions import db
 from planner.models import Household, WeekPlan
 from planner.session import services
-from tests.helpers import body, login
+from tests.helpers import body, committing, login
 from tests.test_session_helpers import plan_for, plan_state
 
 
@@ -38,7 +40,7 @@ def test_version_poll_is_one_query(app, client, make):
     planned = plan_for(app, make("Alex", "Sam"))
     login(client, planned.emails[0])
     seen = []
-    with app.app_context():
+    with committing(app):
         engine = db.engine
     listener = lambda *args, **kw: seen.append(args[2])  # noqa: E731
     event.listen(engine, "before_cursor_execute", listener)
@@ -79,7 +81,7 @@ def test_stale_checkin_save_is_refused_with_the_current_value(app, client, make)
     login(other_screen, planned.emails[0])
     other_screen.post(url, data={"state": "blown", "what_would_help": "sleep"})
     response = client.post(url, data={"state": "okay", "base": stale_base})
-    assert response.status_code == 422
+    assert response.status_code == 409
     text = body(response)
     assert "changed on another screen" in text
     assert "blown, capacity 25" in text
@@ -119,7 +121,7 @@ def test_stale_owner_change_is_refused(app, client, make):
         == 302
     )
     response = client.post(url, data={"item_id": dishes, "owner_id": kim, "base": alex})
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert "changed owner while you were choosing" in body(response)
     assert "Now: <strong>Sam</strong>" in body(response)
     assert plan_state(app, planned)["owners"]["Dishes"] == sam
@@ -129,7 +131,7 @@ def test_writes_bump_the_plan_and_household_versions(app, client, make):
     planned = plan_for(app, make("Alex", "Sam"))
 
     def versions():
-        with app.app_context():
+        with committing(app):
             plan = db.session.get(WeekPlan, planned.plan_id)
             return plan.version, db.session.get(Household, plan.household_id).version
 
@@ -140,12 +142,13 @@ def test_writes_bump_the_plan_and_household_versions(app, client, make):
 
 
 def test_a_selfcare_change_reaches_open_session_pages(app, make):
-    from planner import events
+    from planner.selfcare.services import add_slot
 
     planned = plan_for(app, make("Alex", "Sam"))
     before = _version(app, planned)
-    with app.app_context():
-        events.selfcare_changed.send(db.session.get(Household, planned.household_id))
+    with committing(app):
+        sam = db.session.get(Household, planned.household_id).members[1]
+        add_slot(sam, "Pottery", 5, time(9), 120)
     assert _version(app, planned) == before + 1
 
 

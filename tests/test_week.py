@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from planner import events
+from planner.domain.refusal import Refused
 from planner.extensions import db
 from planner.models import (
     Area,
@@ -20,7 +21,7 @@ from planner.models import (
     WeekPlan,
 )
 from planner.week import services
-from tests.helpers import body, login
+from tests.helpers import body, committing, login
 
 MONDAY = date(2031, 6, 2)  # far from "now": the factories below never meet a real week
 
@@ -81,12 +82,8 @@ def test_generation_from_cadences(ctx, make):
     gone = add_responsibility(made.household_id, "Archived")
     gone.archived_at = datetime.now(UTC)
     db.session.commit()
-    received = []
-    events.plan_changed.connect(received.append, weak=False)
-    try:
-        plan = services.get_or_create_week_plan(household(made), MONDAY)
-    finally:
-        events.plan_changed.disconnect(received.append)
+    version = household(made).version
+    plan = services.get_or_create_week_plan(household(made), MONDAY)
     items = {i.title: i for i in plan.items}
     assert set(items) == {"Dishes", "Bins"}
     assert plan.status == "draft"
@@ -96,7 +93,8 @@ def test_generation_from_cadences(ctx, make):
     assert [o.on_date for o in items["Bins"].occurrences] == [MONDAY + timedelta(days=3)]
     assert items["Dishes"].owner_id == sam and items["Bins"].owner_id == alex  # first member
     assert items["Dishes"].effort_minutes == 20 and items["Dishes"].occurrences[0].starts_at is None
-    assert received == [household(made)]
+    db.session.commit()
+    assert household(made).version > version  # feeds and open pages follow
     # Idempotent: the same plan, nothing added.
     again = services.get_or_create_week_plan(household(made), MONDAY)
     assert again.id == plan.id and len(again.items) == 2
@@ -212,15 +210,13 @@ def test_done_reopen_skip_and_history_after_agreement(ctx, make):
     services.reopen(occurrence, alex)
     assert (occurrence.state, occurrence.done_by_id, occurrence.done_at) == ("open", None, None)
     services.mark_done(occurrence, sam)
-    with pytest.raises(services.WeekError):
+    with pytest.raises(Refused):
         services.skip(occurrence, alex, "   ")
     services.skip(occurrence, alex, "Ate out")
     assert (occurrence.state, occurrence.skip_reason) == ("skipped", "Ate out")
     texts = [c.text for c in services.plan_history(plan)]
     assert texts[0] == "Alex skipped Dishes: Ate out"
     assert "Sam did Dishes (carried)." in texts
-    services.record_change(plan, sam, "Sam noted something.")
-    assert services.plan_history(plan)[0].text == "Sam noted something."
 
 
 def test_any_change_calendars_show_raises_the_items_sequence(ctx, make):
@@ -255,7 +251,7 @@ def test_one_off_and_handover(ctx, make):
         {"owner_id": 999999},
     ):
         args = {"title": "x", "on_date": MONDAY, "effort_minutes": 5, "owner_id": alex.id, **bad}
-        with pytest.raises(services.WeekError):
+        with pytest.raises(Refused):
             services.add_one_off(plan, alex, **args)
     requested = []
 
@@ -264,14 +260,14 @@ def test_one_off_and_handover(ctx, make):
 
     events.handover_requested.connect(listen)
     try:
-        with pytest.raises(services.WeekError):
+        with pytest.raises(Refused):
             services.request_handover(item, sam, alex)  # not Sam's to give
         services.request_handover(item, alex, sam)
     finally:
         events.handover_requested.disconnect(listen)
     assert item.handover_to_id == sam.id
     assert requested[0][1] == {"item": item, "to_member": sam, "from_member": alex}
-    with pytest.raises(services.WeekError):
+    with pytest.raises(Refused):
         services.answer_handover(item, alex, True)  # only Sam answers
     services.answer_handover(item, sam, False)
     assert (item.owner_id, item.handover_to_id) == (alex.id, None)
@@ -279,7 +275,7 @@ def test_one_off_and_handover(ctx, make):
     sequence = item.sequence
     services.answer_handover(item, sam, True)
     assert (item.owner_id, item.handover_to_id) == (sam.id, None) and item.sequence == sequence + 1
-    with pytest.raises(services.WeekError):
+    with pytest.raises(Refused):
         services.answer_handover(item, sam, True)
 
 
@@ -289,7 +285,7 @@ def test_pinned_item_cannot_be_handed_over(ctx, make):
         made.household_id, "Feeding", default_owner_id=made.member_ids[0], pinned=True
     )
     plan = services.get_or_create_week_plan(household(made), MONDAY)
-    with pytest.raises(services.WeekError, match="only be held by its owner"):
+    with pytest.raises(Refused, match="only be held by its owner"):
         services.request_handover(plan.items[0], member(made, 0), member(made, 1))
 
 
@@ -297,12 +293,12 @@ def test_pinned_item_cannot_be_handed_over(ctx, make):
 
 
 def this_monday(app, made) -> date:
-    with app.app_context():
+    with committing(app):
         return services.week_start_for_household(db.session.get(Household, made.household_id))
 
 
 def page_plan(app, made, week_start: date) -> WeekPlan:
-    with app.app_context():
+    with committing(app):
         plan = services.find_week_plan(db.session.get(Household, made.household_id), week_start)
         for item in plan.items:
             item.occurrences  # noqa: B018  (loaded while the session is open)
@@ -312,7 +308,7 @@ def page_plan(app, made, week_start: date) -> WeekPlan:
 def test_week_page_shows_the_plan(app, client, make):
     made = make("Alex", "Sam")
     alex, sam = made.member_ids
-    with app.app_context():
+    with committing(app):
         add_responsibility(
             made.household_id, "Dishes", default_owner_id=alex, preferred_time=time(20, 30)
         )
@@ -349,7 +345,7 @@ def test_week_page_shows_the_plan(app, client, make):
 
 def test_week_of_another_household_is_your_own(app, client, make):
     home, other = make("Alex", "Sam"), make("Kim")
-    with app.app_context():
+    with committing(app):
         add_responsibility(home.household_id, "Secret chore")
     login(client, other.emails[0])
     monday = this_monday(app, other)
@@ -363,13 +359,13 @@ def test_week_of_another_household_is_your_own(app, client, make):
             "owner_id": str(other.member_ids[0]),
         },
     )
-    with app.app_context():
+    with committing(app):
         assert services.find_week_plan(db.session.get(Household, home.household_id), monday) is None
 
 
 def test_done_undo_skip_through_the_page(app, client, make):
     made = make("Alex", "Sam")
-    with app.app_context():
+    with committing(app):
         add_responsibility(made.household_id, "Dishes", default_owner_id=made.member_ids[0])
     login(client, made.emails[0])
     monday = this_monday(app, made)
@@ -378,7 +374,7 @@ def test_done_undo_skip_through_the_page(app, client, make):
     response = client.post(f"/week/occurrences/{occurrence_id}/done", data={"mine": "1"})
     assert response.status_code == 302 and "mine=1" in response.location
     assert response.location.endswith(f"#occ-{occurrence_id}")
-    with app.app_context():
+    with committing(app):
         assert db.session.get(PlanOccurrence, occurrence_id).state == "done"
     assert "Undo" in body(client.get("/week"))
     assert client.post(f"/week/occurrences/{occurrence_id}/undo").status_code == 302
@@ -390,7 +386,7 @@ def test_done_undo_skip_through_the_page(app, client, make):
         f"/week/occurrences/{occurrence_id}/skip", data={f"skip-{occurrence_id}-reason": "x" * 301}
     )
     assert long.status_code == 422 and "Up to 300 characters." in body(long)
-    with app.app_context():
+    with committing(app):
         assert db.session.get(PlanOccurrence, occurrence_id).state == "open"
     ok = client.post(
         f"/week/occurrences/{occurrence_id}/skip", data={f"skip-{occurrence_id}-reason": "Ate out"}
@@ -403,7 +399,7 @@ def test_done_undo_skip_through_the_page(app, client, make):
 def test_handover_through_the_page(app, client, make):
     made = make("Alex", "Sam")
     alex, sam = made.member_ids
-    with app.app_context():
+    with committing(app):
         add_responsibility(made.household_id, "Dishes", default_owner_id=alex)
         plan = services.get_or_create_week_plan(
             db.session.get(Household, made.household_id), this_monday(app, made)
@@ -434,7 +430,7 @@ def test_handover_through_the_page(app, client, make):
         and "Decline" in page
     )
     assert client.post(f"/week/items/{item_id}/answer", data={"accept": "1"}).status_code == 302
-    with app.app_context():
+    with committing(app):
         item = db.session.get(PlanItem, item_id)
         assert (item.owner_id, item.handover_to_id) == (sam, None)
     history = body(client.get("/week"))
@@ -464,7 +460,7 @@ def test_one_off_through_the_page(app, client, make):
         response = client.post(url, data={**good, **bad})
         assert response.status_code == 422, bad
         assert message in body(response), bad
-    with app.app_context():
+    with committing(app):
         assert db.session.scalar(select(func.count(PlanItem.id))) == 0
     response = client.post(url, data=good)
     assert response.status_code == 302
@@ -480,24 +476,21 @@ def test_week_pages_need_sign_in(client):
 
 def test_looking_at_a_week_writes_nothing(app, client, make):
     made = make("Alex", "Sam")
-    with app.app_context():
+    with committing(app):
         add_responsibility(made.household_id, "Dishes", default_owner_id=made.member_ids[0])
         version = db.session.get(Household, made.household_id).version
     monday = this_monday(app, made)
     later = monday + timedelta(weeks=3)
-    sent = []
     login(client, made.emails[0])
-    with events.plan_changed.connected_to(lambda sender, **_: sent.append(sender)):
-        for url in ("/week", "/week?mine=1", f"/week/{later.isoformat()}", f"/week/{monday}"):
-            assert client.get(url).status_code == 200
-    with app.app_context():
+    for url in ("/week", "/week?mine=1", f"/week/{later.isoformat()}", f"/week/{monday}"):
+        assert client.get(url).status_code == 200
+    with committing(app):
         assert db.session.get(Household, made.household_id).version == version
         mine = select(func.count(WeekPlan.id)).where(WeekPlan.household_id == made.household_id)
         assert db.session.scalar(mine) == 0
-    assert sent == []
     response = client.post(f"/week/{later.isoformat()}/plan")
     assert response.status_code == 302 and response.location.endswith(f"/week/{later}")
-    with app.app_context():
+    with committing(app):
         assert db.session.get(Household, made.household_id).version > version
         starts = select(WeekPlan.week_start).where(WeekPlan.household_id == made.household_id)
         assert db.session.scalars(starts).all() == [later]
@@ -507,7 +500,7 @@ def test_looking_at_a_week_writes_nothing(app, client, make):
     past = (monday - timedelta(days=7)).isoformat()
     for bad in (past, "not-a-date", (monday + timedelta(weeks=60)).isoformat()):
         assert client.post(f"/week/{bad}/plan").status_code == 404
-    with app.app_context():
+    with committing(app):
         assert db.session.scalar(mine) == 1
 
 
@@ -517,9 +510,9 @@ def test_handover_respects_allowed_members(ctx, make):
     driving.allowed_members = [member(made, 0), member(made, 1)]
     db.session.commit()
     plan = services.get_or_create_week_plan(household(made), MONDAY)
-    with pytest.raises(services.WeekError):
+    with pytest.raises(Refused):
         services.request_handover(plan.items[0], member(made, 0), member(made, 2))
-    with pytest.raises(services.WeekError):
+    with pytest.raises(Refused):
         services.request_handover(plan.items[0], member(made, 0), member(made, 0))
     services.request_handover(plan.items[0], member(made, 0), member(made, 1))
     assert plan.items[0].handover_to_id == made.member_ids[1]

@@ -7,6 +7,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from planner.auth import services
 from planner.auth.forms import JoinForm, LoginForm, ResetPasswordForm, ResetRequestForm, SignupForm
+from planner.domain.refusal import Refused
+from planner.forms import show_refusal
 
 bp = Blueprint("auth", __name__)
 
@@ -47,8 +49,8 @@ def signup():
                 form.password.data,
                 form.timezone.data,
             )
-        except services.AuthError as exc:
-            form.email.errors.append(str(exc))
+        except Refused as refused:
+            show_refusal(form, refused, "email")
         else:
             login_user(member)
             flash("Welcome! Your household is ready. Invite your partner next.", "success")
@@ -66,8 +68,8 @@ def login():
             member = services.authenticate(
                 form.email.data, form.password.data, request.remote_addr or ""
             )
-        except services.AuthError as exc:
-            form.password.errors.append(str(exc))
+        except Refused as refused:
+            show_refusal(form, refused, "password")
         else:
             login_user(member, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
@@ -86,14 +88,14 @@ def logout():
 def join(token: str):
     try:
         invite = services.find_open_invite(token)
-    except services.AuthError as exc:
-        return render_template("auth/link_problem.html", message=str(exc)), 410
+    except Refused as refused:
+        return _link_problem(refused)
     form = JoinForm()
     if form.validate_on_submit():
         try:
             member = services.accept_invite(token, form.display_name.data, form.password.data)
-        except services.AuthError as exc:
-            return render_template("auth/link_problem.html", message=str(exc)), 410
+        except Refused as refused:
+            return _link_problem(refused)
         logout_user()
         login_user(member)
         flash(f"Welcome to {member.household.name}!", "success")
@@ -118,11 +120,15 @@ def request_reset():
 def reset_password(token: str):
     try:
         member = services.member_for_reset_token(token)
-    except services.AuthError as exc:
-        return render_template("auth/link_problem.html", message=str(exc)), 410
+    except Refused as refused:
+        return _link_problem(refused)
     form = ResetPasswordForm()
     if form.validate_on_submit():
         services.set_password(member, form.password.data)
         flash("Your password is changed. Sign in with the new one.", "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form), 422 if form.errors else 200
+
+
+def _link_problem(refused: Refused):
+    return render_template("auth/link_problem.html", message=refused.message), refused.status

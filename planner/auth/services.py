@@ -10,9 +10,11 @@ from datetime import timedelta
 from flask import current_app, render_template
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner import mail
+from planner.domain.refusal import Refused, Throttled
 from planner.extensions import db
 from planner.models import Household, Invite, LoginThrottle, Member, utcnow
 from planner.tokens import hash_token
@@ -27,8 +29,7 @@ MEMBER_COLOURS = ("#3d7ea6", "#c0643c", "#5b8c5a", "#8e6bb5", "#b5893b", "#3b9c9
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
-class AuthError(ValueError):
-    """A user-facing reason why a sign-in, invite or reset did not go through."""
+LINK_PROBLEM = 410  # an invite or reset link that is used, expired or not ours
 
 
 def session_id(member: Member) -> str:
@@ -77,7 +78,7 @@ def create_household(
     household_name: str, display_name: str, email: str, password: str, timezone: str
 ) -> Member:
     if email_taken(email):
-        raise AuthError("That email already has an account. Sign in instead.")
+        raise Refused("That email already has an account. Sign in instead.", "email")
     household = Household(name=household_name.strip(), timezone=timezone)
     member = Member(
         household=household,
@@ -87,27 +88,38 @@ def create_household(
         colour=MEMBER_COLOURS[0],
     )
     db.session.add_all([household, member])
-    db.session.commit()
+    db.session.flush()
     return member
 
 
-def _throttle_row(key: str) -> LoginThrottle:
-    row = db.session.get(LoginThrottle, key)
-    if row is None:
-        row = LoginThrottle(key=key, failures=0, window_started_at=utcnow())
-        db.session.add(row)
-    return row
+def _count_failure(keys: list[str], now) -> None:
+    """The one deliberate exception to one transaction per request: a failed attempt is
+    committed at once, in its own short transaction, because it must count although the
+    request that made it fails and rolls back."""
+    with Session(db.engine) as throttle, throttle.begin():
+        for key in keys:
+            row = throttle.get(LoginThrottle, key)
+            if row is None:
+                row = LoginThrottle(key=key, failures=0, window_started_at=now)
+                throttle.add(row)
+            if now - row.window_started_at > THROTTLE_WINDOW:
+                row.failures, row.window_started_at = 0, now
+            row.failures += 1
+            if row.failures >= THROTTLE_FAILURES:
+                row.locked_until = now + THROTTLE_WINDOW
 
 
 def authenticate(email: str, password: str, address: str) -> Member:
-    """Return the member, or raise AuthError. Repeated failures lock the email and address."""
+    """Return the member, or refuse. Repeated failures lock the email and address."""
     keys = [f"email:{normalise_email(email)}", f"addr:{address}"]
     now = utcnow()
     for key in keys:
         row = db.session.get(LoginThrottle, key)
         if row and row.locked_until and row.locked_until > now:
             minutes = max(1, int((row.locked_until - now).total_seconds() // 60) + 1)
-            raise AuthError(f"Too many attempts. Please wait {minutes} minutes and try again.")
+            raise Throttled(
+                f"Too many attempts. Please wait {minutes} minutes and try again.", "password"
+            )
     member = db.session.scalar(select(Member).where(Member.email == normalise_email(email)))
     ok = check_password_hash(member.password_hash if member else _DUMMY_HASH, password)
     if member and ok:
@@ -115,23 +127,16 @@ def authenticate(email: str, password: str, address: str) -> Member:
             row = db.session.get(LoginThrottle, key)
             if row:
                 db.session.delete(row)
-        db.session.commit()
+        db.session.flush()
         return member
-    for key in keys:
-        row = _throttle_row(key)
-        if now - row.window_started_at > THROTTLE_WINDOW:
-            row.failures, row.window_started_at = 0, now
-        row.failures += 1
-        if row.failures >= THROTTLE_FAILURES:
-            row.locked_until = now + THROTTLE_WINDOW
-    db.session.commit()
-    raise AuthError("That email and password don't match.")
+    _count_failure(keys, now)
+    raise Refused("That email and password don't match.", "password")
 
 
 def create_invite(inviter: Member, email: str) -> tuple[Invite, str]:
     email = normalise_email(email)
     if email_taken(email):
-        raise AuthError("That email already belongs to a member of a household.")
+        raise Refused("That email already belongs to a member of a household.", "email")
     token = secrets.token_urlsafe(32)
     invite = Invite(
         household_id=inviter.household_id,
@@ -141,7 +146,7 @@ def create_invite(inviter: Member, email: str) -> tuple[Invite, str]:
         expires_at=utcnow() + timedelta(days=INVITE_DAYS),
     )
     db.session.add(invite)
-    db.session.commit()
+    db.session.flush()
     link = absolute_url("auth.join", token=token)
     context = {"inviter": inviter, "link": link, "days": INVITE_DAYS}
     try:
@@ -159,18 +164,20 @@ def create_invite(inviter: Member, email: str) -> tuple[Invite, str]:
 def find_open_invite(token: str) -> Invite:
     invite = db.session.scalar(select(Invite).where(Invite.token_hash == hash_token(token)))
     if invite is None:
-        raise AuthError("This invite link isn't valid. Ask for a new one.")
+        raise Refused("This invite link isn't valid. Ask for a new one.", status=LINK_PROBLEM)
     if invite.used_at is not None:
-        raise AuthError("This invite has already been used. Sign in instead.")
+        raise Refused("This invite has already been used. Sign in instead.", status=LINK_PROBLEM)
     if invite.expires_at <= utcnow():
-        raise AuthError("This invite has expired. Ask your partner to send a new one.")
+        raise Refused(
+            "This invite has expired. Ask your partner to send a new one.", status=LINK_PROBLEM
+        )
     return invite
 
 
 def accept_invite(token: str, display_name: str, password: str) -> Member:
     invite = find_open_invite(token)
     if email_taken(invite.email):
-        raise AuthError("That email already has an account. Sign in instead.")
+        raise Refused("That email already has an account. Sign in instead.", status=LINK_PROBLEM)
     used = db.session.scalar(
         select(func.count(Member.id)).where(Member.household_id == invite.household_id)
     )
@@ -183,7 +190,7 @@ def accept_invite(token: str, display_name: str, password: str) -> Member:
     )
     invite.used_at = utcnow()
     db.session.add(member)
-    db.session.commit()
+    db.session.flush()
     return member
 
 
@@ -218,15 +225,21 @@ def member_for_reset_token(token: str) -> Member:
         max_age = current_app.config.get("PASSWORD_RESET_MAX_AGE", RESET_MAX_AGE)
         data = _reset_serializer().loads(token, max_age=max_age)
     except SignatureExpired as exc:
-        raise AuthError("This reset link has expired. Ask for a new one.") from exc
+        raise Refused(
+            "This reset link has expired. Ask for a new one.", status=LINK_PROBLEM
+        ) from exc
     except BadSignature as exc:
-        raise AuthError("This reset link isn't valid. Ask for a new one.") from exc
+        raise Refused(
+            "This reset link isn't valid. Ask for a new one.", status=LINK_PROBLEM
+        ) from exc
     member = db.session.get(Member, data.get("m")) if isinstance(data, dict) else None
     if member is None or member.password_hash[-16:] != data.get("h"):
-        raise AuthError("This reset link has already been used. Ask for a new one.")
+        raise Refused(
+            "This reset link has already been used. Ask for a new one.", status=LINK_PROBLEM
+        )
     return member
 
 
 def set_password(member: Member, password: str) -> None:
     member.password_hash = generate_password_hash(password)
-    db.session.commit()
+    db.session.flush()

@@ -12,6 +12,8 @@ import icalendar
 import recurring_ical_events
 import x_wr_timezone
 
+from planner.domain.refusal import Refused
+
 MAX_ICS_BYTES = 2_000_000
 MAX_SUMMARY_CHARS = 200
 
@@ -24,7 +26,7 @@ _PARSE_ERRORS = (ValueError, KeyError, IndexError, TypeError, OverflowError, Att
 _EXPORT_HINT = "Please export it again from your calendar app and choose the .ics file."
 
 
-class CalendarImportError(ValueError):
+class CalendarImportError(Refused):
     """The calendar can't be used; the message is meant for the member."""
 
 

@@ -14,6 +14,8 @@ from datetime import date, datetime, time, timedelta
 
 from dateutil.rrule import rrulestr
 
+from planner.domain.refusal import Refused
+
 CADENCE_KINDS = ("daily", "weekdays", "weekly", "every_n_weeks", "monthly", "as_needed", "once")
 
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -32,7 +34,7 @@ _MONTH_LENGTHS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _WEEKS_PER_MONTH = 365.2425 / 12 / 7
 
 
-class CadenceError(ValueError):
+class CadenceError(Refused):
     """A cadence or RRULE we cannot accept; the message is fit to show to a member."""
 
 

@@ -156,7 +156,7 @@ def new_feed_token(household: Household, member: Member | None) -> str:
             nonce=nonce,
         )
     )
-    db.session.commit()
+    db.session.flush()
     return token
 
 

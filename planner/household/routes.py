@@ -7,6 +7,8 @@ from flask_login import current_user, login_required, login_user
 
 from planner.access import get_owned_or_404
 from planner.auth import services as auth_services
+from planner.domain.refusal import Refused
+from planner.forms import show_refusal
 from planner.household import services
 from planner.household.forms import HouseholdForm, InviteForm, PasswordChangeForm, ProfileForm
 from planner.models import Invite
@@ -55,8 +57,8 @@ def invite():
     if invite_form.validate_on_submit():
         try:
             _, link = auth_services.create_invite(current_user, invite_form.email.data)
-        except auth_services.AuthError as exc:
-            invite_form.email.errors.append(str(exc))
+        except Refused as refused:
+            show_refusal(invite_form, refused, "email")
         else:
             flash(
                 f"Invite sent to {invite_form.email.data}. You can also copy the link below.",
@@ -86,8 +88,8 @@ def profile():
             services.update_profile(
                 current_user, form.display_name.data, form.email.data, form.colour.data
             )
-        except auth_services.AuthError as exc:
-            form.email.errors.append(str(exc))
+        except Refused as refused:
+            show_refusal(form, refused, "email")
         else:
             flash("Profile saved.", "success")
             return redirect(url_for("household.profile"))
@@ -101,8 +103,8 @@ def change_password():
     if form.validate_on_submit():
         try:
             services.change_password(current_user, form.current_password.data, form.password.data)
-        except auth_services.AuthError as exc:
-            form.current_password.errors.append(str(exc))
+        except Refused as refused:
+            show_refusal(form, refused, "current_password")
         else:
             login_user(current_user._get_current_object())  # this device stays signed in
             flash("Password changed. Other devices are signed out.", "success")

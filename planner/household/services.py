@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from planner.auth.services import AuthError, email_taken, normalise_email
+from planner.auth.services import email_taken, normalise_email
+from planner.domain.refusal import Refused
 from planner.extensions import db
 from planner.models import Household, Invite, Member, utcnow
 
@@ -21,24 +22,22 @@ def update_household(household: Household, **fields) -> None:
     ):
         setattr(household, name, fields[name])
     household.name = household.name.strip()
-    household.touch()
-    db.session.commit()
+    db.session.flush()
 
 
 def update_profile(member: Member, display_name: str, email: str, colour: str) -> None:
     email = normalise_email(email)
     if email != member.email and email_taken(email):
-        raise AuthError("That email already has an account.")
+        raise Refused("That email already has an account.", "email")
     member.display_name, member.email, member.colour = display_name.strip(), email, colour.lower()
-    member.household.touch()
-    db.session.commit()
+    db.session.flush()
 
 
 def change_password(member: Member, current: str, new: str) -> None:
     if not check_password_hash(member.password_hash, current):
-        raise AuthError("That isn't your current password.")
+        raise Refused("That isn't your current password.", "current_password")
     member.password_hash = generate_password_hash(new)
-    db.session.commit()
+    db.session.flush()
 
 
 def open_invites(household_id: int) -> list[Invite]:
@@ -57,4 +56,4 @@ def open_invites(household_id: int) -> list[Invite]:
 
 def cancel_invite(invite: Invite) -> None:
     db.session.delete(invite)
-    db.session.commit()
+    db.session.flush()

@@ -7,6 +7,8 @@ from flask_login import current_user, login_required
 
 from planner.access import get_owned_or_404
 from planner.domain.busy import MAX_ICS_BYTES
+from planner.domain.refusal import Refused
+from planner.forms import show_refusal
 from planner.imports import services
 from planner.imports.forms import SubscribeForm, UploadForm
 from planner.models import CalendarImport
@@ -35,8 +37,8 @@ def upload():
         data = form.file.data.stream.read(MAX_ICS_BYTES + 1)
         try:
             imported = services.add_file(current_user, _name(form.name.data), data)
-        except services.CalendarImportError as exc:
-            form.file.errors.append(str(exc))
+        except Refused as refused:
+            show_refusal(form, refused, "file")
         else:
             flash(
                 f"“{imported.name}” is in: {len(imported.busy_blocks)} busy times in the coming weeks.",
@@ -53,8 +55,8 @@ def subscribe():
     if form.validate_on_submit():
         try:
             imported = services.subscribe_url(current_user, _name(form.name.data), form.url.data)
-        except services.CalendarImportError as exc:
-            form.url.errors.append(str(exc))
+        except Refused as refused:
+            show_refusal(form, refused, "url")
         else:
             flash(f"Subscribed to “{imported.name}”; Planner checks it every few hours.", "success")
             return redirect(url_for("imports.index"))

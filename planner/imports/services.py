@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, or_, select
+from sqlalchemy import or_, select
 
 from planner.database import utcnow
 from planner.domain.busy import BusyTime, CalendarImportError, parse_busy_times
@@ -89,16 +89,17 @@ def refresh_import(imported: CalendarImport) -> bool:
             data = fetch_calendar(imported.source_url, allow_private=_allow_private())
         busy = _parse(imported.member.household, data)
     except CalendarImportError as exc:
-        imported.last_error = str(exc)[:500]
+        imported.last_error = exc.message[:500]
         imported.last_fetched_at = utcnow()
-        db.session.commit()
+        db.session.flush()
         return False
     _store(imported, data, busy)
     return True
 
 
 def refresh_due_imports(now: datetime | None = None) -> int:
-    """Refresh every calendar older than its refresh interval; returns how many were tried."""
+    """Refresh every calendar older than its refresh interval; returns how many were tried.
+    A job: each calendar is its own transaction, committed as soon as it is read."""
     now = now or utcnow()
     candidates = db.session.scalars(
         select(CalendarImport).where(
@@ -115,15 +116,16 @@ def refresh_due_imports(now: datetime | None = None) -> int:
         )
         if imported.last_fetched_at is None or imported.last_fetched_at <= now - interval:
             refresh_import(imported)
+            db.session.commit()
             count += 1
     return count
 
 
 def remove_import(imported: CalendarImport) -> None:
-    household = imported.member.household
+    for block in list(imported.busy_blocks):  # through the ORM, so pages notice
+        db.session.delete(block)
     db.session.delete(imported)
-    household.touch()
-    db.session.commit()
+    db.session.flush()
 
 
 def _parse(household: Household, data: bytes) -> list[BusyTime]:
@@ -132,16 +134,21 @@ def _parse(household: Household, data: bytes) -> list[BusyTime]:
 
 
 def _store(imported: CalendarImport, data: bytes, busy: list[BusyTime]) -> None:
-    old = sorted((b.starts_at, b.ends_at) for b in imported.busy_blocks) if imported.id else []
+    """Keep the calendar and its busy times; blocks are replaced only when they changed,
+    so a refresh that finds nothing new changes nothing a page or feed shows."""
     imported.ics_data = bytes(data)
     imported.last_fetched_at = utcnow()
     imported.last_error = ""
     if imported.id is None:
         db.session.add(imported)
         db.session.flush()
-    else:
-        db.session.execute(delete(BusyBlock).where(BusyBlock.import_id == imported.id))
-        db.session.expire(imported, ["busy_blocks"])
+    elif sorted((b.starts_at, b.ends_at) for b in imported.busy_blocks) == sorted(
+        (b.start, b.end) for b in busy
+    ):
+        db.session.flush()
+        return
+    for block in list(imported.busy_blocks):
+        db.session.delete(block)
     db.session.add_all(
         BusyBlock(
             household_id=imported.household_id,
@@ -153,10 +160,8 @@ def _store(imported: CalendarImport, data: bytes, busy: list[BusyTime]) -> None:
         )
         for b in busy
     )
-    if old != sorted((b.start, b.end) for b in busy):
-        # Busy times show on the session's look-ahead.
-        db.session.get(Household, imported.household_id).touch()
-    db.session.commit()
+    db.session.flush()
+    db.session.expire(imported, ["busy_blocks"])
 
 
 def _allow_private() -> bool:

@@ -6,7 +6,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from planner.access import get_owned_or_404
-from planner.forms import int_or_none
+from planner.domain.refusal import Refused
+from planner.forms import int_or_none, show_refusal
 from planner.inventory import services, starter
 from planner.inventory.forms import ArchiveForm, AreaForm, ResponsibilityForm
 from planner.models import Area, Responsibility
@@ -70,8 +71,8 @@ def _save_or_show(form: ResponsibilityForm, responsibility: Responsibility | Non
     if form.validate_on_submit():
         try:
             saved = services.save_responsibility(current_user.household, responsibility, form.data)
-        except services.InventoryError as exc:
-            form.title.errors = [*form.title.errors, str(exc)]
+        except Refused as refused:
+            show_refusal(form, refused, "title")
         else:
             flash(f"Saved {saved.title}.", "success")
             return redirect(url_for("inventory.index") + f"#area-{saved.area_id}")
@@ -162,9 +163,9 @@ def delete_area(area_id: int):
     area = get_owned_or_404(Area, area_id)
     try:
         services.delete_area(area)
-    except services.InventoryError as exc:
-        flash(str(exc), "error")
-        return _areas_page(AreaForm(formdata=None), status=422)
+    except Refused as refused:
+        flash(refused.message, "error")
+        return _areas_page(AreaForm(formdata=None), status=refused.status)
     flash(f"Deleted the area {area.name}.", "info")
     return redirect(url_for("inventory.areas"))
 
@@ -177,9 +178,9 @@ def starter_deck():
     if request.method == "POST":
         try:
             added = starter.add_picks(household, _starter_picks())
-        except services.InventoryError as exc:
-            flash(str(exc), "error")
-            status = 422
+        except Refused as refused:
+            flash(refused.message, "error")
+            status = refused.status
         else:
             flash(
                 f"Added {added} responsibilit{'y' if added == 1 else 'ies'} to your inventory."

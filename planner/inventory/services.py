@@ -8,13 +8,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from planner.domain import cadence
+from planner.domain.refusal import Refused
 from planner.extensions import db
 from planner.models import Area, Household, Responsibility, WeekPlan, utcnow
 from planner.week.generation import may_hold
-
-
-class InventoryError(ValueError):
-    """A change the inventory's rules don't allow; the message is for the member."""
 
 
 def ensure_areas(household: Household) -> list[Area]:
@@ -32,7 +29,7 @@ def ensure_areas(household: Household) -> list[Area]:
                 position=position,
             )
         )
-    db.session.commit()
+    db.session.flush()
     return list_areas(household)
 
 
@@ -115,7 +112,7 @@ def cadence_rule(kind: str, weekdays: list[int], interval: int | None, month_day
             kind, days=tuple(weekdays or ()), interval=interval or 1, month_day=month_day
         )
     except cadence.CadenceError as exc:
-        raise InventoryError(str(exc)) from exc
+        raise Refused(exc.message, "cadence_kind") from exc
     return cadence.to_rrule(chosen)
 
 
@@ -153,10 +150,10 @@ def save_responsibility(
     members = {m.id: m for m in household.members}
     areas = {a.id for a in list_areas(household)}
     if data["area_id"] not in areas:
-        raise InventoryError("Pick one of your areas.")
+        raise Refused("Pick one of your areas.", "area_id")
     owner_id = data.get("default_owner_id") or None
     if owner_id is not None and owner_id not in members:
-        raise InventoryError("Pick a member of your household.")
+        raise Refused("Pick a member of your household.", "default_owner_id")
     if responsibility is None:
         responsibility = Responsibility(household_id=household.id)
         db.session.add(responsibility)
@@ -182,14 +179,14 @@ def save_responsibility(
         members[i] for i in data.get("allowed_member_ids") or [] if i in members
     ]
     if owner_id is not None and not may_hold(responsibility, owner_id, set(members)):
-        raise InventoryError("Include the usual owner among who can hold it.")
-    commit_inventory(household)
+        raise Refused("Include the usual owner among who can hold it.", "allowed_member_ids")
+    follow_in_drafts(household)
     return responsibility
 
 
 def set_archived(responsibility: Responsibility, archived: bool) -> None:
     responsibility.archived_at = utcnow() if archived else None
-    commit_inventory(db.session.get(Household, responsibility.household_id))
+    follow_in_drafts(db.session.get(Household, responsibility.household_id))
 
 
 def add_area(household: Household, name: str, description: str) -> Area:
@@ -202,13 +199,13 @@ def add_area(household: Household, name: str, description: str) -> Area:
         position=max((a.position for a in areas), default=-1) + 1,
     )
     db.session.add(area)
-    commit_inventory(household)
+    follow_in_drafts(household)
     return area
 
 
 def update_area(area: Area, name: str, description: str) -> None:
     area.name, area.description = name.strip(), (description or "").strip()
-    commit_inventory(db.session.get(Household, area.household_id))
+    follow_in_drafts(db.session.get(Household, area.household_id))
 
 
 def move_area(area: Area, step: int) -> None:
@@ -221,7 +218,7 @@ def move_area(area: Area, step: int) -> None:
         areas[index], areas[other] = areas[other], areas[index]
         for position, a in enumerate(areas):
             a.position = position
-        commit_inventory(household)
+        follow_in_drafts(household)
 
 
 def delete_area(area: Area) -> None:
@@ -229,19 +226,18 @@ def delete_area(area: Area) -> None:
         select(func.count(Responsibility.id)).where(Responsibility.area_id == area.id)
     )
     if used:
-        raise InventoryError(
+        raise Refused(
             f"{area.name} still holds {used} responsibilit{'y' if used == 1 else 'ies'} "
             "(archived ones count too, so history stays true). Move them to another area first."
         )
     household = db.session.get(Household, area.household_id)
     db.session.delete(area)
-    commit_inventory(household)
+    follow_in_drafts(household)
 
 
-def commit_inventory(household: Household) -> None:
-    """Save an inventory change; open drafts follow it."""
-    household.touch()
-    db.session.commit()
+def follow_in_drafts(household: Household) -> None:
+    """An inventory change reaches the open draft plans (agreed ones never change)."""
+    db.session.flush()
     _refresh_open_drafts(household)
 
 

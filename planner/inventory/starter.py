@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from planner.domain import starter_deck
+from planner.domain.refusal import Refused
 from planner.domain.starter_deck import StarterItem
 from planner.extensions import db
 from planner.inventory import services
@@ -61,7 +62,7 @@ def add_picks(household: Household, picks: dict[str, int | None], today: date | 
     """Add the ticked starter items (key -> owner id or None); keys already added are skipped."""
     members = {m.id for m in household.members}
     if any(owner is not None and owner not in members for owner in picks.values()):
-        raise services.InventoryError("Pick owners from your household.")
+        raise Refused("Pick owners from your household.")
     today = today or household.today()
     from planner.week.services import week_start_for_household
 
@@ -91,5 +92,5 @@ def add_picks(household: Household, picks: dict[str, int | None], today: date | 
         db.session.add(responsibility)
         added += 1
     if added:
-        services.commit_inventory(household)
+        services.follow_in_drafts(household)
     return added

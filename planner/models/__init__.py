@@ -1,6 +1,7 @@
 """Typed tables. Each feature keeps its tables in its own module here."""
 
 from planner.database import Base, UTCDateTime, utcnow
+from planner.models import changes  # noqa: F401  (the change-tracking listener)
 from planner.models.feeds import BusyBlock, CalendarImport, FeedToken
 from planner.models.household import Household, Invite, LoginThrottle, Member
 from planner.models.inventory import Area, Responsibility, responsibility_allowed_member

@@ -23,7 +23,7 @@ class Household(db.Model):
     planning_weekday: Mapped[int] = mapped_column(default=6)
     planning_time: Mapped[time] = mapped_column(Time, default=time(19, 0))
     planning_minutes: Mapped[int] = mapped_column(default=30)
-    # Bumped on every change that a feed or an open session page shows.
+    # Grows on every change a feed or an open page shows (planner.models.changes).
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -38,9 +38,6 @@ class Household(db.Model):
     def today(self) -> date:
         """Today's date in the household's zone."""
         return datetime.now(self.tz).date()
-
-    def touch(self) -> None:
-        self.version = (self.version or 0) + 1
 
 
 class Member(UserMixin, db.Model):

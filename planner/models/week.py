@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint, event, inspect
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.database import UTCDateTime, utcnow
 from planner.extensions import db
@@ -25,7 +25,7 @@ class WeekPlan(db.Model):
     week_start: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), default="draft")  # draft | agreed
     agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Bumped on every change: optimistic concurrency and the live-update poll.
+    # Grows on every change (planner.models.changes): the live-update poll follows it.
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -137,33 +137,3 @@ class PlanChange(db.Model):
     member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     text: Mapped[str] = mapped_column(String(300))
-
-
-# What a calendar shows of an item and its days; a change to any of them raises the
-# item's SEQUENCE, whichever feature made it, so phones take the new version.
-FEED_ITEM_FIELDS = ("title", "owner_id", "minimum_standard", "effort_minutes", "kindness")
-FEED_OCCURRENCE_FIELDS = ("on_date", "starts_at", "state")
-
-
-@event.listens_for(Session, "before_flush")
-def _raise_sequences(session: Session, _context, _instances) -> None:
-    items: set[PlanItem] = set()
-    for obj in session.dirty:
-        if isinstance(obj, PlanItem) and _changed(obj, FEED_ITEM_FIELDS):
-            items.add(obj)
-        elif isinstance(obj, PlanOccurrence) and _changed(obj, FEED_OCCURRENCE_FIELDS):
-            items.add(obj.item)
-    for obj in session.new:
-        if isinstance(obj, PlanOccurrence) and obj.item is not None and obj.item.id is not None:
-            items.add(obj.item)
-    for obj in session.deleted:
-        if isinstance(obj, PlanOccurrence) and obj.item is not None:
-            items.add(obj.item)
-    for item in items:
-        if item not in session.deleted:
-            item.sequence = (item.sequence or 0) + 1
-
-
-def _changed(obj, fields: tuple[str, ...]) -> bool:
-    state = inspect(obj)
-    return any(state.attrs[name].history.has_changes() for name in fields)

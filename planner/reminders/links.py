@@ -8,12 +8,13 @@ from datetime import UTC, datetime
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
+from planner.domain.refusal import Refused
+
 SLOT_ACTIONS = ("kept", "skip")
 PREFS_MAX_AGE = 120 * 24 * 3600  # preferences links in old emails keep working for months
 
 
-class LinkError(ValueError):
-    """A user-facing reason why a link from an email cannot be used."""
+LINK_GONE = 410  # a link from an email that is used, expired or not valid
 
 
 @dataclass(frozen=True)
@@ -45,11 +46,15 @@ def read_slot_token(token: str, now: datetime | None = None) -> SlotLink:
         link = SlotLink(int(data["m"]), str(data["o"]), str(data["a"]))
         expires = datetime.fromtimestamp(int(data["x"]), UTC)
     except (BadSignature, KeyError, TypeError, ValueError) as exc:
-        raise LinkError("This link isn't valid. Open it straight from the email.") from exc
+        raise Refused(
+            "This link isn't valid. Open it straight from the email.", status=LINK_GONE
+        ) from exc
     if link.action not in SLOT_ACTIONS:
-        raise LinkError("This link isn't valid. Open it straight from the email.")
+        raise Refused("This link isn't valid. Open it straight from the email.", status=LINK_GONE)
     if (now or datetime.now(UTC)) >= expires:
-        raise LinkError("This link has expired: it only works during the week of that slot.")
+        raise Refused(
+            "This link has expired: it only works during the week of that slot.", status=LINK_GONE
+        )
     return link
 
 
@@ -61,6 +66,10 @@ def read_prefs_token(token: str) -> int:
     try:
         return int(_prefs_serializer().loads(token, max_age=PREFS_MAX_AGE)["m"])
     except SignatureExpired as exc:
-        raise LinkError("This link has expired. Sign in to change your reminders.") from exc
+        raise Refused(
+            "This link has expired. Sign in to change your reminders.", status=LINK_GONE
+        ) from exc
     except (BadSignature, KeyError, TypeError, ValueError) as exc:
-        raise LinkError("This link isn't valid. Sign in to change your reminders.") from exc
+        raise Refused(
+            "This link isn't valid. Sign in to change your reminders.", status=LINK_GONE
+        ) from exc

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.routing import BuildError
 
+from planner.domain.refusal import Refused
 from planner.extensions import login_manager
 from planner.reminders import (
     services,
@@ -14,7 +15,6 @@ from planner.reminders import (
 )
 from planner.reminders.forms import PreferencesForm, field_value, minutes_of
 from planner.reminders.kinds import label
-from planner.reminders.links import LinkError
 
 bp = Blueprint("reminders", __name__)
 
@@ -35,7 +35,7 @@ def preferences():
     if token:
         try:
             member = services.member_from_prefs_link(token)
-        except LinkError as exc:
+        except Refused as exc:
             return _link_problem(exc)
     elif current_user.is_authenticated:
         member = current_user
@@ -68,7 +68,7 @@ def slot_link():
                 "reminders/slot_done.html", choice=choice, reschedule_url=_reschedule(choice)
             )
         choice = services.read_slot_link(token)
-    except LinkError as exc:
+    except Refused as exc:
         return _link_problem(exc)
     return render_template(
         "reminders/slot_confirm.html", choice=choice, token=token, form=FlaskForm()
@@ -86,5 +86,5 @@ def _reschedule(choice: services.SlotChoice) -> str | None:
         return None
 
 
-def _link_problem(exc: LinkError):
-    return render_template("reminders/link_problem.html", message=str(exc)), 410
+def _link_problem(refused: Refused):
+    return render_template("reminders/link_problem.html", message=refused.message), refused.status

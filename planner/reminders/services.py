@@ -9,9 +9,10 @@ from sqlalchemy import select, update
 
 from planner import events
 from planner.database import utcnow
+from planner.domain.refusal import Refused
 from planner.extensions import db
 from planner.models import Member, Reminder, SelfCareSlot, SelfCareWeek
-from planner.reminders.links import LinkError, read_prefs_token, read_slot_token
+from planner.reminders.links import LINK_GONE, read_prefs_token, read_slot_token
 from planner.reminders.outbox import sync_household
 from planner.reminders.schedule import parse_selfcare_key
 from planner.selfcare.services import slot_start
@@ -33,7 +34,9 @@ class SlotChoice:
 def member_from_prefs_link(token: str) -> Member:
     member = db.session.get(Member, read_prefs_token(token))
     if member is None:
-        raise LinkError("This link isn't valid any more. Sign in to change your reminders.")
+        raise Refused(
+            "This link isn't valid any more. Sign in to change your reminders.", status=LINK_GONE
+        )
     return member
 
 
@@ -43,7 +46,6 @@ def update_preferences(member: Member, selfcare: int | None, planning: int | Non
     member.planning_reminder_minutes = planning
     db.session.flush()
     sync_household(member.household)
-    db.session.commit()
 
 
 def read_slot_link(token: str, now: datetime | None = None) -> SlotChoice:
@@ -53,12 +55,14 @@ def read_slot_link(token: str, now: datetime | None = None) -> SlotChoice:
     try:
         slot_id, week_start = parse_selfcare_key(link.occurrence_key)
     except ValueError as exc:
-        raise LinkError("This link isn't valid. Open it straight from the email.") from exc
+        raise Refused(
+            "This link isn't valid. Open it straight from the email.", status=LINK_GONE
+        ) from exc
     slot = db.session.get(SelfCareSlot, slot_id)
     if member is None or slot is None or slot.member_id != member.id:
-        raise LinkError("This self-care slot no longer exists.")
+        raise Refused("This self-care slot no longer exists.", status=LINK_GONE)
     if _reminder(link.member_id, link.occurrence_key).link_used_at is not None:
-        raise LinkError("This link has already been used. Each link works once.")
+        raise Refused("This link has already been used. Each link works once.", status=LINK_GONE)
     household = member.household
     week = _week(slot, week_start)
     moved = week is not None and week.status == "moved" and week.moved_start
@@ -83,8 +87,7 @@ def use_slot_link(token: str, now: datetime | None = None) -> SlotChoice:
         .execution_options(synchronize_session=False)
     )
     if spent.rowcount != 1:
-        db.session.rollback()
-        raise LinkError("This link has already been used. Each link works once.")
+        raise Refused("This link has already been used. Each link works once.", status=LINK_GONE)
     slot, household = choice.slot, choice.member.household
     week = _week(slot, choice.week_start)
     if week is None:
@@ -97,8 +100,7 @@ def use_slot_link(token: str, now: datetime | None = None) -> SlotChoice:
         )
         db.session.add(week)
     week.outcome = OUTCOME_OF_ACTION[choice.action]
-    household.touch()
-    db.session.commit()
+    db.session.flush()
     events.selfcare_changed.send(household, slot_id=slot.id, week_start=choice.week_start)
     return choice
 
@@ -112,7 +114,7 @@ def _reminder(member_id: int, key: str) -> Reminder:
         )
     )
     if row is None:
-        raise LinkError("This link isn't valid any more.")
+        raise Refused("This link isn't valid any more.", status=LINK_GONE)
     return row
 
 

@@ -50,7 +50,6 @@ def add_demo_selfcare(household) -> None:
                     outcome=outcome,
                 )
             )
-    household.touch()
     db.session.flush()
 
 

@@ -9,6 +9,8 @@ from flask_login import current_user, login_required
 
 from planner.access import get_owned_or_404
 from planner.database import utcnow
+from planner.domain.refusal import Refused
+from planner.forms import show_refusal
 from planner.models import SelfCareSlot
 from planner.selfcare import services
 from planner.selfcare.charts import keep_charts
@@ -110,11 +112,11 @@ def week_action(slot_id: int, week: str):
     form = WeekActionForm()
     try:
         if not form.validate_on_submit():
-            raise services.SelfCareError("Choose what happened.")
+            raise Refused("Choose what happened.", "action")
         services.apply_week_action(slot, week_start, form.action.data)
-    except services.SelfCareError as exc:
-        flash(str(exc), "error")
-        return _index_page(SlotForm(formdata=None), week_start), 422
+    except Refused as refused:
+        flash(refused.message, "error")
+        return _index_page(SlotForm(formdata=None), week_start), refused.status
     flash(DONE[form.action.data], "success" if form.action.data != "missed" else "info")
     if form.action.data == "missed":
         return redirect(
@@ -130,24 +132,28 @@ def reschedule(slot_id: int, week: str):
     slot, week_start = _own_slot(slot_id), _week(week)
     household = current_user.household
     pick, move = PickForm(formdata=None), MoveForm(formdata=None)
-    if request.method == "POST":
-        try:
-            if "start" in request.form:
-                pick = PickForm()
-                start = _parse_start(pick.start.data) if pick.validate_on_submit() else None
-                if start is None:
-                    raise services.SelfCareError("Pick one of the suggested times.")
-                services.move_week(slot, week_start, start, not_before=utcnow())
-            else:
-                move = MoveForm()
-                if not move.validate_on_submit():
-                    raise services.SelfCareError("")
-                services.move_to(slot, week_start, move.day.data, move.time.data)
-        except services.SelfCareError as exc:
-            if str(exc):
-                (move.day if "start" not in request.form else pick.start).errors = [str(exc)]
-        else:
-            flash(f"“{slot.title}” moved for this week.", "success")
+    if request.method == "POST" and "start" in request.form:
+        pick = PickForm()
+        start = _parse_start(pick.start.data) if pick.validate_on_submit() else None
+        if start is None:
+            pick.start.errors = [*pick.start.errors, "Pick one of the suggested times."]
+        elif _moved(
+            slot,
+            week_start,
+            pick,
+            "start",
+            lambda: services.move_week(slot, week_start, start, not_before=utcnow()),
+        ):
+            return redirect(url_for("selfcare.index", week=week_start.isoformat()))
+    elif request.method == "POST":
+        move = MoveForm()
+        if move.validate_on_submit() and _moved(
+            slot,
+            week_start,
+            move,
+            "day",
+            lambda: services.move_to(slot, week_start, move.day.data, move.time.data),
+        ):
             return redirect(url_for("selfcare.index", week=week_start.isoformat()))
     status = 422 if move.errors or pick.errors else 200
     return render_template(
@@ -159,6 +165,17 @@ def reschedule(slot_id: int, week: str):
         move=move,
         tz=household.tz,
     ), status
+
+
+def _moved(slot, week_start, form, field: str, move) -> bool:
+    """Run one way of moving this week's slot; a refusal is shown beside the form's field."""
+    try:
+        move()
+    except Refused as refused:
+        show_refusal(form, refused, field)
+        return False
+    flash(f"“{slot.title}” moved for this week.", "success")
+    return True
 
 
 def _parse_start(value: str | None):

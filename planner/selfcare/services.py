@@ -1,7 +1,8 @@
 """Self-care slots and their weeks: writes, the week view, keep rates and blocked owners.
 
-Every write bumps the iCalendar sequences the feeds use, touches the household (so feed
-caches and open session pages refresh) and sends `selfcare_changed`.
+Writes only flush (the request commits) and send `selfcare_changed`, so reminders
+follow in the same transaction; SEQUENCEs and versions follow by themselves
+(planner.models.changes).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from planner import events
 from planner.database import utcnow
+from planner.domain.refusal import Refused
 from planner.domain.week import local_to_utc, week_bounds_utc
 from planner.extensions import db
 from planner.models import (
@@ -29,10 +31,6 @@ from planner.selfcare.timing import day_in_week, overlaps
 from planner.week.services import week_start_for_household
 
 OUTCOMES = ("kept", "skipped")
-
-
-class SelfCareError(ValueError):
-    """A change that can't be made; the message is meant for the member."""
 
 
 @dataclass(frozen=True)
@@ -241,7 +239,6 @@ def update_slot(slot: SelfCareSlot, title: str, weekday: int, start_time: time, 
     for row in slot.weeks:
         if row.week_start >= this_week:
             row.original_start = slot_start(household, slot, row.week_start)
-            row.sequence += 1
     _changed(household, slot, None)
 
 
@@ -269,9 +266,9 @@ def move_week(
     household = slot.member.household
     begin, end = week_bounds_utc(week_start, household.tz)
     if not begin <= new_start < end:
-        raise SelfCareError("Pick a time within the same week.")
+        raise Refused("Pick a time within the same week.")
     if not_before is not None and new_start < not_before:
-        raise SelfCareError("Pick a time that hasn't passed yet.")
+        raise Refused("Pick a time that hasn't passed yet.")
     row = _row(slot, week_start)
     if new_start == row.original_start:
         row.status, row.moved_start = "planned", None
@@ -284,7 +281,7 @@ def move_week(
 def move_to(slot: SelfCareSlot, week_start: date, day: date, at: time) -> None:
     """Move this week's slot to a local day and time of the same week."""
     if not week_start <= day < week_start + timedelta(weeks=1):
-        raise SelfCareError("Pick a day in this week.")
+        raise Refused("Pick a day in this week.")
     start = local_to_utc(day, at, slot.member.household.tz)
     move_week(slot, week_start, start, not_before=utcnow())
 
@@ -299,7 +296,7 @@ def apply_week_action(slot: SelfCareSlot, week_start: date, action: str) -> None
     elif action == "undo":
         mark_outcome(slot, week_start, None)  # say a reminder link was tapped too early
     else:
-        raise SelfCareError("Choose what happened.")
+        raise Refused("Choose what happened.")
 
 
 def mark_outcome(
@@ -307,13 +304,13 @@ def mark_outcome(
 ):
     """Kept or skipped once its time has come; None takes a mark back at any time."""
     if outcome is not None and outcome not in OUTCOMES:
-        raise SelfCareError("Choose kept or skipped.")
+        raise Refused("Choose kept or skipped.")
     row = _row(slot, week_start)
     start = row.moved_start if row.status == "moved" and row.moved_start else row.original_start
     if outcome is not None and start > (now or utcnow()):
-        raise SelfCareError("You can mark it once its time has come.")
+        raise Refused("You can mark it once its time has come.")
     if outcome is None and row.outcome is None:
-        raise SelfCareError("Nothing is marked for this week.")
+        raise Refused("Nothing is marked for this week.")
     row.outcome = outcome
     _changed(slot.member.household, slot, row)
 
@@ -321,7 +318,7 @@ def mark_outcome(
 def _row(slot: SelfCareSlot, week_start: date) -> SelfCareWeek:
     household = slot.member.household
     if not slot_active(household, slot, week_start):
-        raise SelfCareError("This slot isn't part of that week.")
+        raise Refused("This slot isn't part of that week.")
     row = db.session.scalar(
         select(SelfCareWeek).where(
             SelfCareWeek.slot_id == slot.id, SelfCareWeek.week_start == week_start
@@ -340,12 +337,7 @@ def _row(slot: SelfCareSlot, week_start: date) -> SelfCareWeek:
 
 
 def _changed(household: Household, slot: SelfCareSlot, row: SelfCareWeek | None) -> None:
-    # The series' SEQUENCE grows on every change: its EXDATEs or overrides changed too.
-    slot.sequence = (slot.sequence or 0) + 1
-    if row is not None:
-        row.sequence = (row.sequence or 0) + 1
-    household.touch()
-    db.session.commit()
+    db.session.flush()
     events.selfcare_changed.send(
         household, slot_id=slot.id, week_start=row.week_start if row else None
     )

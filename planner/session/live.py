@@ -24,14 +24,6 @@ from planner.models import Member, WeekPlan
 LIVE_EVENT = "plan-changed"
 
 
-class Conflict(ValueError):  # noqa: N818 (the product word)
-    """A save made on a stale copy of something another member changed meanwhile."""
-
-    def __init__(self, message: str, current: str):
-        super().__init__(message)
-        self.current = current
-
-
 def fingerprint(*values) -> str:
     return hashlib.blake2s(repr(values).encode(), digest_size=8).hexdigest()
 

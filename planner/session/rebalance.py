@@ -8,14 +8,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from planner.domain import balance
+from planner.domain.refusal import Conflict, Refused
 from planner.extensions import db
 from planner.models import Household, Member, PlanItem, Veto, WeekPlan
 from planner.selfcare.services import blocked_members_for_occurrences
-from planner.session.live import Conflict, fingerprint
+from planner.session.live import fingerprint
 from planner.session.services import (
-    SessionError,
     capacity_of,
-    changed,
     checkins_by_member,
     ensure_draft,
     load_plan,
@@ -115,14 +114,14 @@ def compute(plan: WeekPlan) -> Rebalance:
 def _item(plan: WeekPlan, item_id: int | None) -> PlanItem:
     item = next((i for i in plan.items if i.id == item_id), None)
     if item is None:
-        raise SessionError("That item is not in this week's plan.", "item_id")
+        raise Refused("That item is not in this week's plan.", "item_id")
     return item
 
 
 def _member(plan: WeekPlan, member_id: int | None) -> Member:
     member = next((m for m in members_of(plan) if m.id == member_id), None)
     if member is None:
-        raise SessionError("Pick a member of your household.", "owner_id")
+        raise Refused("Pick a member of your household.", "owner_id")
     return member
 
 
@@ -140,7 +139,7 @@ def veto(plan: WeekPlan, by: Member, item_id: int, to_member_id: int) -> None:
                 to_member_id=to.id,
             )
         )
-    changed(plan)
+    db.session.flush()
 
 
 def unveto(plan: WeekPlan, by: Member, item_id: int, to_member_id: int) -> None:
@@ -148,7 +147,7 @@ def unveto(plan: WeekPlan, by: Member, item_id: int, to_member_id: int) -> None:
     for v in plan_vetoes(plan):
         if v.plan_item_id == item_id and v.to_member_id == to_member_id:
             db.session.delete(v)
-    changed(plan)
+    db.session.flush()
 
 
 def _set_owner(item: PlanItem, owner_id: int) -> None:
@@ -170,7 +169,7 @@ def accept_moves(plan: WeekPlan, by: Member, base: str | None) -> int:
         _set_owner(_item(plan, move.item_id), move.to_id)
     if current.proposal.moves:
         week_services.clear_draft_agreements(plan)
-    changed(plan, items_changed=True)
+    db.session.flush()
     return len(current.proposal.moves)
 
 
@@ -187,10 +186,10 @@ def set_owner(plan: WeekPlan, by: Member, item_id: int, owner_id: int, base: int
         return
     members = {m.id for m in members_of(plan)}
     if item.pinned or not generation.may_hold(item.responsibility, owner.id, members):
-        raise SessionError(f"{owner.display_name} can't hold {item.title}.", "owner_id")
+        raise Refused(f"{owner.display_name} can't hold {item.title}.", "owner_id")
     _set_owner(item, owner.id)
     week_services.clear_draft_agreements(plan)
-    changed(plan, items_changed=True)
+    db.session.flush()
 
 
 def kindness_fingerprint(items: list[PlanItem]) -> str:
@@ -209,11 +208,11 @@ def save_kindness(
     items = [_item(plan, i) for i in dict.fromkeys(shown)]
     for item_id, (choice, note) in chosen.items():
         if item_id not in shown:
-            raise SessionError("That item is not in the kindness plan.", "kindness")
+            raise Refused("That item is not in the kindness plan.", "kindness")
         if choice not in KINDNESS_CHOICES:
-            raise SessionError("Pick one of the suggested choices.", "kindness")
+            raise Refused("Pick one of the suggested choices.", "kindness")
         if len(note) > MAX_NOTE:
-            raise SessionError(f"Keep notes under {MAX_NOTE} characters.", "kindness")
+            raise Refused(f"Keep notes under {MAX_NOTE} characters.", "kindness")
     if base and base != kindness_fingerprint(items):
         now = "; ".join(f"{i.title}: {KINDNESS_CHOICES.get(i.kindness, 'as usual')}" for i in items)
         raise Conflict("The kindness plan was changed on another screen meanwhile.", now)
@@ -226,4 +225,4 @@ def save_kindness(
             touched = True
     if touched:
         week_services.clear_draft_agreements(plan)
-    changed(plan, items_changed=touched)
+    db.session.flush()

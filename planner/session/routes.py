@@ -8,16 +8,14 @@ from flask import Blueprint, flash, make_response, redirect, render_template, re
 from flask_login import current_user, login_required
 
 from planner.access import get_owned_or_404
-from planner.forms import int_or_none
+from planner.domain.refusal import Conflict, Refused
+from planner.forms import int_or_none, show_refusal
 from planner.models import WeekPlan
-from planner.session import forms, live, pages, services, signals  # noqa: F401 (connects)
+from planner.session import forms, live, pages, services
 from planner.session import rebalance as rebalancing
 from planner.session.steps import STEPS, neighbours, step
-from planner.week.services import WeekError
 
 bp = Blueprint("session", __name__, url_prefix="/session")
-
-REFUSED = (services.SessionError, live.Conflict, WeekError)
 
 
 @bp.get("")
@@ -136,7 +134,7 @@ def look_ahead(plan_id: int):
             owner_id=form.owner_id.data,
             start_time=form.start_time.data,
         )
-    except REFUSED as exc:
+    except Refused as exc:
         return _refused(plan, "look_ahead", exc, one_off=form)
     flash(f"Added {form.title.data.strip()}.", "success")
     return redirect(url_for("session.look_ahead", plan_id=plan.id))
@@ -209,7 +207,7 @@ def kindness(plan_id: int):
     }
     try:
         rebalancing.save_kindness(plan, current_user, shown, chosen, form.base.data)
-    except REFUSED as exc:
+    except Refused as exc:
         return _refused(plan, "kindness", exc, form=forms.KindnessForm(formdata=None))
     flash("Kindness plan saved.", "success")
     return redirect(url_for("session.kindness", plan_id=plan.id))
@@ -237,7 +235,7 @@ def _acting_step(plan_id: int, key: str, form_class, save):
         form.member_id.data = partner  # a partner's form on a shared screen is theirs
     try:
         save(plan, form)
-    except REFUSED as exc:
+    except Refused as exc:
         return _refused(plan, key, exc, posted=form, posted_for=partner)
     if key != "agree" or plan.status != "agreed":
         flash("Saved.", "success")
@@ -251,23 +249,21 @@ def _rebalance_action(plan_id: int, form_class, done: str, act):
         return _render(plan, "rebalance", status=422, error=_first_error(form), refused=form)
     try:
         act(plan, form)
-    except REFUSED as exc:
+    except Refused as exc:
         return _refused(plan, "rebalance", exc, refused=form)
     flash(done, "success")
     return redirect(url_for("session.rebalance", plan_id=plan.id))
 
 
-def _refused(plan, key: str, exc: Exception, **extra):
-    status = 403 if isinstance(exc, services.NotYours) else 422
+def _refused(plan, key: str, exc: Refused, **extra):
     posted = extra.get("posted") or extra.get("one_off")
-    field = getattr(exc, "field", None)
-    if isinstance(exc, live.Conflict):
+    if isinstance(exc, Conflict):
         extra["conflict"] = exc
-    elif posted is not None and field in _shown_fields(posted, extra.get("posted_for")):
-        posted[field].errors = [*posted[field].errors, str(exc)]  # shown beside the field
+    elif posted is not None and exc.field in _shown_fields(posted, extra.get("posted_for")):
+        show_refusal(posted, exc)  # beside the field
     else:
-        extra["error"] = str(exc)
-    return _render(plan, key, status=status, **extra)
+        extra["error"] = exc.message
+    return _render(plan, key, status=exc.status, **extra)
 
 
 def _shown_fields(form, partner: int | None) -> set[str]:

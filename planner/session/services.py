@@ -5,8 +5,8 @@ it is not yet agreed and at least three of its days are still ahead, so a first 
 mid-week plans the days left; otherwise the next week. A household that meets on Sunday
 evening for a Monday week therefore always plans the coming week.
 
-Every write bumps WeekPlan.version and touches the household, so open session pages
-(see planner.session.live) and feeds follow.
+Writes only flush: the request commits. The plan's and household's versions follow by
+themselves (planner.models.changes), so open session pages and feeds see every write.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from planner import events
 from planner.auth import services as auth_services
+from planner.domain.refusal import Conflict, Refused, Throttled
 from planner.extensions import db
 from planner.models import (
     CHECKIN_STATES,
@@ -30,23 +31,14 @@ from planner.models import (
     WeekPlan,
     utcnow,
 )
-from planner.session.live import Conflict, fingerprint
+from planner.session.live import fingerprint
 from planner.week import services as week_services
 
 MIN_DAYS_LEFT = 3
 MAX_TEXT = 500
 
 
-class SessionError(ValueError):
-    """A request the session's rules refuse; the message is for the member."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
-
-class NotYours(SessionError):
-    """Someone tried to act for another member without their password."""
+NOT_YOURS = 403  # acting for another member without their password
 
 
 def session_week_start(household: Household, today: date | None = None) -> date:
@@ -122,26 +114,29 @@ def acting_member(by: Member, member_id: int | None, password: str | None) -> Me
         return by
     partner = next((m for m in by.household.members if m.id == member_id), None)
     if partner is None:
-        raise NotYours("Pick a member of your household.", "member_id")
+        raise Refused("Pick a member of your household.", "member_id", NOT_YOURS)
     if not password:
-        raise NotYours(
+        raise Refused(
             f"Only {partner.display_name} can do this. On a shared screen, "
             f"{partner.display_name} enters their own password.",
             "password",
+            NOT_YOURS,
         )
     try:
         # The sign-in throttle guards this password check too, per partner and per screen.
         auth_services.authenticate(partner.email, password, f"session:{by.id}")
-    except auth_services.AuthError as exc:
-        if "Too many" in str(exc):
-            raise NotYours(str(exc), "password") from None
-        raise NotYours(f"That is not {partner.display_name}'s password.", "password") from None
+    except Throttled as throttled:
+        raise Throttled(throttled.message, "password") from None
+    except Refused:
+        raise Refused(
+            f"That is not {partner.display_name}'s password.", "password", NOT_YOURS
+        ) from None
     return partner
 
 
 def ensure_draft(plan: WeekPlan) -> None:
     if plan.status == "agreed":
-        raise SessionError("This week is already agreed; changes now go through This week.")
+        raise Refused("This week is already agreed; changes now go through This week.")
 
 
 def _checkin_for(plan: WeekPlan, member: Member) -> CheckIn:
@@ -169,7 +164,7 @@ def save_appreciation(
     member = acting_member(by, acting.get("member_id"), acting.get("password"))
     text = (text or "").strip()
     if len(text) > MAX_TEXT:
-        raise SessionError(f"Keep it under {MAX_TEXT} characters.", "appreciation")
+        raise Refused(f"Keep it under {MAX_TEXT} characters.", "appreciation")
     ensure_draft(plan)
     checkin = checkins_by_member(plan).get(member.id)
     now = checkin.appreciation if checkin else ""
@@ -180,7 +175,7 @@ def save_appreciation(
         )
     checkin = _checkin_for(plan, member)
     checkin.appreciation = text
-    changed(plan)
+    db.session.flush()
     return checkin
 
 
@@ -200,14 +195,14 @@ def save_checkin(
     member = acting_member(by, member_id, password)
     ensure_draft(plan)
     if state not in CHECKIN_STATES:
-        raise SessionError("Pick okay, in the reeds or blown.", "state")
+        raise Refused("Pick okay, in the reeds or blown.", "state")
     if capacity is not None and not 0 <= capacity <= 100:
-        raise SessionError("Capacity is between 0 and 100.", "capacity")
+        raise Refused("Capacity is between 0 and 100.", "capacity")
     if fairness is not None and not 1 <= fairness <= 5:
-        raise SessionError("Pick 1 to 5.", "fairness")
+        raise Refused("Pick 1 to 5.", "fairness")
     what_would_help = (what_would_help or "").strip()
     if len(what_would_help) > MAX_TEXT:
-        raise SessionError(f"Keep it under {MAX_TEXT} characters.", "what_would_help")
+        raise Refused(f"Keep it under {MAX_TEXT} characters.", "what_would_help")
     current = checkins_by_member(plan).get(member.id)
     if base and base != checkin_fingerprint(current):
         raise Conflict(
@@ -220,7 +215,7 @@ def save_checkin(
     checkin.capacity = DEFAULT_CAPACITY[state] if capacity is None else capacity
     checkin.what_would_help = what_would_help
     checkin.fairness = fairness
-    changed(plan)
+    db.session.flush()
     return checkin
 
 
@@ -262,11 +257,12 @@ def agree(
     members = members_of(plan)
     agreed = {c.member_id for c in plan.checkins if c.agreed_at}
     done = all(m.id in agreed for m in members)
-    household = db.session.get(Household, plan.household_id)
     if done:
         plan.status, plan.agreed_at = "agreed", utcnow()
-    changed(plan)
+    db.session.flush()
     if done:
+        # Its summary email is queued in this same transaction: both are saved, or neither.
+        household = db.session.get(Household, plan.household_id)
         events.plan_agreed.send(household, week_plan=plan)
     return done
 
@@ -275,13 +271,3 @@ def add_one_off(plan: WeekPlan, by: Member, **item) -> PlanItem:
     """Something that happens once this week; the plan changed, so agree again."""
     ensure_draft(plan)
     return week_services.add_one_off(plan, by, **item)  # clears the draft's agreements
-
-
-def changed(plan: WeekPlan, items_changed: bool = False) -> None:
-    """Commit one session write: bump the plan and the household, tell the others."""
-    household = db.session.get(Household, plan.household_id)
-    plan.version = (plan.version or 0) + 1
-    household.touch()
-    db.session.commit()
-    if items_changed:
-        events.plan_changed.send(household)

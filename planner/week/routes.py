@@ -9,7 +9,9 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from planner.access import get_owned_or_404
+from planner.domain.refusal import Refused
 from planner.domain.week import week_label
+from planner.forms import show_refusal
 from planner.models import PlanItem, PlanOccurrence
 from planner.week import calendar, services
 from planner.week.forms import HandoverForm, OneOffForm, SkipForm
@@ -124,8 +126,8 @@ def add_one_off(week_start: str):
                 form.owner_id.data,
                 form.start_time.data,
             )
-        except services.WeekError as exc:
-            form.title.errors = [*form.title.errors, str(exc)]
+        except Refused as refused:
+            show_refusal(form, refused, "title")
         else:
             flash(f"Added {item.title}.", "success")
             return _back(start, f"day-{form.day.isoformat()}")
@@ -155,9 +157,13 @@ def skip(occurrence_id: int):
     week_start = occurrence.item.week_plan.week_start
     form = SkipForm(prefix=f"skip-{occurrence.id}")
     if form.validate_on_submit():
-        services.skip(occurrence, current_user, form.reason.data)
-        flash(f"Skipped {occurrence.item.title}.", "info")
-        return _back(week_start, f"occ-{occurrence.id}")
+        try:
+            services.skip(occurrence, current_user, form.reason.data)
+        except Refused as refused:
+            show_refusal(form, refused, "reason")
+        else:
+            flash(f"Skipped {occurrence.item.title}.", "info")
+            return _back(week_start, f"occ-{occurrence.id}")
     return _week_page(week_start, skip_errors={occurrence.id: form})
 
 
@@ -175,8 +181,8 @@ def handover(item_id: int):
     to_member = next(m for m in members if m.id == form.to_member_id.data)
     try:
         services.request_handover(item, current_user, to_member)
-    except services.WeekError as exc:
-        return _week_page(week_start, handover_errors={item.id: str(exc)})
+    except Refused as refused:
+        return _week_page(week_start, handover_errors={item.id: refused.message})
     flash(f"Asked {to_member.display_name} to take over {item.title}.", "success")
     return _back(week_start, "handovers-out")
 
@@ -188,9 +194,9 @@ def answer(item_id: int):
     accept = request.form.get("accept") == "1"
     try:
         services.answer_handover(item, current_user, accept)
-    except services.WeekError as exc:
-        flash(str(exc), "error")
-        return _week_page(item.week_plan.week_start, status=422)
+    except Refused as refused:
+        flash(refused.message, "error")
+        return _week_page(item.week_plan.week_start, status=refused.status)
     flash(
         f"You own {item.title} for the rest of the week." if accept else "Declined, kindly.",
         "success" if accept else "info",

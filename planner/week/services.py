@@ -1,8 +1,8 @@
 """Week plans: generation from the inventory, one-off items, and what happens during
 the week (done, skipped, handed over). Other features call these functions.
 
-Every write touches the household, bumps the plan's version, commits and sends
-planner.events.plan_changed, so feeds and open session pages follow.
+Writes only flush: the request commits. Versions and SEQUENCEs follow by themselves
+(planner.models.changes); a change after agreement adds a line to the plan's history.
 """
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import date, time
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from planner import events
+from planner.database import insert_new
+from planner.domain.refusal import Refused
 from planner.domain.week import local_to_utc, week_start_for
 from planner.extensions import db
 from planner.models import (
@@ -32,10 +33,6 @@ MAX_EFFORT = 600
 HISTORY_LENGTH = 50
 # Weeks a URL may name: the week maths (a week either side) stays inside the calendar.
 EARLIEST, LATEST = date(2000, 1, 1), date(9998, 12, 31)
-
-
-class WeekError(ValueError):
-    """A request that the plan's rules don't allow; the message is for the member."""
 
 
 def week_start_for_household(household: Household, on: date | None = None) -> date:
@@ -66,24 +63,21 @@ def find_week_plan(household: Household, week_start: date) -> WeekPlan | None:
 
 
 def get_or_create_week_plan(household: Household, week_start: date) -> WeekPlan:
-    """The week's plan; a new draft holds every responsibility that falls in the week."""
+    """The week's plan; a new draft holds every responsibility that falls in the week.
+
+    Two requests making the same week at once make one plan: the second waits for the
+    first's commit and then finds it, already filled."""
     plan = find_week_plan(household, week_start)
     if plan is not None:
         return plan
-    plan = WeekPlan(household_id=household.id, week_start=week_start, status="draft", version=1)
-    db.session.add(plan)
-    generation.fill_plan(plan, household)
-    household.touch()
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # Another request made the same week at the same moment: use theirs.
-        db.session.rollback()
-        existing = find_week_plan(household, week_start)
-        if existing is None:
-            raise
-        return existing
-    events.plan_changed.send(household)
+    row = {"household_id": household.id, "week_start": week_start, "status": "draft", "version": 1}
+    made = insert_new(db.session, WeekPlan, [row], ["household_id", "week_start"])
+    plan = find_week_plan(household, week_start)
+    if plan is None:
+        raise LookupError(f"week plan {week_start} of household {household.id} vanished")
+    if made:
+        generation.fill_plan(plan, household)
+        db.session.flush()
     return plan
 
 
@@ -95,7 +89,6 @@ def refresh_draft(plan: WeekPlan) -> bool:
     if not generation.fill_plan(plan, household):
         return False
     clear_draft_agreements(plan)
-    _changed(plan)
     return True
 
 
@@ -118,12 +111,12 @@ def add_one_off(
     household = db.session.get(Household, plan.household_id)
     title = (title or "").strip()
     if not title or len(title) > 120:
-        raise WeekError("Give the item a title of up to 120 characters.")
+        raise Refused("Give the item a title of up to 120 characters.", "title")
     first, last = generation.week_dates(plan.week_start)
     if not first <= on_date <= last:
-        raise WeekError("Pick a day in this week.")
+        raise Refused("Pick a day in this week.", "on_date")
     if not 0 <= effort_minutes <= MAX_EFFORT:
-        raise WeekError(f"Effort is between 0 and {MAX_EFFORT} minutes.")
+        raise Refused(f"Effort is between 0 and {MAX_EFFORT} minutes.", "effort_minutes")
     owner = _member_of(household, owner_id)
     starts_at = local_to_utc(on_date, start_time, household.tz) if start_time else None
     item = PlanItem(
@@ -140,7 +133,7 @@ def add_one_off(
     )
     db.session.add(item)
     clear_draft_agreements(plan)
-    _changed(plan, member, f"{member.display_name} added {title} for {owner.display_name}.")
+    _history(plan, member, f"{member.display_name} added {title} for {owner.display_name}.")
     return item
 
 
@@ -168,39 +161,39 @@ def mark_done(occurrence: PlanOccurrence, member: Member) -> None:
     occurrence.skip_reason = ""
     item = occurrence.item
     carried = "" if item.owner_id == member.id else " (carried)"
-    _changed(item.week_plan, member, f"{member.display_name} did {item.title}{carried}.")
+    _history(item.week_plan, member, f"{member.display_name} did {item.title}{carried}.")
 
 
 def reopen(occurrence: PlanOccurrence, member: Member) -> None:
     occurrence.state, occurrence.done_by_id, occurrence.done_at = "open", None, None
     occurrence.skip_reason = ""
     item = occurrence.item
-    _changed(item.week_plan, member, f"{member.display_name} reopened {item.title}.")
+    _history(item.week_plan, member, f"{member.display_name} reopened {item.title}.")
 
 
 def skip(occurrence: PlanOccurrence, member: Member, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
-        raise WeekError("Say briefly why, so you can look back on it together.")
+        raise Refused("Say briefly why, so you can look back on it together.", "reason")
     if len(reason) > 300:
-        raise WeekError("Keep the reason under 300 characters.")
+        raise Refused("Keep the reason under 300 characters.", "reason")
     occurrence.state, occurrence.done_by_id, occurrence.done_at = "skipped", member.id, None
     occurrence.skip_reason = reason
     item = occurrence.item
-    _changed(item.week_plan, member, f"{member.display_name} skipped {item.title}: {reason}")
+    _history(item.week_plan, member, f"{member.display_name} skipped {item.title}: {reason}")
 
 
 def request_handover(item: PlanItem, from_member: Member, to_member: Member) -> None:
     """The owner asks another member to take the item over for the rest of the week."""
     if item.owner_id != from_member.id:
-        raise WeekError("Only the owner can hand this over.")
+        raise Refused("Only the owner can hand this over.")
     if to_member.id == from_member.id or to_member.household_id != item.household_id:
-        raise WeekError("Pick the member who should take it over.")
+        raise Refused("Pick the member who should take it over.", "to_member_id")
     members = {m.id for m in from_member.household.members}
     if not generation.may_hold(item.responsibility, to_member.id, members) or item.pinned:
-        raise WeekError(f"{item.title} can only be held by its owner.")
+        raise Refused(f"{item.title} can only be held by its owner.")
     item.handover_to_id = to_member.id
-    _changed(
+    _history(
         item.week_plan,
         from_member,
         f"{from_member.display_name} asked {to_member.display_name} to take over {item.title}.",
@@ -213,9 +206,9 @@ def request_handover(item: PlanItem, from_member: Member, to_member: Member) -> 
 def answer_handover(item: PlanItem, member: Member, accept: bool) -> None:
     """The member asked accepts (whole ownership moves for the rest of the week) or declines."""
     if item.handover_to_id is None:
-        raise WeekError("There is no handover waiting for this item.")
+        raise Refused("There is no handover waiting for this item.")
     if item.handover_to_id != member.id:
-        raise WeekError("Only the member who was asked can answer.")
+        raise Refused("Only the member who was asked can answer.")
     item.handover_to_id = None
     if accept:
         item.owner_id = member.id
@@ -223,20 +216,7 @@ def answer_handover(item: PlanItem, member: Member, accept: bool) -> None:
         text = f"{member.display_name} took over {item.title}."
     else:
         text = f"{member.display_name} couldn't take over {item.title}."
-    _changed(item.week_plan, member, text)
-
-
-def record_change(plan: WeekPlan, member: Member | None, text: str) -> PlanChange:
-    """Add a line to the plan's short history (changes after agreement)."""
-    change = PlanChange(
-        household_id=plan.household_id,
-        week_plan_id=plan.id,
-        member_id=member.id if member else None,
-        text=text[:300],
-    )
-    db.session.add(change)
-    _changed(plan)
-    return change
+    _history(item.week_plan, member, text)
 
 
 def plan_history(plan: WeekPlan) -> list[PlanChange]:
@@ -250,22 +230,18 @@ def plan_history(plan: WeekPlan) -> list[PlanChange]:
     )
 
 
-def _changed(plan: WeekPlan, member: Member | None = None, text: str | None = None) -> None:
-    """Commit one write: history line when agreed, versions, signal."""
-    household = db.session.get(Household, plan.household_id)
-    if text and plan.status == "agreed":
+def _history(plan: WeekPlan, member: Member, text: str) -> None:
+    """A line in the plan's short history, once it is agreed (drafts change freely)."""
+    if plan.status == "agreed":
         db.session.add(
             PlanChange(
                 household_id=plan.household_id,
                 week_plan_id=plan.id,
-                member_id=member.id if member else None,
+                member_id=member.id,
                 text=text[:300],
             )
         )
-    household.touch()
-    plan.version = (plan.version or 0) + 1
-    db.session.commit()
-    events.plan_changed.send(household)
+    db.session.flush()
 
 
 def _household(item: PlanItem) -> Household:
@@ -276,4 +252,4 @@ def _member_of(household: Household, member_id: int | None) -> Member:
     for member in household.members:
         if member.id == member_id:
             return member
-    raise WeekError("Pick a member of your household.")
+    raise Refused("Pick a member of your household.", "owner_id")

@@ -37,7 +37,7 @@ def test_same_check_in_saved_on_two_devices(new_context, live, shot):
     laptop.locator("#what_would_help").fill("Someone else cooks")
     with laptop.expect_response(lambda r: r.request.method == "POST") as posted:
         laptop.get_by_role("button", name="Save my check-in").click()
-    assert posted.value.status == 422
+    assert posted.value.status == 409
     alert = laptop.get_by_role("alert")
     expect(alert).to_contain_text("Not saved")
     expect(alert).to_contain_text("okay, capacity 100")
@@ -68,7 +68,7 @@ def test_owner_changed_by_both_at_once(new_context, live, shot):
     b.get_by_role("combobox", name="Dishes").select_option(label="Alex")
     with b.expect_response(lambda r: r.request.method == "POST") as posted:
         b.get_by_role("button", name="Save the owner of Dishes").click()
-    assert posted.value.status == 422
+    assert posted.value.status == 409
     alert = b.get_by_role("alert")
     expect(alert).to_contain_text("Dishes changed owner while you were choosing")
     expect(alert).to_contain_text("Now: Sam")
