@@ -6,11 +6,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
-import recurring_ical_events
-import x_wr_timezone
+import recurring_ical_events  # type: ignore[import-untyped]
+import x_wr_timezone  # type: ignore[import-untyped]
 
 from planner.domain.refusal import Refused
 
@@ -174,7 +175,7 @@ def _calendars(data: bytes) -> list[icalendar.Calendar]:
     return calendars
 
 
-def _check_event(event: icalendar.Event, window_end: datetime) -> None:
+def _check_event(event: icalendar.Component, window_end: datetime) -> None:
     """Refuse events whose dates can't be read or whose rules would expand without bound."""
     title = _summary(event, default="")
     name = f"“{title}”" if title else "without a title"
@@ -191,7 +192,8 @@ def _check_event(event: icalendar.Event, window_end: datetime) -> None:
         raise CalendarImportError(
             f"Planner couldn't read the dates of the event {name}. " + _EXPORT_HINT
         )
-    days = max(1, (window_end.date() - _as_date(event["DTSTART"].dt)).days)
+    dtstart: Any = event["DTSTART"]  # a vDDDTypes: one start, checked above
+    days = max(1, (window_end.date() - _as_date(dtstart.dt)).days)
     for rule in rules:
         per_day = _max_per_day(rule)
         if per_day > _MAX_PER_DAY or per_day * days > _MAX_RULE_STEPS:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any, TypeGuard, cast
 
 from dateutil.rrule import rrulestr
 
@@ -53,7 +54,9 @@ class Cadence:
     month_day: int | None = None  # 1..28, or -1 for the last day of the month
 
     def __post_init__(self) -> None:
-        kind, days, interval, month_day = self.kind, (), 1, None
+        kind, interval = self.kind, 1
+        days: tuple[int, ...] = ()
+        month_day: int | None = None
         if kind not in CADENCE_KINDS:
             raise CadenceError(f"“{kind}” is not a cadence we know.")
         if kind in ("weekly", "every_n_weeks"):
@@ -76,13 +79,13 @@ class Cadence:
         object.__setattr__(self, "month_day", month_day)
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _clean_days(days: object) -> tuple[int, ...]:
     try:
-        cleaned = tuple(sorted(set(days)))  # type: ignore[arg-type]
+        cleaned = tuple(sorted(set(days)))  # type: ignore[call-overload]
     except TypeError:
         raise CadenceError("Days must be a list of weekdays.") from None
     if not all(_is_int(d) and 0 <= d <= 6 for d in cleaned):
@@ -173,7 +176,7 @@ def _parse(rrule: str) -> _Rule:
         raise CadenceError("Responsibilities can repeat at most once a day.")
     if freq not in _SUPPORTED_FREQS:
         raise CadenceError(f"“{freq}” is not a frequency we know.")
-    fields: dict = {"freq": freq}
+    fields: dict[str, Any] = {"freq": freq}
     for name, value in raw.items():
         if name == "INTERVAL":
             fields["interval"] = _int(name, value, MAX_INTERVAL)
@@ -330,7 +333,7 @@ def describe(c: Cadence) -> str:
     if c.kind == "monthly":
         if c.month_day == -1:
             return "Monthly on the last day"
-        return f"Monthly on the {_ordinal(c.month_day)}"
+        return f"Monthly on the {_ordinal(cast(int, c.month_day))}"  # set for monthly
     return _FIXED_DESCRIPTIONS[c.kind]
 
 

@@ -74,7 +74,8 @@ def build_calendar(
     # icalendar would write a bare timedelta as "1:00:00" for an X- property.
     cal.add("X-PUBLISHED-TTL", vDuration(refresh))
     _add_events(cal, events, zone, _utc(dtstamp, "dtstamp"), status=None)
-    return cal.to_ical()
+    feed: bytes = cal.to_ical()
+    return feed
 
 
 def build_event_ics(
@@ -86,7 +87,8 @@ def build_event_ics(
     cal = _calendar(method)
     status = "CANCELLED" if method == "CANCEL" else None
     _add_events(cal, [event], _zone(tzid), _utc(dtstamp, "dtstamp"), status=status)
-    return cal.to_ical()
+    attachment: bytes = cal.to_ical()
+    return attachment
 
 
 def _calendar(method: str) -> Calendar:
@@ -200,7 +202,7 @@ def _vevent(
 
 
 def _rrule(text: str, zone: ZoneInfo, all_day: bool) -> vRecur:
-    rule = vRecur.from_ical(text)  # raises ValueError on bad parts
+    rule: vRecur = vRecur.from_ical(text)  # raises ValueError on bad parts
     if "FREQ" not in rule:
         # vRecur.from_ical("garbage") returns an empty rule instead of failing.
         raise ValueError(f"rrule {text!r} has no FREQ")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import time
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class StarterArea(NamedTuple):
@@ -182,6 +182,8 @@ _WILD = (
 
 
 def _build() -> tuple[StarterItem, ...]:
+    # Rows mix types (text, minutes, an optional time and tag), so they are typed loosely.
+    groups: tuple[tuple[str, tuple[tuple[Any, ...], ...]], ...]
     groups = (("home", _HOME), ("out", _OUT), ("caregiving", _CAREGIVING))
     groups += (("magic", _MAGIC), ("wild", _WILD))
     return tuple(StarterItem(row[0], area, *row[1:]) for area, rows in groups for row in rows)

@@ -1,0 +1,161 @@
+"""One request, one transaction: a change and the email it causes are saved together or
+not at all; a refused or failed request saves nothing; only boundaries commit."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from planner.extensions import db
+from planner.models import LoginThrottle, PlanChange, PlanItem, Reminder, WeekPlan
+from planner.reminders import emails
+from tests.helpers import body, committing, login
+from tests.test_session_helpers import plan_for, plan_state
+
+
+def _agree_base(app, planned) -> str:
+    from planner.session import services
+
+    with committing(app):
+        plan = services.load_plan(db.session.get(WeekPlan, planned.plan_id))
+        return services.plan_fingerprint(plan)
+
+
+def _rows(app, kind: str) -> int:
+    with committing(app):
+        return db.session.scalar(select(func.count(Reminder.id)).where(Reminder.kind == kind))
+
+
+@pytest.fixture
+def server_errors_as_pages(app):
+    """Let a failing request answer with the 500 page, as it does in production."""
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    yield
+    app.config["PROPAGATE_EXCEPTIONS"] = None
+
+
+def _break(monkeypatch, name: str) -> None:
+    def broken(*args, **kwargs):
+        raise RuntimeError(f"{name} could not be written")
+
+    monkeypatch.setattr(emails, name, broken)
+
+
+def _agree_both(app, client, planned, password):
+    sam = planned.member_ids[1]
+    url = f"/session/{planned.plan_id}/agree"
+    base = _agree_base(app, planned)
+    assert client.post(url, data={"base": base}).status_code == 302
+    return client.post(url, data={"for": sam, f"p{sam}-base": base, f"p{sam}-password": password})
+
+
+def test_agreement_fails_cleanly_when_its_summary_email_cannot_be_queued(
+    app, client, make, password, monkeypatch, server_errors_as_pages
+):
+    planned = plan_for(app, make("Alex", "Sam"))
+    login(client, planned.emails[0])
+    _break(monkeypatch, "plan_summary_payload")
+    response = _agree_both(app, client, planned, password)
+    assert response.status_code == 500
+    assert "Nothing was saved" in body(response)
+    state = plan_state(app, planned)
+    assert state["status"] == "draft"
+    assert planned.member_ids[1] not in state["checkins"]  # Sam's agreement was not kept
+    assert _rows(app, "plan_summary") == 0
+
+
+def test_agreement_and_its_summary_email_are_saved_together(app, client, make, password):
+    planned = plan_for(app, make("Alex", "Sam"))
+    login(client, planned.emails[0])
+    assert _agree_both(app, client, planned, password).status_code == 302
+    assert plan_state(app, planned)["status"] == "agreed"
+    assert _rows(app, "plan_summary") == 2  # one for each member
+
+
+def _handover(client, planned):
+    item_id = planned.item_ids["Dishes"]
+    sam = planned.member_ids[1]
+    return client.post(f"/week/items/{item_id}/handover", data={"to_member_id": sam})
+
+
+def test_handover_request_fails_cleanly_when_its_email_cannot_be_queued(
+    app, client, make, monkeypatch, server_errors_as_pages
+):
+    planned = plan_for(app, make("Alex", "Sam"))
+    login(client, planned.emails[0])
+    _break(monkeypatch, "handover_payload")
+    response = _handover(client, planned)
+    assert response.status_code == 500
+    with committing(app):
+        item = db.session.get(PlanItem, planned.item_ids["Dishes"])
+        assert item.handover_to_id is None
+        assert db.session.scalar(select(func.count(PlanChange.id))) == 0
+    assert _rows(app, "handover") == 0
+
+
+def test_handover_request_and_its_email_are_saved_together(app, client, make):
+    planned = plan_for(app, make("Alex", "Sam"))
+    login(client, planned.emails[0])
+    assert _handover(client, planned).status_code == 302
+    with committing(app):
+        item = db.session.get(PlanItem, planned.item_ids["Dishes"])
+        assert item.handover_to_id == planned.member_ids[1]
+    assert _rows(app, "handover") == 1
+
+
+def test_a_failed_sign_in_counts_although_its_request_rolls_back(app, client, make):
+    made = make("Alex")
+    response = login(client, made.emails[0], "not the password")
+    assert response.status_code == 422
+    with committing(app):
+        row = db.session.get(LoginThrottle, f"email:{made.emails[0]}")
+        assert row is not None and row.failures == 1
+
+
+def test_a_refused_save_keeps_nothing_it_wrote_before_the_refusal(app, client, make):
+    """Adding a one-off item to a week makes the week's plan first; when the item is then
+    refused, the plan made for it is not kept either."""
+    made = make("Alex", "Sam")
+    login(client, made.emails[0])
+    with committing(app):
+        from planner.models import Household
+        from planner.week.services import week_start_for_household
+
+        week = week_start_for_household(db.session.get(Household, made.household_id))
+    response = client.post(
+        f"/week/{week.isoformat()}/items",
+        data={
+            "title": "   ",  # refused by the service, after the plan was made
+            "on_date": week.isoformat(),
+            "effort_minutes": 30,
+            "owner_id": made.member_ids[0],
+        },
+    )
+    assert response.status_code == 422
+    assert "Give the item a title" in body(response)
+    with committing(app):
+        assert db.session.scalar(select(func.count(WeekPlan.id))) == 0
+
+
+# Where a transaction may end: the request boundary, jobs (per household, per message, per
+# calendar) and CLI commands. Services, signal receivers and helpers only flush.
+BOUNDARIES = {
+    "planner/unit_of_work.py",
+    "planner/cli.py",
+    "planner/reminders/sender.py",
+    "planner/reminders/outbox.py",
+    "planner/imports/services.py",
+}
+
+
+def test_only_boundaries_commit():
+    root = Path(__file__).resolve().parent.parent
+    committing_files = {
+        str(path.relative_to(root))
+        for path in (root / "planner").rglob("*.py")
+        if re.search(r"\.commit\(\)", path.read_text())
+    }
+    assert committing_files <= BOUNDARIES
