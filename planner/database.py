@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, Enum, MetaData
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import DeclarativeBase
@@ -56,6 +57,20 @@ def insert_new(session: Any, model: Any, values: list[dict], keys: list[str]) ->
         insert(model).values(values).on_conflict_do_nothing(index_elements=keys)
     )
     return int(result.rowcount or 0)
+
+
+def vocabulary(words: type[StrEnum], name: str, length: int) -> Enum:
+    """A column holding one of a product vocabulary's values (planner.domain.vocabulary):
+    stored as the value's text, checked by the database, read back as the enum member."""
+    return Enum(
+        words,
+        name=name,
+        length=length,
+        native_enum=False,
+        create_constraint=True,
+        validate_strings=True,
+        values_callable=lambda enum: [member.value for member in enum],
+    )
 
 
 def utcnow() -> datetime:

@@ -13,6 +13,7 @@ from datetime import UTC, time, timedelta
 
 from sqlalchemy import func, select
 
+from planner.domain.vocabulary import CheckInState, OccurrenceState, PlanState
 from planner.domain.week import local_to_utc
 from planner.extensions import db
 from planner.models import CheckIn, Household, Responsibility, WeekPlan
@@ -21,29 +22,30 @@ from planner.week import services as week_services
 
 WEEKS = 16
 # Oldest first: (Alex's state, Sam's state) and fairness answers (Alex, Sam).
-STATES = (
-    ("okay", "okay"),
-    ("okay", "in_the_reeds"),
-    ("in_the_reeds", "okay"),
-    ("okay", "okay"),
-    ("blown", "okay"),
-    ("in_the_reeds", "okay"),
-    ("okay", "okay"),
-    ("okay", "in_the_reeds"),
-    ("okay", "okay"),
-    ("in_the_reeds", "in_the_reeds"),
-    ("okay", "okay"),
-    ("okay", "okay"),
-    ("okay", "in_the_reeds"),
-    ("okay", "in_the_reeds"),
-    ("okay", "blown"),
-    ("okay", "blown"),
+OKAY, REEDS, BLOWN = CheckInState
+STATES = (  # fmt: skip
+    (OKAY, OKAY),
+    (OKAY, REEDS),
+    (REEDS, OKAY),
+    (OKAY, OKAY),
+    (BLOWN, OKAY),
+    (REEDS, OKAY),
+    (OKAY, OKAY),
+    (OKAY, REEDS),
+    (OKAY, OKAY),
+    (REEDS, REEDS),
+    (OKAY, OKAY),
+    (OKAY, OKAY),
+    (OKAY, REEDS),
+    (OKAY, REEDS),
+    (OKAY, BLOWN),
+    (OKAY, BLOWN),
 )
 FAIRNESS = (
     (4, 3), (4, 3), (3, 4), (4, 4), (2, 4), (3, 4), (4, 4), (4, 3),
     (5, 4), (3, 3), (4, 4), (4, 4), (4, 3), (4, 2), (4, 2), (4, 3),
 )  # fmt: skip
-HELP = {"in_the_reeds": "An evening off this week", "blown": "Take the mornings off my plate"}
+HELP = {REEDS: "An evening off this week", BLOWN: "Take the mornings off my plate"}
 SKIP_REASONS = ("Ran out of time", "Ill", "Away for the day")
 
 
@@ -62,7 +64,7 @@ def add_demo_history(household: Household) -> None:
     for k in range(WEEKS, 0, -1):
         week_start = planned - timedelta(weeks=k)
         existing = week_services.find_week_plan(household, week_start)
-        if existing is not None and existing.status == "agreed":
+        if existing is not None and existing.status == PlanState.AGREED:
             continue
         plan = week_services.get_or_create_week_plan(household, week_start)
         _fill_week(household, plan, members, WEEKS - k)
@@ -98,13 +100,14 @@ def _fill_week(household: Household, plan: WeekPlan, members: list, index: int) 
                 continue  # still ahead this week
             day_end = local_to_utc(occurrence.on_date, time(20, 0), tz)
             if roll < 0.8 or (roll < 0.88 and item.owner_id is None):
-                occurrence.state, occurrence.done_by_id = "done", item.owner_id
+                occurrence.state, occurrence.done_by_id = OccurrenceState.DONE, item.owner_id
                 occurrence.done_at = day_end
             elif roll < 0.88:
                 other = next(m.id for m in members if m.id != item.owner_id)
-                occurrence.state, occurrence.done_by_id, occurrence.done_at = "done", other, day_end
+                occurrence.state, occurrence.done_by_id = OccurrenceState.DONE, other
+                occurrence.done_at = day_end
             elif roll < 0.95:
-                occurrence.state = "skipped"
+                occurrence.state = OccurrenceState.SKIPPED
                 occurrence.skip_reason = rng.choice(SKIP_REASONS)
     agreed_at = local_to_utc(plan.week_start - timedelta(days=1), time(19, 30), tz)
     existing = {c.member_id: c for c in plan.checkins}
@@ -113,10 +116,10 @@ def _fill_week(household: Household, plan: WeekPlan, members: list, index: int) 
             household_id=household.id, week_plan_id=plan.id, member_id=member.id
         )
         checkin.state = state
-        checkin.capacity = {"okay": 100, "in_the_reeds": 60, "blown": 25}[state]
+        checkin.capacity = state.default_capacity
         checkin.what_would_help = HELP.get(state, "")
         checkin.fairness = fair
         checkin.agreed_at = agreed_at.astimezone(UTC)
         db.session.add(checkin)
-    plan.status, plan.agreed_at = "agreed", agreed_at.astimezone(UTC)
+    plan.status, plan.agreed_at = PlanState.AGREED, agreed_at.astimezone(UTC)
     db.session.flush()

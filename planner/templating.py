@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app
 from flask_login import current_user
 
+from planner.domain import vocabulary
+
 # Main navigation in order; entries whose endpoint is not registered are hidden.
 NAV_ITEMS = (
     ("household.home", "Home"),
@@ -39,5 +41,16 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals["WEEKDAYS"] = WEEKDAYS
+    # The product's vocabularies, so templates compare and label with them, never spell them.
+    for words in (
+        vocabulary.CheckInState,
+        vocabulary.Kindness,
+        vocabulary.PlanState,
+        vocabulary.OccurrenceState,
+        vocabulary.SelfCareStatus,
+        vocabulary.SelfCareOutcome,
+        vocabulary.ReminderState,
+    ):
+        app.jinja_env.globals[words.__name__] = words
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -131,7 +131,7 @@ def test_skip_link_offers_another_time(smtp_app, smtp_server, make, client):
     if "selfcare.reschedule" in smtp_app.view_functions:
         assert f"/slots/{slot_id}/weeks/" in body(done)
     with smtp_app.app_context():
-        assert db.session.scalar(select(SelfCareWeek.outcome)) == "skipped"
+        assert db.session.scalar(select(SelfCareWeek.outcome)) == "missed"
 
 
 def test_bad_and_expired_links(app, client, make):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from planner.domain.vocabulary import CheckInState
 from planner.extensions import db
 from planner.models import Area, CheckIn, Household, Responsibility, WeekPlan
 from planner.session import services
@@ -69,7 +70,7 @@ def check_in(app, planned: Planned, member_id: int, state: str, capacity=None, f
             household_id=plan.household_id, week_plan_id=plan.id, member_id=member_id
         )
         row.state, row.fairness = state, fairness
-        row.capacity = services.DEFAULT_CAPACITY[state] if capacity is None else capacity
+        row.capacity = CheckInState(state).default_capacity if capacity is None else capacity
         db.session.add(row)
         plan.version += 1
         db.session.commit()

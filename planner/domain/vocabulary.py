@@ -70,10 +70,15 @@ class Kindness(StrEnum):
         return self not in (Kindness.DEFER, Kindness.DROP)
 
 
+def takes_place(kindness: str | None) -> bool:
+    """Whether an item happens this week (as usual, or simpler, or by outside help)."""
+    return kindness is None or Kindness(kindness).takes_load
+
+
 _KINDNESS_LABELS = {
-    Kindness.DEFER: "Let it wait until next week",
-    Kindness.LOWER_STANDARD: "Do it to a simpler standard",
-    Kindness.OUTSOURCE: "Get outside help",
+    Kindness.DEFER: "Wait until next week",
+    Kindness.LOWER_STANDARD: "Simpler standard",
+    Kindness.OUTSOURCE: "Outside help",
     Kindness.DROP: "Let it go this week",
 }
 _KINDNESS_THIS_WEEK = {

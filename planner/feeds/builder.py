@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from planner.domain.ical import FeedEvent, FeedOverride, build_calendar
+from planner.domain.vocabulary import OccurrenceState, PlanState, SelfCareStatus, takes_place
 from planner.domain.week import local_to_utc
 from planner.extensions import db
 from planner.models import Household, PlanItem, SelfCareSlot, SelfCareWeek, WeekPlan
@@ -23,7 +24,6 @@ from planner.week.services import week_start_for_household
 
 BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 REFRESH_MINUTES = 60
-LEFT_OUT = ("drop", "defer")  # kindness choices that take an item out of the week
 
 
 def build_feed(household: Household, member_id: int | None, week_start: date | None = None):
@@ -68,20 +68,21 @@ def _plan_events(household, member_id, week_start, names, stamps) -> list[FeedEv
         query = query.where(PlanItem.owner_id == member_id)
     events: list[FeedEvent] = []
     for item in db.session.scalars(query):
-        if item.kindness in LEFT_OUT:
+        if not takes_place(item.kindness):
             continue
         plan = item.week_plan
         stamps += [item.updated_at, plan.agreed_at or plan.created_at]
         summary = item.title
         if member_id is None and item.owner_id in names:
             summary = f"{item.title} ({names[item.owner_id]})"
-        where = "the agreed plan" if plan.status == "agreed" else "the draft plan (not agreed yet)"
+        agreed = plan.status == PlanState.AGREED
+        where = "the agreed plan" if agreed else "the draft plan (not agreed yet)"
         description = f"From {where}."
         if item.minimum_standard:
             description += f"\nDone means: {item.minimum_standard}"
         seen: dict[date, int] = {}
         for occurrence in item.occurrences:
-            if occurrence.state == "skipped":
+            if occurrence.state == OccurrenceState.SKIPPED:
                 continue
             n = seen[occurrence.on_date] = seen.get(occurrence.on_date, 0) + 1
             uid = f"plan-{item.id}-{occurrence.on_date:%Y%m%d}" + (f"-{n}" if n > 1 else "")
@@ -144,9 +145,9 @@ def _slot_event(household, slot: SelfCareSlot, summary, description, stamps) -> 
             household, slot, row.week_start
         ):
             continue  # an exception of an earlier rule: no longer an occurrence of this series
-        if row.status == "skipped":
+        if row.status == SelfCareStatus.SKIPPED_AHEAD:
             exdates.append(row.original_start)
-        elif row.status == "moved" and row.moved_start is not None:
+        elif row.status == SelfCareStatus.MOVED and row.moved_start is not None:
             overrides.append(_moved(row, length, slot.sequence))
     weekday = day_in_week(first, slot.weekday).weekday()
     return FeedEvent(

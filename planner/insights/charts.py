@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-STATE_COLOURS = {"okay": "#2e7d4f", "in_the_reeds": "#a86a00", "blown": "#b23a3a"}
-STATE_WORDS = {
-    "okay": "okay",
-    "in_the_reeds": "in the reeds",
-    "blown": "blown",
-    None: "no check-in",
+from planner.domain.vocabulary import CheckInState
+
+STATE_COLOURS = {
+    CheckInState.OKAY: "#2e7d4f",
+    CheckInState.IN_THE_REEDS: "#a86a00",
+    CheckInState.BLOWN: "#b23a3a",
 }
 TRACK, MUTED, INK = "#ebe6dc", "#5d6b73", "#22303a"
 
@@ -109,7 +109,9 @@ def states_strip(rows: Sequence[tuple[str, Sequence[str | None]]], labels: Seque
                 parts.append(f'<circle cx="{x}" cy="{y}" r="7" fill="none" stroke="{MUTED}"/>')
             else:
                 parts.append(f'<circle cx="{x}" cy="{y}" r="8" fill="{STATE_COLOURS[state]}"/>')
-        said.append(f"{name}: " + ", ".join(STATE_WORDS.get(s, "?") for s in states))
+        said.append(
+            f"{name}: " + ", ".join(CheckInState(s).label if s else "no check-in" for s in states)
+        )
     for k, text in enumerate(labels):
         if k % 2 == 0 or n <= 6:
             parts.append(

@@ -6,6 +6,8 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from planner.insights import charts, services
+from planner.selfcare.charts import keep_charts
+from planner.selfcare.services import keep_rates
 
 bp = Blueprint("insights", __name__, url_prefix="/insights")
 
@@ -34,11 +36,6 @@ def index():
     )
 
 
-def _selfcare_keep_charts(household) -> list | None:
-    """The self-care feature's kept-rate pictures, when that feature is installed."""
-    try:
-        from planner.selfcare.charts import keep_charts
-        from planner.selfcare.services import keep_rates
-    except ImportError:
-        return None
+def _selfcare_keep_charts(household) -> list:
+    """The self-care kept-rate pictures."""
     return keep_charts(household.members, keep_rates(household))

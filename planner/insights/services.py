@@ -9,9 +9,10 @@ from datetime import date, timedelta
 from sqlalchemy import func, or_, select
 
 from planner.domain.balance import DEFAULT_FULL_WEEK_MINUTES
+from planner.domain.vocabulary import CheckInState, Kindness
 from planner.extensions import db
 from planner.models import CheckIn, Household, Member, PlanItem, PlanOccurrence, WeekPlan
-from planner.week.services import NO_LOAD_KINDNESS, week_start_for_household
+from planner.week.services import week_start_for_household
 
 WEEKS = 12
 NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
@@ -21,7 +22,7 @@ NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
 class MemberWeek:
     doing: int = 0
     mental: int = 0
-    state: str | None = None
+    state: CheckInState | None = None
     capacity: int | None = None
     fairness: int | None = None
 
@@ -71,7 +72,7 @@ def insights(household: Household, weeks: int = WEEKS, today: date | None = None
 
 def _fill(result: Insights, position: dict[int, int]) -> None:
     ids = list(position)
-    kept = or_(PlanItem.kindness.is_(None), PlanItem.kindness.not_in(NO_LOAD_KINDNESS))
+    kept = or_(PlanItem.kindness.is_(None), PlanItem.kindness.not_in([k for k in Kindness if not k.takes_load]))
     doing = db.session.execute(
         select(PlanItem.week_plan_id, PlanItem.owner_id, func.sum(PlanItem.effort_minutes))
         .join(PlanOccurrence, PlanOccurrence.plan_item_id == PlanItem.id)
@@ -114,8 +115,8 @@ def signals(result: Insights) -> list[str]:
         rows = result.by_member[m.id]
         states = [w.state for w in rows]
         name = m.display_name
-        blown = _streak(states, lambda s: s == "blown")
-        low = _streak(states, lambda s: s in ("blown", "in_the_reeds"))
+        blown = _streak(states, lambda s: s == CheckInState.BLOWN)
+        low = _streak(states, lambda s: s in (CheckInState.BLOWN, CheckInState.IN_THE_REEDS))
         if blown >= 2:
             found.append(
                 f"{name} has been blown {NUMBER_WORDS.get(blown, blown)} weeks running "

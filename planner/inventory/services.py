@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from planner.domain import cadence
 from planner.domain.refusal import Refused
+from planner.domain.vocabulary import PlanState
 from planner.extensions import db
 from planner.models import Area, Household, Responsibility, WeekPlan, utcnow
 from planner.week.generation import may_hold
@@ -249,7 +250,7 @@ def _refresh_open_drafts(household: Household) -> None:
     drafts = db.session.scalars(
         select(WeekPlan).where(
             WeekPlan.household_id == household.id,
-            WeekPlan.status == "draft",
+            WeekPlan.status == PlanState.DRAFT,
             WeekPlan.week_start >= this_week,
         )
     )

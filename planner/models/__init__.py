@@ -5,11 +5,9 @@ from planner.models import changes  # noqa: F401  (the change-tracking listener)
 from planner.models.feeds import BusyBlock, CalendarImport, FeedToken
 from planner.models.household import Household, Invite, LoginThrottle, Member
 from planner.models.inventory import Area, Responsibility, responsibility_allowed_member
-from planner.models.reminders import REMINDER_STATES, Reminder
+from planner.models.reminders import Reminder
 from planner.models.selfcare import SelfCareSlot, SelfCareWeek
 from planner.models.week import (
-    CHECKIN_STATES,
-    DEFAULT_CAPACITY,
     CheckIn,
     PlanChange,
     PlanItem,
@@ -19,8 +17,6 @@ from planner.models.week import (
 )
 
 __all__ = [
-    "CHECKIN_STATES",
-    "DEFAULT_CAPACITY",
     "Area",
     "Base",
     "BusyBlock",
@@ -34,7 +30,6 @@ __all__ = [
     "PlanChange",
     "PlanItem",
     "PlanOccurrence",
-    "REMINDER_STATES",
     "Reminder",
     "Responsibility",
     "SelfCareSlot",

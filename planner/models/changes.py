@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, UOWTransaction
 
+from planner.domain.vocabulary import PlanState, SelfCareStatus
 from planner.models.feeds import BusyBlock
 from planner.models.household import Household, Member
 from planner.models.inventory import Area, Responsibility
@@ -117,7 +118,7 @@ def _open_drafts(session: Session, household_id: int) -> list[WeekPlan]:
         session.scalars(
             select(WeekPlan).where(
                 WeekPlan.household_id == household_id,
-                WeekPlan.status == "draft",
+                WeekPlan.status == PlanState.DRAFT,
                 WeekPlan.week_start >= recent,
             )
         )
@@ -137,7 +138,9 @@ def _raise_sequences(session: Session, changed: Iterable[object]) -> None:
         elif isinstance(obj, SelfCareSlot) and not new and _differs(obj, FEED_SLOT_FIELDS):
             slots.add(obj)
         elif isinstance(obj, SelfCareWeek) and (
-            obj.status not in (None, "planned") if new else _differs(obj, FEED_SLOT_WEEK_FIELDS)
+            obj.status not in (None, SelfCareStatus.PLANNED)
+            if new
+            else _differs(obj, FEED_SLOT_WEEK_FIELDS)
         ):
             if not new:
                 obj.sequence = SelfCareWeek.sequence + 1

@@ -7,11 +7,10 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.database import UTCDateTime, utcnow
+from planner.database import UTCDateTime, utcnow, vocabulary
+from planner.domain.vocabulary import ReminderKind, ReminderState
 from planner.extensions import db
 from planner.models.household import Member
-
-REMINDER_STATES = ("pending", "sending", "sent", "failed", "expired", "cancelled")
 
 
 class Reminder(db.Model):
@@ -32,12 +31,14 @@ class Reminder(db.Model):
         ForeignKey("household.id", ondelete="CASCADE"), index=True
     )
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # selfcare | planning | plan_summary | handover
+    kind: Mapped[ReminderKind] = mapped_column(vocabulary(ReminderKind, "reminder_kind", 20))
     occurrence_key: Mapped[str] = mapped_column(String(80))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     # due_at + the kind's grace window: never sent after this moment.
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    state: Mapped[str] = mapped_column(String(10), default="pending")
+    state: Mapped[ReminderState] = mapped_column(
+        vocabulary(ReminderState, "reminder_state", 10), default=ReminderState.PENDING
+    )
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -7,7 +7,8 @@ from datetime import date, datetime, time
 from sqlalchemy import Date, ForeignKey, String, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.database import UTCDateTime, utcnow
+from planner.database import UTCDateTime, utcnow, vocabulary
+from planner.domain.vocabulary import SelfCareOutcome, SelfCareStatus
 from planner.extensions import db
 from planner.models.household import Member
 
@@ -35,7 +36,7 @@ class SelfCareSlot(db.Model):
 
 
 class SelfCareWeek(db.Model):
-    """One week's exception or outcome of a slot: moved, skipped, kept."""
+    """One week of a slot: moved or skipped ahead of time, and kept or missed afterwards."""
 
     __tablename__ = "self_care_week"
     __table_args__ = (UniqueConstraint("slot_id", "week_start"),)
@@ -47,9 +48,13 @@ class SelfCareWeek(db.Model):
     )
     week_start: Mapped[date] = mapped_column(Date)
     original_start: Mapped[datetime] = mapped_column(UTCDateTime)  # the RECURRENCE-ID
-    status: Mapped[str] = mapped_column(String(10), default="planned")  # planned | moved | skipped
+    status: Mapped[SelfCareStatus] = mapped_column(
+        vocabulary(SelfCareStatus, "selfcare_status", 10), default=SelfCareStatus.PLANNED
+    )
     moved_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    outcome: Mapped[str | None] = mapped_column(String(10))  # kept | skipped (afterwards)
+    outcome: Mapped[SelfCareOutcome | None] = mapped_column(
+        vocabulary(SelfCareOutcome, "selfcare_outcome", 10)
+    )
     sequence: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

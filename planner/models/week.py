@@ -7,13 +7,11 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.database import UTCDateTime, utcnow
+from planner.database import UTCDateTime, utcnow, vocabulary
+from planner.domain.vocabulary import CheckInState, Kindness, OccurrenceState, PlanState
 from planner.extensions import db
 from planner.models.household import Member
 from planner.models.inventory import Responsibility
-
-CHECKIN_STATES = ("okay", "in_the_reeds", "blown")
-DEFAULT_CAPACITY = {"okay": 100, "in_the_reeds": 60, "blown": 25}
 
 
 class WeekPlan(db.Model):
@@ -23,7 +21,9 @@ class WeekPlan(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
     week_start: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(10), default="draft")  # draft | agreed
+    status: Mapped[PlanState] = mapped_column(
+        vocabulary(PlanState, "plan_state", 10), default=PlanState.DRAFT
+    )
     agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Grows on every change (planner.models.changes): the live-update poll follows it.
     version: Mapped[int] = mapped_column(default=1)
@@ -43,7 +43,9 @@ class CheckIn(db.Model):
         ForeignKey("week_plan.id", ondelete="CASCADE"), index=True
     )
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
-    state: Mapped[str | None] = mapped_column(String(16))  # okay | in_the_reeds | blown
+    state: Mapped[CheckInState | None] = mapped_column(
+        vocabulary(CheckInState, "checkin_state", 16)
+    )
     capacity: Mapped[int | None] = mapped_column()
     what_would_help: Mapped[str] = mapped_column(Text, default="")
     fairness: Mapped[int | None] = mapped_column()  # "did last week feel fair?" 1–5
@@ -73,8 +75,7 @@ class PlanItem(db.Model):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     pinned: Mapped[bool] = mapped_column(default=False)
     minimum_standard: Mapped[str] = mapped_column(String(300), default="")
-    # Kindness plan: defer | lower_standard | outsource | drop (None = as usual)
-    kindness: Mapped[str | None] = mapped_column(String(20))
+    kindness: Mapped[Kindness | None] = mapped_column(vocabulary(Kindness, "kindness", 20))
     kindness_note: Mapped[str] = mapped_column(String(300), default="")
     handover_to_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE
@@ -100,7 +101,9 @@ class PlanOccurrence(db.Model):
     )
     on_date: Mapped[date] = mapped_column(Date)
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None = any time that day
-    state: Mapped[str] = mapped_column(String(10), default="open")  # open | done | skipped
+    state: Mapped[OccurrenceState] = mapped_column(
+        vocabulary(OccurrenceState, "occurrence_state", 10), default=OccurrenceState.OPEN
+    )
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     skip_reason: Mapped[str] = mapped_column(String(300), default="")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from planner.database import utcnow
+from planner.domain.vocabulary import ReminderKind, ReminderState
 from planner.models import Household
 from planner.reminders.outbox import insert_rows, row_values
 
@@ -20,23 +21,35 @@ def add_demo_reminders(household: Household) -> None:
     first, second = members[0], members[-1]
     past = [
         (
-            "planning",
+            ReminderKind.PLANNING,
             first,
             "demo-1",
             now - timedelta(days=3, hours=2),
             "Your planning session is at 19:00",
         ),
         (
-            "planning",
+            ReminderKind.PLANNING,
             second,
             "demo-2",
             now - timedelta(days=3, hours=2),
             "Your planning session is at 19:00",
         ),
-        ("plan_summary", first, "demo-3", now - timedelta(days=3), "Your week is agreed"),
-        ("plan_summary", second, "demo-4", now - timedelta(days=3), "Your week is agreed"),
         (
-            "selfcare",
+            ReminderKind.PLAN_SUMMARY,
+            first,
+            "demo-3",
+            now - timedelta(days=3),
+            "Your week is agreed",
+        ),
+        (
+            ReminderKind.PLAN_SUMMARY,
+            second,
+            "demo-4",
+            now - timedelta(days=3),
+            "Your week is agreed",
+        ),
+        (
+            ReminderKind.SELFCARE,
             first,
             "demo-5",
             now - timedelta(days=1, hours=5),
@@ -46,16 +59,18 @@ def add_demo_reminders(household: Household) -> None:
     rows = []
     for kind, member, key, due, subject in past:
         values = row_values(kind, member, key, due, _payload(member.email, subject))
-        values.update(state="sent", attempts=1, sent_at=due + timedelta(seconds=12))
+        values.update(state=ReminderState.SENT, attempts=1, sent_at=due + timedelta(seconds=12))
         rows.append(values)
     failed = row_values(
-        "selfcare",
+        ReminderKind.SELFCARE,
         second,
         "demo-6",
         now - timedelta(hours=20),
         _payload(second.email, "In 30 minutes: your time for reading"),
     )
-    failed.update(state="failed", attempts=3, next_attempt_at=None, last_error=_DEMO_ERROR)
+    failed.update(
+        state=ReminderState.FAILED, attempts=3, next_attempt_at=None, last_error=_DEMO_ERROR
+    )
     rows.append(failed)
     insert_rows(rows)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from planner.domain.vocabulary import ReminderKind
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -14,13 +16,13 @@ class Kind:
 
 
 KINDS = {
-    "selfcare": Kind("Self-care reminder", timedelta(minutes=25)),
-    "planning": Kind("Planning session reminder", timedelta(minutes=45)),
-    "plan_summary": Kind("Agreed week plan", timedelta(hours=24)),
-    "handover": Kind("Handover request", timedelta(hours=24)),
+    ReminderKind.SELFCARE: Kind("Self-care reminder", timedelta(minutes=25)),
+    ReminderKind.PLANNING: Kind("Planning session reminder", timedelta(minutes=45)),
+    ReminderKind.PLAN_SUMMARY: Kind("Agreed week plan", timedelta(hours=24)),
+    ReminderKind.HANDOVER: Kind("Handover request", timedelta(hours=24)),
 }
 # Kinds made from the calendar (re-computed every tick) rather than from one event.
-SCHEDULED_KINDS = ("selfcare", "planning")
+SCHEDULED_KINDS = (ReminderKind.SELFCARE, ReminderKind.PLANNING)
 
 # Lead-time choices offered on the preferences page (minutes; None = off).
 SELFCARE_LEAD_CHOICES = (None, 10, 15, 30, 60, 120)

@@ -19,6 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from planner import mail
 from planner.database import utcnow
+from planner.domain.vocabulary import ReminderKind, ReminderState
 from planner.extensions import db
 from planner.models import Household, Member, PlanItem, Reminder, WeekPlan
 from planner.reminders import emails
@@ -26,7 +27,7 @@ from planner.reminders.kinds import HORIZON, KINDS, SCHEDULED_KINDS
 from planner.reminders.schedule import Occurrence, occurrences
 
 # Rows the calendar may still change; sending, sent and expired rows are history.
-CHANGEABLE = ("pending", "failed", "cancelled")
+CHANGEABLE = (ReminderState.PENDING, ReminderState.FAILED, ReminderState.CANCELLED)
 # Keys the calendar makes (schedule.py); rows with other keys are not the calendar's to cancel.
 CALENDAR_KEYS = ("slot", "session:")
 _LOOKBACK = max(KINDS[k].grace for k in SCHEDULED_KINDS)
@@ -83,7 +84,7 @@ def row_values(
         "due_at": due_at,
         "expires_at": due_at + KINDS[kind].grace,
         "next_attempt_at": due_at,
-        "state": "pending",
+        "state": ReminderState.PENDING,
         "attempts": 0,
         "last_error": None,
         "sent_at": None,
@@ -113,7 +114,7 @@ def _fingerprint(household: Household, occ: Occurrence) -> str:
 
 
 def _render(household: Household, occ: Occurrence, now: datetime) -> dict:
-    if occ.kind == "selfcare":
+    if occ.kind == ReminderKind.SELFCARE:
         return emails.selfcare_payload(household, occ, now)
     return emails.planning_payload(household, occ)
 
@@ -161,11 +162,13 @@ def sync_household(household: Household, now: datetime | None = None) -> None:
                 )
             )
         elif row.state in CHANGEABLE and (
-            row.fingerprint != fingerprint or row.state == "cancelled"
+            row.fingerprint != fingerprint or row.state == ReminderState.CANCELLED
         ):
-            state = "pending" if row.state == "cancelled" else row.state
+            state = ReminderState.PENDING if row.state == ReminderState.CANCELLED else row.state
             retry = (
-                occ.due_at if state == "pending" else max(row.next_attempt_at or now, occ.due_at)
+                occ.due_at
+                if state == ReminderState.PENDING
+                else max(row.next_attempt_at or now, occ.due_at)
             )
             db.session.execute(
                 update(Reminder)
@@ -183,15 +186,18 @@ def sync_household(household: Household, now: datetime | None = None) -> None:
         r.id
         for key, r in existing.items()
         if key not in wanted
-        and r.state in ("pending", "failed")
+        and r.state in (ReminderState.PENDING, ReminderState.FAILED)
         and r.due_at >= start
         and r.occurrence_key.startswith(CALENDAR_KEYS)
     ]
     if gone:
         db.session.execute(
             update(Reminder)
-            .where(Reminder.id.in_(gone), Reminder.state.in_(("pending", "failed")))
-            .values(state="cancelled", next_attempt_at=None)
+            .where(
+                Reminder.id.in_(gone),
+                Reminder.state.in_((ReminderState.PENDING, ReminderState.FAILED)),
+            )
+            .values(state=ReminderState.CANCELLED, next_attempt_at=None)
         )
     insert_rows(new)
 
@@ -219,7 +225,13 @@ def queue_plan_summary(household: Household, plan: WeekPlan, now: datetime | Non
     key = f"plan{plan.id}:v{plan.version}"
     insert_rows(
         [
-            row_values("plan_summary", m, key, now, emails.plan_summary_payload(household, m, plan))
+            row_values(
+                ReminderKind.PLAN_SUMMARY,
+                m,
+                key,
+                now,
+                emails.plan_summary_payload(household, m, plan),
+            )
             for m in household.members
         ]
     )
@@ -236,4 +248,4 @@ def queue_handover(
     now = now or utcnow()
     key = f"item{item.id}:to{to_member.id}:{int(now.timestamp()) // 60}"
     payload = emails.handover_payload(household, item, to_member, from_member)
-    insert_rows([row_values("handover", to_member, key, now, payload)])
+    insert_rows([row_values(ReminderKind.HANDOVER, to_member, key, now, payload)])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from planner.domain.vocabulary import ReminderKind, SelfCareStatus
 from planner.domain.week import local_to_utc
 from planner.models import Household, Member, SelfCareSlot, SelfCareWeek
 from planner.selfcare.services import slot_times
@@ -62,10 +63,10 @@ def _selfcare(household: Household, start: datetime, end: datetime):
     last = week_start_for_household(household, (end + timedelta(days=8)).astimezone(tz).date())
     for t in slot_times(household, first, last):
         lead = leads.get(t.slot.member_id)
-        if lead is None or t.status == "skipped":
+        if lead is None or t.status == SelfCareStatus.SKIPPED_AHEAD:
             continue
         yield Occurrence(
-            kind="selfcare",
+            kind=ReminderKind.SELFCARE,
             member=members[t.slot.member_id],
             occurrence_key=selfcare_key(t.slot.id, t.week_start),
             start=t.start,
@@ -86,7 +87,7 @@ def _planning(household: Household, start: datetime, end: datetime):
             if lead is None:
                 continue
             yield Occurrence(
-                kind="planning",
+                kind=ReminderKind.PLANNING,
                 member=member,
                 occurrence_key=f"session:{day.isoformat()}",
                 start=begins,

@@ -23,6 +23,7 @@ from sqlalchemy import and_, bindparam, or_, select, update
 
 from planner import mail
 from planner.database import utcnow
+from planner.domain.vocabulary import ReminderState
 from planner.extensions import db
 from planner.models import Reminder
 from planner.reminders import kinds
@@ -51,8 +52,11 @@ def _claimable(now: datetime):
     return and_(
         Reminder.expires_at > now,
         or_(
-            and_(Reminder.state.in_(("pending", "failed")), Reminder.next_attempt_at <= now),
-            and_(Reminder.state == "sending", Reminder.lease_until < now),
+            and_(
+                Reminder.state.in_((ReminderState.PENDING, ReminderState.FAILED)),
+                Reminder.next_attempt_at <= now,
+            ),
+            and_(Reminder.state == ReminderState.SENDING, Reminder.lease_until < now),
         ),
     )
 
@@ -65,12 +69,12 @@ def expire_overdue(now: datetime | None = None) -> int:
         .where(
             Reminder.expires_at <= now,
             or_(
-                Reminder.state == "pending",
-                and_(Reminder.state == "failed", Reminder.next_attempt_at.is_not(None)),
-                and_(Reminder.state == "sending", Reminder.lease_until < now),
+                Reminder.state == ReminderState.PENDING,
+                and_(Reminder.state == ReminderState.FAILED, Reminder.next_attempt_at.is_not(None)),
+                and_(Reminder.state == ReminderState.SENDING, Reminder.lease_until < now),
             ),
         )
-        .values(state="expired", next_attempt_at=None, lease_until=None)
+        .values(state=ReminderState.EXPIRED, next_attempt_at=None, lease_until=None)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
@@ -82,7 +86,7 @@ def claim(limit: int, now: datetime | None = None) -> list:
     now = now or utcnow()
     token = f"{_WORKER}:{uuid.uuid4().hex[:8]}"
     lease_until = now + _setting("LEASE", kinds.LEASE)
-    claimed = and_(Reminder.state == "sending", Reminder.claimed_by == token)
+    claimed = and_(Reminder.state == ReminderState.SENDING, Reminder.claimed_by == token)
     if db.session.get_bind().dialect.name == "postgresql":
         ids = db.session.scalars(
             select(Reminder.id)
@@ -99,7 +103,7 @@ def claim(limit: int, now: datetime | None = None) -> list:
     db.session.execute(
         update(Reminder)
         .where(target)
-        .values(state="sending", lease_until=lease_until, claimed_by=token)
+        .values(state=ReminderState.SENDING, lease_until=lease_until, claimed_by=token)
         .execution_options(synchronize_session=False)
     )
     rows = db.session.execute(
@@ -146,9 +150,9 @@ _TABLE = Reminder.__table__
 # The hot path, built once: one UPDATE per sent message.
 _MARK_SENT = (
     _TABLE.update()
-    .where(_TABLE.c.id == bindparam("row_id"), _TABLE.c.state == "sending")
+    .where(_TABLE.c.id == bindparam("row_id"), _TABLE.c.state == ReminderState.SENDING)
     .values(
-        state="sent",
+        state=ReminderState.SENT,
         lease_until=None,
         sent_at=bindparam("now"),
         updated_at=bindparam("now"),
@@ -169,7 +173,7 @@ def _sent(row) -> None:
 def _record(row_id: int, **values) -> None:
     db.session.connection().execute(
         _TABLE.update()
-        .where(_TABLE.c.id == row_id, _TABLE.c.state == "sending")
+        .where(_TABLE.c.id == row_id, _TABLE.c.state == ReminderState.SENDING)
         .values(lease_until=None, updated_at=utcnow(), **values)
     )
     db.session.commit()
@@ -179,7 +183,11 @@ def _failed(row, error: str, now: datetime) -> None:
     attempts = row.attempts + 1
     retry = None if attempts >= kinds.MAX_ATTEMPTS else now + kinds.retry_delay(attempts)
     _record(
-        row.id, state="failed", attempts=attempts, next_attempt_at=retry, last_error=error[:1000]
+        row.id,
+        state=ReminderState.FAILED,
+        attempts=attempts,
+        next_attempt_at=retry,
+        last_error=error[:1000],
     )
 
 
@@ -188,8 +196,8 @@ def _release(rows) -> None:
     if rows:
         db.session.execute(
             update(Reminder)
-            .where(Reminder.id.in_([r.id for r in rows]), Reminder.state == "sending")
-            .values(state="pending", lease_until=None, claimed_by=None)
+            .where(Reminder.id.in_([r.id for r in rows]), Reminder.state == ReminderState.SENDING)
+            .values(state=ReminderState.PENDING, lease_until=None, claimed_by=None)
             .execution_options(synchronize_session=False)
         )
         db.session.commit()
@@ -205,7 +213,7 @@ def send_batch(rows, outcome: Outcome) -> bool:
                     _release(rows[index:])  # our lease is running out: let others take these
                     return True
                 if now >= row.expires_at:
-                    _record(row.id, state="expired", next_attempt_at=None)
+                    _record(row.id, state=ReminderState.EXPIRED, next_attempt_at=None)
                     outcome.expired += 1
                     continue
                 try:

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from planner import events
 from planner.database import utcnow
 from planner.domain.refusal import Refused
+from planner.domain.vocabulary import ReminderKind, ReminderState, SelfCareOutcome, SelfCareStatus
 from planner.extensions import db
 from planner.models import Member, Reminder, SelfCareSlot, SelfCareWeek
 from planner.reminders.links import LINK_GONE, read_prefs_token, read_slot_token
@@ -17,7 +18,7 @@ from planner.reminders.outbox import sync_household
 from planner.reminders.schedule import parse_selfcare_key
 from planner.selfcare.services import slot_start
 
-OUTCOME_OF_ACTION = {"kept": "kept", "skip": "skipped"}
+OUTCOME_OF_ACTION = {"kept": SelfCareOutcome.KEPT, "skip": SelfCareOutcome.MISSED}
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def read_slot_link(token: str, now: datetime | None = None) -> SlotChoice:
         raise Refused("This link has already been used. Each link works once.", status=LINK_GONE)
     household = member.household
     week = _week(slot, week_start)
-    moved = week is not None and week.status == "moved" and week.moved_start
+    moved = week is not None and week.status == SelfCareStatus.MOVED and week.moved_start
     start = week.moved_start if moved else slot_start(household, slot, week_start)
     return SlotChoice(member, slot, week_start, start, link.action)
 
@@ -78,7 +79,7 @@ def use_slot_link(token: str, now: datetime | None = None) -> SlotChoice:
     spent = db.session.execute(
         update(Reminder)
         .where(
-            Reminder.kind == "selfcare",
+            Reminder.kind == ReminderKind.SELFCARE,
             Reminder.member_id == link.member_id,
             Reminder.occurrence_key == link.occurrence_key,
             Reminder.link_used_at.is_(None),
@@ -96,7 +97,7 @@ def use_slot_link(token: str, now: datetime | None = None) -> SlotChoice:
             slot_id=slot.id,
             week_start=choice.week_start,
             original_start=choice.start,
-            status="planned",
+            status=SelfCareStatus.PLANNED,
         )
         db.session.add(week)
     week.outcome = OUTCOME_OF_ACTION[choice.action]
@@ -108,7 +109,7 @@ def use_slot_link(token: str, now: datetime | None = None) -> SlotChoice:
 def _reminder(member_id: int, key: str) -> Reminder:
     row = db.session.scalar(
         select(Reminder).where(
-            Reminder.kind == "selfcare",
+            Reminder.kind == ReminderKind.SELFCARE,
             Reminder.member_id == member_id,
             Reminder.occurrence_key == key,
         )
@@ -131,7 +132,12 @@ def household_reminders(household_id: int, now: datetime | None = None, limit: i
     now = now or utcnow()
     base = select(Reminder).where(Reminder.household_id == household_id)
     upcoming = db.session.scalars(
-        base.where(Reminder.due_at > now, Reminder.state.in_(("pending", "failed", "sending")))
+        base.where(
+            Reminder.due_at > now,
+            Reminder.state.in_(
+                (ReminderState.PENDING, ReminderState.FAILED, ReminderState.SENDING)
+            ),
+        )
         .order_by(Reminder.due_at)
         .limit(limit)
     ).all()

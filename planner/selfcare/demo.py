@@ -7,14 +7,16 @@ from datetime import time, timedelta
 from sqlalchemy import select
 
 from planner.database import utcnow
+from planner.domain.vocabulary import SelfCareOutcome
 from planner.extensions import db
 from planner.models import SelfCareSlot, SelfCareWeek
 from planner.selfcare.services import slot_start
 from planner.week.services import week_start_for_household
 
+KEPT, MISSED = SelfCareOutcome.KEPT, SelfCareOutcome.MISSED
 DEMO_SLOTS = (
-    ("Alex", "Run", 1, time(18, 30), 60, ("kept", "kept", None, "kept", "skipped", "kept")),
-    ("Sam", "Pottery", 5, time(9, 0), 120, ("kept", "skipped", "skipped", "kept", "kept", None)),
+    ("Alex", "Run", 1, time(18, 30), 60, (KEPT, KEPT, None, KEPT, MISSED, KEPT)),
+    ("Sam", "Pottery", 5, time(9, 0), 120, (KEPT, MISSED, MISSED, KEPT, KEPT, None)),
 )
 
 

@@ -3,6 +3,7 @@ from wtforms import DateField, HiddenField, IntegerField, SelectField, StringFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange
 
+from planner.domain.vocabulary import SelfCareOutcome
 from planner.forms import WEEKDAY_CHOICES
 
 
@@ -42,8 +43,8 @@ class WeekActionForm(FlaskForm):
         choices=[
             SelectChoice("skip", "Skip this week"),
             SelectChoice("restore", "Keep it as planned"),
-            SelectChoice("kept", "I kept it"),
-            SelectChoice("missed", "I had to skip it"),
+            SelectChoice(SelfCareOutcome.KEPT.value, "I kept it"),
+            SelectChoice(SelfCareOutcome.MISSED.value, "I had to skip it"),
             SelectChoice("undo", "Undo"),
         ],
     )

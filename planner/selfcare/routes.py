@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from planner.access import get_owned_or_404
 from planner.database import utcnow
 from planner.domain.refusal import Refused
+from planner.domain.vocabulary import SelfCareOutcome
 from planner.forms import show_refusal
 from planner.models import SelfCareSlot
 from planner.selfcare import services
@@ -23,8 +24,8 @@ bp = Blueprint("selfcare", __name__, url_prefix="/selfcare")
 DONE = {
     "skip": "Skipped for this week. Your partner's calendar updates at its next refresh.",
     "restore": "Back as planned.",
-    "kept": "Kept. Well done for taking your time.",
-    "missed": "That's okay. Would another time this week work?",
+    SelfCareOutcome.KEPT: "Kept. Well done for taking your time.",
+    SelfCareOutcome.MISSED: "That's okay. Would another time this week work?",
     "undo": "Taken back: nothing is marked for this week.",
 }
 
@@ -117,8 +118,9 @@ def week_action(slot_id: int, week: str):
     except Refused as refused:
         flash(refused.message, "error")
         return _index_page(SlotForm(formdata=None), week_start), refused.status
-    flash(DONE[form.action.data], "success" if form.action.data != "missed" else "info")
-    if form.action.data == "missed":
+    missed = form.action.data == SelfCareOutcome.MISSED
+    flash(DONE[form.action.data], "info" if missed else "success")
+    if missed:
         return redirect(
             url_for("selfcare.reschedule", slot_id=slot.id, week=week_start.isoformat())
         )

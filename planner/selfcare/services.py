@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 from planner import events
 from planner.database import utcnow
 from planner.domain.refusal import Refused
+from planner.domain.vocabulary import SelfCareOutcome, SelfCareStatus
 from planner.domain.week import local_to_utc, week_bounds_utc
 from planner.extensions import db
 from planner.models import (
@@ -30,8 +31,6 @@ from planner.models import (
 from planner.selfcare.timing import day_in_week, overlaps
 from planner.week.services import week_start_for_household
 
-OUTCOMES = ("kept", "skipped")
-
 
 @dataclass(frozen=True)
 class WeekSlot:
@@ -41,8 +40,8 @@ class WeekSlot:
     title: str
     start_utc: datetime
     end_utc: datetime
-    status: str  # planned | moved | skipped
-    outcome: str | None  # kept | skipped, once marked
+    status: SelfCareStatus
+    outcome: SelfCareOutcome | None  # once marked
     week_start: date
     original_start_utc: datetime
     started: bool = False  # its time has come: it can be marked kept or skipped
@@ -86,7 +85,7 @@ class SlotTime:
 
     @property
     def status(self) -> str:
-        return self.row.status if self.row else "planned"
+        return self.row.status if self.row else SelfCareStatus.PLANNED
 
     @property
     def end(self) -> datetime:
@@ -105,7 +104,7 @@ def slot_times(household: Household, first_week: date, last_week: date) -> list[
                 continue
             original = slot_start(household, slot, week)
             row = rows.get((slot.id, week))
-            moved = row is not None and row.status == "moved" and row.moved_start
+            moved = row is not None and row.status == SelfCareStatus.MOVED and row.moved_start
             found.append(
                 SlotTime(slot, row, week, original, row.moved_start if moved else original)
             )
@@ -170,7 +169,7 @@ def blocked_members_for_occurrences(
     busy = [
         (w.member_id, (w.start_utc, w.end_utc))
         for w in week_slots(household, week_start)
-        if w.status != "skipped"
+        if w.status != SelfCareStatus.SKIPPED_AHEAD
     ]
     rows = db.session.execute(
         select(PlanItem.id, PlanItem.effort_minutes, PlanOccurrence.starts_at)
@@ -197,7 +196,7 @@ def keep_rates(household: Household, weeks: int = 12) -> dict[int, list[tuple[da
         select(SelfCareWeek).where(
             SelfCareWeek.household_id == household.id,
             SelfCareWeek.week_start >= this_week - timedelta(weeks=weeks),
-            SelfCareWeek.outcome == "kept",
+            SelfCareWeek.outcome == SelfCareOutcome.KEPT,
         )
     )
     kept_weeks = {(row.slot_id, row.week_start) for row in rows}
@@ -249,13 +248,13 @@ def archive_slot(slot: SelfCareSlot) -> None:
 
 def skip_week(slot: SelfCareSlot, week_start: date) -> None:
     row = _row(slot, week_start)
-    row.status, row.moved_start = "skipped", None
+    row.status, row.moved_start = SelfCareStatus.SKIPPED_AHEAD, None
     _changed(slot.member.household, slot, row)
 
 
 def restore_week(slot: SelfCareSlot, week_start: date) -> None:
     row = _row(slot, week_start)
-    row.status, row.moved_start = "planned", None
+    row.status, row.moved_start = SelfCareStatus.PLANNED, None
     _changed(slot.member.household, slot, row)
 
 
@@ -271,9 +270,9 @@ def move_week(
         raise Refused("Pick a time that hasn't passed yet.")
     row = _row(slot, week_start)
     if new_start == row.original_start:
-        row.status, row.moved_start = "planned", None
+        row.status, row.moved_start = SelfCareStatus.PLANNED, None
     else:
-        row.status, row.moved_start = "moved", new_start
+        row.status, row.moved_start = SelfCareStatus.MOVED, new_start
     row.outcome = None
     _changed(household, slot, row)
 
@@ -291,8 +290,8 @@ def apply_week_action(slot: SelfCareSlot, week_start: date, action: str) -> None
         skip_week(slot, week_start)
     elif action == "restore":
         restore_week(slot, week_start)
-    elif action in ("kept", "missed"):
-        mark_outcome(slot, week_start, "kept" if action == "kept" else "skipped")
+    elif action in set(SelfCareOutcome):
+        mark_outcome(slot, week_start, SelfCareOutcome(action))
     elif action == "undo":
         mark_outcome(slot, week_start, None)  # say a reminder link was tapped too early
     else:
@@ -300,13 +299,17 @@ def apply_week_action(slot: SelfCareSlot, week_start: date, action: str) -> None
 
 
 def mark_outcome(
-    slot: SelfCareSlot, week_start: date, outcome: str | None, now: datetime | None = None
+    slot: SelfCareSlot,
+    week_start: date,
+    outcome: SelfCareOutcome | None,
+    now: datetime | None = None,
 ):
-    """Kept or skipped once its time has come; None takes a mark back at any time."""
-    if outcome is not None and outcome not in OUTCOMES:
-        raise Refused("Choose kept or skipped.")
+    """Kept or missed once its time has come; None takes a mark back at any time."""
+    if outcome is not None and outcome not in set(SelfCareOutcome):
+        raise Refused("Choose kept or missed.")
     row = _row(slot, week_start)
-    start = row.moved_start if row.status == "moved" and row.moved_start else row.original_start
+    moved = row.status == SelfCareStatus.MOVED and row.moved_start
+    start = row.moved_start if moved else row.original_start
     if outcome is not None and start > (now or utcnow()):
         raise Refused("You can mark it once its time has come.")
     if outcome is None and row.outcome is None:

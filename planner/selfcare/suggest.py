@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from planner.database import utcnow
 from planner.domain.busy import free_slots
+from planner.domain.vocabulary import SelfCareStatus
 from planner.domain.week import local_to_utc
 from planner.extensions import db
 from planner.models import PlanItem, PlanOccurrence, SelfCareSlot, WeekPlan
@@ -23,7 +24,7 @@ def busy_for_member(household, member_id: int, week_start: date, *, except_slot:
     """Everything that rules a time out for this member's self-care in that week."""
     busy: list[tuple[datetime, datetime]] = []
     for slot in week_slots(household, week_start):
-        if slot.status != "skipped" and slot.slot_id != except_slot:
+        if slot.status != SelfCareStatus.SKIPPED_AHEAD and slot.slot_id != except_slot:
             busy.append((slot.start_utc, slot.end_utc))  # own other slots and the partner's
     rows = db.session.execute(
         select(PlanOccurrence.starts_at, PlanItem.effort_minutes)

@@ -8,6 +8,12 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from planner.domain.vocabulary import (
+    OccurrenceState,
+    SelfCareOutcome,
+    SelfCareStatus,
+    takes_place,
+)
 from planner.domain.week import local_to_utc, week_bounds_utc
 from planner.extensions import db
 from planner.imports.services import busy_times_for
@@ -64,17 +70,19 @@ def look_back(household: Household, plan: WeekPlan) -> LookBack:
         row = members.get(item.owner_id)
         if row is not None:
             setattr(row, occ.state, getattr(row, occ.state) + 1)
-        if occ.state == "skipped":
+        if occ.state == OccurrenceState.SKIPPED:
             skipped.append((item, occ))
-        if occ.state == "done" and occ.done_by_id and occ.done_by_id != item.owner_id:
+        if occ.state == OccurrenceState.DONE and occ.done_by_id and occ.done_by_id != item.owner_id:
             carried.append((item, occ, names.get(occ.done_by_id, "someone")))
             if row is not None:
                 row.carried_for_them.append(item.title)
     for week in week_outcomes(household, week_start):
         row = members.get(week.slot.member_id)
-        if row is not None and week.outcome == "kept":
+        if row is not None and week.outcome == SelfCareOutcome.KEPT:
             row.selfcare_kept += 1
-        elif row is not None and (week.outcome == "skipped" or week.status == "skipped"):
+        elif row is not None and (
+            week.outcome == SelfCareOutcome.MISSED or week.status == SelfCareStatus.SKIPPED_AHEAD
+        ):
             row.selfcare_skipped += 1
     return LookBack(previous, list(members.values()), skipped, carried, list(changes))
 
@@ -119,7 +127,7 @@ def look_ahead(household: Household, plan: WeekPlan) -> list[Day]:
     )
     names = {m.id: m.display_name for m in household.members}
     for slot in week_slots(household, plan.week_start):
-        if slot.status == "skipped":
+        if slot.status == SelfCareStatus.SKIPPED_AHEAD:
             continue
         start = slot.start_utc.astimezone(tz)
         minutes = int((slot.end_utc - slot.start_utc).total_seconds() // 60)
@@ -169,11 +177,11 @@ def selfcare_flags(household: Household, plan: WeekPlan, slots: list) -> list[st
         (item, occ)
         for item in plan.items
         for occ in item.occurrences
-        if occ.starts_at is not None and item.kindness not in ("defer", "drop")
+        if occ.starts_at is not None and takes_place(item.kindness)
     ]
     flags = []
     for slot in slots:
-        if slot.status == "skipped":
+        if slot.status == SelfCareStatus.SKIPPED_AHEAD:
             continue
         name, when = (
             names.get(slot.member_id, ""),

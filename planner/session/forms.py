@@ -17,18 +17,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
+from planner.domain.vocabulary import CheckInState
 from planner.forms import int_or_none
 
-STATE_CHOICES = [
-    ("okay", "Okay"),
-    ("in_the_reeds", "In the reeds"),
-    ("blown", "Blown"),
-]
-STATE_HINTS = {
-    "okay": "I can carry my usual share.",
-    "in_the_reeds": "Close to my limit; I can't catch up.",
-    "blown": "Completely spent.",
-}
+STATE_CHOICES = [(state.value, state.label.capitalize()) for state in CheckInState]
 FAIRNESS_CHOICES = [
     (1, "1 · not fair at all"),
     (2, "2"),

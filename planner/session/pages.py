@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 from flask_login import current_user
 
+from planner.domain.vocabulary import PlanState
 from planner.extensions import db
 from planner.insights import charts
 from planner.models import CheckIn, Household, Member, WeekPlan
 from planner.selfcare.services import week_slots
-from planner.session import calendar, forms, rebalance, services
-from planner.session.steps import STEPS
+from planner.session import calendar, rebalance, services
+from planner.session.steps import STEPS, step
 
 
 @dataclass
@@ -30,7 +31,7 @@ def progress(plan: WeekPlan, members: list[Member], checkins: dict[int, CheckIn]
         "appreciate": "optional",
         "checkin": f"{len(who(lambda c: c.state))} of {len(members)} checked in",
         "agree": "agreed"
-        if plan.status == "agreed"
+        if plan.status == PlanState.AGREED
         else f"{len(who(lambda c: c.agreed_at))} of {len(members)} agreed",
     }
     done = {
@@ -54,42 +55,55 @@ def base_context(plan: WeekPlan) -> dict:
         "members": members,
         "checkins": checkins,
         "progress": progress(plan, members, checkins),
-        "agreed": plan.status == "agreed",
+        "agreed": plan.status == PlanState.AGREED,
     }
 
 
 def step_context(plan: WeekPlan, key: str) -> dict:
     ctx = base_context(plan)
-    plan, household = ctx["plan"], ctx["household"]
-    if key in ("rebalance", "kindness", "agree", "overview"):
-        ctx["balance"] = rebalance.compute(plan)
-        ctx["show_kindness"] = ctx["balance"].needs_kindness or any(i.kindness for i in plan.items)
-    if key == "look_back":
-        ctx["look_back"] = calendar.look_back(household, plan)
-    if key == "look_ahead":
-        ctx["days"] = calendar.look_ahead(household, plan)
-    if key == "selfcare":
-        ctx["slots"] = ctx["week_slots"] = week_slots(household, plan.week_start)
-        ctx["selfcare_flags"] = calendar.selfcare_flags(household, plan, ctx["slots"])
-    if key in ("rebalance", "agree"):
-        ctx["bars"] = load_bars(ctx["balance"], members=ctx["members"])
-        ctx["item_titles"] = {i.id: i.title for i in plan.items}
-        ctx["loads"] = {i.id: i.load for i in ctx["balance"].raw_items}
-    if key in ("kindness", "agree"):
-        ctx["kindness_rows"] = kindness_rows(plan, ctx["balance"])
-        ctx["kindness_base"] = rebalance.kindness_fingerprint(
-            [r["item"] for r in ctx["kindness_rows"]]
-        )
-        ctx["kindness_words"] = KINDNESS_WORDS
-    ctx["plan_base"] = services.plan_fingerprint(plan)
+    for part in step(key).needs:
+        CONTEXT_PARTS[part](ctx["plan"], ctx)
+    ctx["plan_base"] = services.plan_fingerprint(ctx["plan"])
     return ctx
 
 
-KINDNESS_WORDS = {
-    "defer": "Wait until next week",
-    "lower_standard": "Simpler standard",
-    "outsource": "Outside help",
-    "drop": "Let it go",
+def _balance(plan: WeekPlan, ctx: dict) -> None:
+    ctx["balance"] = rebalance.compute(plan)
+    ctx["show_kindness"] = ctx["balance"].needs_kindness or any(i.kindness for i in plan.items)
+
+
+def _look_back(plan: WeekPlan, ctx: dict) -> None:
+    ctx["look_back"] = calendar.look_back(ctx["household"], plan)
+
+
+def _days(plan: WeekPlan, ctx: dict) -> None:
+    ctx["days"] = calendar.look_ahead(ctx["household"], plan)
+
+
+def _selfcare(plan: WeekPlan, ctx: dict) -> None:
+    ctx["slots"] = ctx["week_slots"] = week_slots(ctx["household"], plan.week_start)
+    ctx["selfcare_flags"] = calendar.selfcare_flags(ctx["household"], plan, ctx["slots"])
+
+
+def _bars(plan: WeekPlan, ctx: dict) -> None:
+    ctx["bars"] = load_bars(ctx["balance"], members=ctx["members"])
+    ctx["item_titles"] = {i.id: i.title for i in plan.items}
+    ctx["loads"] = {i.id: i.load for i in ctx["balance"].raw_items}
+
+
+def _kindness(plan: WeekPlan, ctx: dict) -> None:
+    ctx["kindness_rows"] = kindness_rows(plan, ctx["balance"])
+    ctx["kindness_base"] = rebalance.kindness_fingerprint([r["item"] for r in ctx["kindness_rows"]])
+
+
+# What a step's `needs` names; each adds its variables to the page context.
+CONTEXT_PARTS = {
+    "balance": _balance,
+    "look_back": _look_back,
+    "days": _days,
+    "selfcare": _selfcare,
+    "bars": _bars,
+    "kindness": _kindness,
 }
 
 
@@ -130,29 +144,19 @@ def kindness_rows(plan: WeekPlan, result: rebalance.Rebalance) -> list[dict]:
     return rows
 
 
-FORM_CLASSES = {"appreciate": "AppreciationForm", "checkin": "CheckInForm", "agree": "AgreeForm"}
-
-
 def member_forms(key: str, ctx: dict, posted=None, posted_for: int | None = None, stale=False):
     """One form per member: the signed-in member's own, then each partner's (on a shared
     screen a partner saves theirs with their own password). A refused form keeps what
     was typed; after a conflict it is re-based on the current value."""
-    form_class = getattr(forms, FORM_CLASSES[key])
+    page = step(key)
     ordered = sorted(ctx["members"], key=lambda m: m.id != current_user.id)
     found = []
     for member in ordered:
         mine = member.id == current_user.id
         checkin = ctx["checkins"].get(member.id)
-        fresh = form_class(formdata=None, prefix="" if mine else f"p{member.id}")
+        fresh = page.form(formdata=None, prefix="" if mine else f"p{member.id}")
         fresh.member_id.data = member.id
-        if key == "appreciate":
-            fresh.appreciation.data = checkin.appreciation if checkin else ""
-            fresh.base.data = services.appreciation_fingerprint(checkin)
-        elif key == "checkin":
-            _fill_checkin(fresh, checkin)
-            fresh.base.data = services.checkin_fingerprint(checkin)
-        else:
-            fresh.base.data = services.plan_fingerprint(ctx["plan"])
+        page.fill(fresh, checkin, ctx["plan"])
         form, opened = fresh, False
         if posted is not None and (posted_for or None) == (None if mine else member.id):
             form, opened = posted, True
@@ -161,14 +165,3 @@ def member_forms(key: str, ctx: dict, posted=None, posted_for: int | None = None
                 form.base.data = fresh.base.data
         found.append((member, form, checkin, mine, opened))
     return found
-
-
-def _fill_checkin(form, checkin: CheckIn | None) -> None:
-    if checkin is None or checkin.state is None:
-        return
-    form.state.data = checkin.state
-    # An unadjusted capacity stays blank so that a new state brings its own default.
-    default = services.DEFAULT_CAPACITY[checkin.state]
-    form.capacity.data = None if checkin.capacity == default else checkin.capacity
-    form.what_would_help.data = checkin.what_would_help
-    form.fairness.data = checkin.fairness

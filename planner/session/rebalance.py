@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from planner.domain import balance
 from planner.domain.refusal import Conflict, Refused
+from planner.domain.vocabulary import Kindness
 from planner.extensions import db
 from planner.models import Household, Member, PlanItem, Veto, WeekPlan
 from planner.selfcare.services import blocked_members_for_occurrences
@@ -23,12 +24,6 @@ from planner.session.services import (
 from planner.week import generation
 from planner.week import services as week_services
 
-KINDNESS_CHOICES = {
-    "defer": "Let it wait until next week",
-    "lower_standard": "Do it to a simpler standard",
-    "outsource": "Get outside help",
-    "drop": "Let it go this week",
-}
 MAX_NOTE = 300
 
 
@@ -209,16 +204,19 @@ def save_kindness(
     for item_id, (choice, note) in chosen.items():
         if item_id not in shown:
             raise Refused("That item is not in the kindness plan.", "kindness")
-        if choice not in KINDNESS_CHOICES:
+        if choice not in set(Kindness):
             raise Refused("Pick one of the suggested choices.", "kindness")
         if len(note) > MAX_NOTE:
             raise Refused(f"Keep notes under {MAX_NOTE} characters.", "kindness")
     if base and base != kindness_fingerprint(items):
-        now = "; ".join(f"{i.title}: {KINDNESS_CHOICES.get(i.kindness, 'as usual')}" for i in items)
+        now = "; ".join(
+            f"{i.title}: {Kindness(i.kindness).label if i.kindness else 'as usual'}" for i in items
+        )
         raise Conflict("The kindness plan was changed on another screen meanwhile.", now)
     touched = False
     for item in items:
         choice, note = chosen.get(item.id, (None, ""))
+        choice = Kindness(choice) if choice else None
         note = note.strip() if choice else ""
         if (item.kindness, item.kindness_note) != (choice, note):
             item.kindness, item.kindness_note = choice, note

@@ -9,11 +9,12 @@ from flask_login import current_user, login_required
 
 from planner.access import get_owned_or_404
 from planner.domain.refusal import Conflict, Refused
+from planner.domain.vocabulary import PlanState
 from planner.forms import int_or_none, show_refusal
 from planner.models import WeekPlan
 from planner.session import forms, live, pages, services
 from planner.session import rebalance as rebalancing
-from planner.session.steps import STEPS, neighbours, step
+from planner.session.steps import OVERVIEW, STEPS, neighbours, step
 
 bp = Blueprint("session", __name__, url_prefix="/session")
 
@@ -61,7 +62,7 @@ def version(plan_id: int):
 @bp.route("/<int:plan_id>/appreciate", methods=["GET", "POST"])
 @login_required
 def appreciate(plan_id: int):
-    return _acting_step(plan_id, "appreciate", forms.AppreciationForm, _save_appreciation)
+    return _acting_step(plan_id, "appreciate", _save_appreciation)
 
 
 def _save_appreciation(plan, form):
@@ -78,7 +79,7 @@ def _save_appreciation(plan, form):
 @bp.route("/<int:plan_id>/checkin", methods=["GET", "POST"])
 @login_required
 def checkin(plan_id: int):
-    return _acting_step(plan_id, "checkin", forms.CheckInForm, _save_checkin)
+    return _acting_step(plan_id, "checkin", _save_checkin)
 
 
 def _save_checkin(plan, form):
@@ -98,7 +99,7 @@ def _save_checkin(plan, form):
 @bp.route("/<int:plan_id>/agree", methods=["GET", "POST"])
 @login_required
 def agree(plan_id: int):
-    return _acting_step(plan_id, "agree", forms.AgreeForm, _save_agreement)
+    return _acting_step(plan_id, "agree", _save_agreement)
 
 
 def _save_agreement(plan, form):
@@ -222,13 +223,13 @@ def selfcare(plan_id: int):
 # -- helpers -----------------------------------------------------------------------
 
 
-def _acting_step(plan_id: int, key: str, form_class, save):
+def _acting_step(plan_id: int, key: str, save):
     """A step where each member (or a partner with their password) saves their own part."""
     plan = get_owned_or_404(WeekPlan, plan_id)
     if request.method == "GET":
         return _render(plan, key)
     partner = request.form.get("for", type=int)
-    form = form_class(prefix=f"p{partner}" if partner else "")
+    form = step(key).form(prefix=f"p{partner}" if partner else "")
     if not form.validate_on_submit():
         return _render(plan, key, status=422, posted=form, posted_for=partner)
     if partner:
@@ -237,7 +238,7 @@ def _acting_step(plan_id: int, key: str, form_class, save):
         save(plan, form)
     except Refused as exc:
         return _refused(plan, key, exc, posted=form, posted_for=partner)
-    if key != "agree" or plan.status != "agreed":
+    if key != "agree" or plan.status != PlanState.AGREED:
         flash("Saved.", "success")
     return redirect(url_for(f"session.{key}", plan_id=plan.id))
 
@@ -277,20 +278,20 @@ def _first_error(form) -> str:
 
 
 def _render(plan: WeekPlan, key: str, status: int = 200, **extra):
+    page = step(key)
     ctx = pages.step_context(plan, key)
-    if key in ("appreciate", "checkin", "agree"):
+    if page.form:
         ctx["member_forms"] = pages.member_forms(
             key, ctx, extra.pop("posted", None), extra.pop("posted_for", None), "conflict" in extra
         )
-    before, after = neighbours(key) if key != "overview" else (None, STEPS[0])
+    before, after = neighbours(key)
     ctx.update(
         key=key,
-        step=step(key) if key != "overview" else None,
+        step=None if page is OVERVIEW else page,  # the layout numbers real steps only
         steps=STEPS,
         before=before,
         after=after,
         forms=forms,
         **extra,
     )
-    template = "session/overview.html" if key == "overview" else f"session/{key}.html"
-    return render_template(template, **ctx), status
+    return render_template(page.template, **ctx), status

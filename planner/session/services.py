@@ -19,10 +19,9 @@ from sqlalchemy.orm import selectinload
 from planner import events
 from planner.auth import services as auth_services
 from planner.domain.refusal import Conflict, Refused, Throttled
+from planner.domain.vocabulary import CheckInState, PlanState
 from planner.extensions import db
 from planner.models import (
-    CHECKIN_STATES,
-    DEFAULT_CAPACITY,
     CheckIn,
     Household,
     Member,
@@ -50,7 +49,7 @@ def session_week_start(household: Household, today: date | None = None) -> date:
         )
     )
     days_left = 7 - (today - current).days
-    if status != "agreed" and days_left >= MIN_DAYS_LEFT:
+    if status != PlanState.AGREED and days_left >= MIN_DAYS_LEFT:
         return current
     return current + timedelta(days=7)
 
@@ -99,12 +98,12 @@ def checkins_by_member(plan: WeekPlan) -> dict[int, CheckIn]:
     return {c.member_id: c for c in plan.checkins}
 
 
-def capacity_of(checkin: CheckIn | None) -> tuple[str, int]:
+def capacity_of(checkin: CheckIn | None) -> tuple[CheckInState, int]:
     """(state, capacity) for balancing; no check-in yet counts as okay at 100."""
     if checkin is None or checkin.state is None:
-        return "okay", DEFAULT_CAPACITY["okay"]
+        return CheckInState.OKAY, CheckInState.OKAY.default_capacity
     capacity = checkin.capacity
-    return checkin.state, DEFAULT_CAPACITY[checkin.state] if capacity is None else capacity
+    return checkin.state, checkin.state.default_capacity if capacity is None else capacity
 
 
 def acting_member(by: Member, member_id: int | None, password: str | None) -> Member:
@@ -135,7 +134,7 @@ def acting_member(by: Member, member_id: int | None, password: str | None) -> Me
 
 
 def ensure_draft(plan: WeekPlan) -> None:
-    if plan.status == "agreed":
+    if plan.status == PlanState.AGREED:
         raise Refused("This week is already agreed; changes now go through This week.")
 
 
@@ -194,8 +193,9 @@ def save_checkin(
     """Each member sets only their own check-in (or a partner with their own password)."""
     member = acting_member(by, member_id, password)
     ensure_draft(plan)
-    if state not in CHECKIN_STATES:
+    if state not in set(CheckInState):
         raise Refused("Pick okay, in the reeds or blown.", "state")
+    state = CheckInState(state)
     if capacity is not None and not 0 <= capacity <= 100:
         raise Refused("Capacity is between 0 and 100.", "capacity")
     if fairness is not None and not 1 <= fairness <= 5:
@@ -212,20 +212,17 @@ def save_checkin(
         )
     checkin = _checkin_for(plan, member)
     checkin.state = state
-    checkin.capacity = DEFAULT_CAPACITY[state] if capacity is None else capacity
+    checkin.capacity = state.default_capacity if capacity is None else capacity
     checkin.what_would_help = what_would_help
     checkin.fairness = fairness
     db.session.flush()
     return checkin
 
 
-STATE_LABELS = {"okay": "okay", "in_the_reeds": "in the reeds", "blown": "blown"}
-
-
 def describe_checkin(checkin: CheckIn | None) -> str:
     if checkin is None or checkin.state is None:
         return "not checked in yet"
-    parts = [f"{STATE_LABELS[checkin.state]}, capacity {checkin.capacity}"]
+    parts = [f"{checkin.state.label}, capacity {checkin.capacity}"]
     if checkin.fairness:
         parts.append(f"last week felt {checkin.fairness} of 5 fair")
     if checkin.what_would_help:
@@ -258,7 +255,7 @@ def agree(
     agreed = {c.member_id for c in plan.checkins if c.agreed_at}
     done = all(m.id in agreed for m in members)
     if done:
-        plan.status, plan.agreed_at = "agreed", utcnow()
+        plan.status, plan.agreed_at = PlanState.AGREED, utcnow()
     db.session.flush()
     if done:
         # Its summary email is queued in this same transaction: both are saved, or neither.

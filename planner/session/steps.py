@@ -1,8 +1,15 @@
-"""The eight steps of the weekly session, in order."""
+"""The eight steps of the weekly session, in order, and the overview page before them.
+
+A step knows what its page needs, so adding one means adding a `Step` here, its view and
+its template."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from planner.models import CheckIn, WeekPlan
+from planner.session import forms, services
 
 
 @dataclass(frozen=True)
@@ -10,26 +17,93 @@ class Step:
     key: str  # also the endpoint name; the URL segment spells it with a hyphen
     title: str
     prompt: str
+    # Parts of the page context, built in this order by pages.step_context: balance,
+    # look_back, days, selfcare, bars, kindness (bars and kindness read the balance).
+    needs: tuple[str, ...] = ()
+    # Where each member saves their own part: the form, and how a fresh one is filled
+    # with the current value and the base that guards it.
+    form: type[forms.ActingForm] | None = None
+    fill: Callable[[forms.ActingForm, CheckIn | None, WeekPlan], None] | None = None
+
+    @property
+    def template(self) -> str:
+        return f"session/{self.key}.html"
+
+
+def _fill_appreciation(form, checkin: CheckIn | None, plan: WeekPlan) -> None:
+    form.appreciation.data = checkin.appreciation if checkin else ""
+    form.base.data = services.appreciation_fingerprint(checkin)
+
+
+def _fill_checkin(form, checkin: CheckIn | None, plan: WeekPlan) -> None:
+    form.base.data = services.checkin_fingerprint(checkin)
+    if checkin is None or checkin.state is None:
+        return
+    form.state.data = checkin.state
+    # An unadjusted capacity stays blank so that a new state brings its own default.
+    default = checkin.state.default_capacity
+    form.capacity.data = None if checkin.capacity == default else checkin.capacity
+    form.what_would_help.data = checkin.what_would_help
+    form.fairness.data = checkin.fairness
+
+
+def _fill_agreement(form, checkin: CheckIn | None, plan: WeekPlan) -> None:
+    form.base.data = services.plan_fingerprint(plan)
 
 
 STEPS = (
-    Step("appreciate", "Appreciate", "One thing your partner did this week that helped."),
-    Step("checkin", "Check in", "How are you, and how much can you carry this week?"),
-    Step("look_back", "Look back", "What happened last week."),
-    Step("look_ahead", "Look ahead", "The coming week on a calendar."),
-    Step("rebalance", "Rebalance", "Share the week by who has room."),
-    Step("kindness", "Kindness plan", "What can wait, be simpler or get help."),
-    Step("selfcare", "Protect self-care", "Each of you keeps some time of your own."),
-    Step("agree", "Agree", "Both of you confirm the week."),
+    Step(
+        "appreciate",
+        "Appreciate",
+        "One thing your partner did this week that helped.",
+        form=forms.AppreciationForm,
+        fill=_fill_appreciation,
+    ),
+    Step(
+        "checkin",
+        "Check in",
+        "How are you, and how much can you carry this week?",
+        form=forms.CheckInForm,
+        fill=_fill_checkin,
+    ),
+    Step("look_back", "Look back", "What happened last week.", needs=("look_back",)),
+    Step("look_ahead", "Look ahead", "The coming week on a calendar.", needs=("days",)),
+    Step("rebalance", "Rebalance", "Share the week by who has room.", needs=("balance", "bars")),
+    Step(
+        "kindness",
+        "Kindness plan",
+        "What can wait, be simpler or get help.",
+        needs=("balance", "kindness"),
+    ),
+    Step(
+        "selfcare",
+        "Protect self-care",
+        "Each of you keeps some time of your own.",
+        needs=("selfcare",),
+    ),
+    Step(
+        "agree",
+        "Agree",
+        "Both of you confirm the week.",
+        needs=("balance", "bars", "kindness"),
+        form=forms.AgreeForm,
+        fill=_fill_agreement,
+    ),
 )
 STEP_KEYS = tuple(s.key for s in STEPS)
+# Not a numbered step: its page shows where each step stands and leads to the first.
+OVERVIEW = Step("overview", "Overview", "Where each step stands.", needs=("balance",))
+_BY_KEY = {s.key: s for s in (OVERVIEW, *STEPS)}
 
 
 def step(key: str) -> Step:
-    return STEPS[STEP_KEYS.index(key)]
+    """The step, or the overview, with this key."""
+    return _BY_KEY[key]
 
 
 def neighbours(key: str) -> tuple[Step | None, Step | None]:
-    """The steps before and after this one."""
+    """The steps before and after this one; the overview comes before the first."""
+    if key == OVERVIEW.key:
+        return None, STEPS[0]
     i = STEP_KEYS.index(key)
     return (STEPS[i - 1] if i else None, STEPS[i + 1] if i + 1 < len(STEPS) else None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from planner.domain.vocabulary import OccurrenceState
 from planner.models import Household, Member, PlanItem, PlanOccurrence, WeekPlan
 
 
@@ -57,8 +58,8 @@ def build(
                 else ""
             )
             day.entries.append(Entry(occurrence, item, members.get(item.owner_id), label))
-            open_count += occurrence.state == "open"
-            done_count += occurrence.state == "done"
+            open_count += occurrence.state == OccurrenceState.OPEN
+            done_count += occurrence.state == OccurrenceState.DONE
     for d in days:
         # Timed entries first in time order, then the "any time" ones by title.
         d.entries.sort(key=lambda e: (e.time_label == "", e.time_label, e.item.title.lower()))

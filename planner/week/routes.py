@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from planner.access import get_owned_or_404
 from planner.domain.refusal import Refused
+from planner.domain.vocabulary import PlanState
 from planner.domain.week import week_label
 from planner.forms import show_refusal
 from planner.models import PlanItem, PlanOccurrence
@@ -100,7 +101,7 @@ def _back(plan_week: date, anchor: str = ""):
 def make_plan(week_start: str):
     start = _parse_open_week(week_start)
     plan = services.get_or_create_week_plan(current_user.household, start)
-    if plan.status == "draft":
+    if plan.status == PlanState.DRAFT:
         flash(
             "Here is a draft made from your inventory. Agree it together in the session.", "success"
         )

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from planner import events
 from planner.database import insert_new
 from planner.domain.refusal import Refused
+from planner.domain.vocabulary import OccurrenceState, PlanState, takes_place
 from planner.domain.week import local_to_utc, week_start_for
 from planner.extensions import db
 from planner.models import (
@@ -28,7 +29,6 @@ from planner.models import (
 )
 from planner.week import generation
 
-NO_LOAD_KINDNESS = frozenset({"defer", "drop"})
 MAX_EFFORT = 600
 HISTORY_LENGTH = 50
 # Weeks a URL may name: the week maths (a week either side) stays inside the calendar.
@@ -70,7 +70,7 @@ def get_or_create_week_plan(household: Household, week_start: date) -> WeekPlan:
     plan = find_week_plan(household, week_start)
     if plan is not None:
         return plan
-    row = {"household_id": household.id, "week_start": week_start, "status": "draft", "version": 1}
+    row = {"household_id": household.id, "week_start": week_start, "status": PlanState.DRAFT}
     made = insert_new(db.session, WeekPlan, [row], ["household_id", "week_start"])
     plan = find_week_plan(household, week_start)
     if plan is None:
@@ -83,7 +83,7 @@ def get_or_create_week_plan(household: Household, week_start: date) -> WeekPlan:
 
 def refresh_draft(plan: WeekPlan) -> bool:
     """Bring a draft up to date with the inventory; agreed plans are never regenerated."""
-    if plan.status != "draft":
+    if plan.status != PlanState.DRAFT:
         return False
     household = db.session.get(Household, plan.household_id)
     if not generation.fill_plan(plan, household):
@@ -94,7 +94,7 @@ def refresh_draft(plan: WeekPlan) -> bool:
 
 def clear_draft_agreements(plan: WeekPlan) -> None:
     """A draft's items or owners changed: agreements given to the earlier draft lapse."""
-    if plan.status == "draft":
+    if plan.status == PlanState.DRAFT:
         for checkin in plan.checkins:
             checkin.agreed_at = None
 
@@ -139,7 +139,7 @@ def add_one_off(
 
 def item_week_load(item: PlanItem) -> int:
     """Minutes this week: effort × occurrences + mental load (none if deferred or dropped)."""
-    if item.kindness in NO_LOAD_KINDNESS:
+    if not takes_place(item.kindness):
         return 0
     return item.effort_minutes * len(item.occurrences) + item.mental_load_minutes
 
@@ -149,7 +149,7 @@ def member_loads(plan: WeekPlan) -> dict[int, dict]:
     household = db.session.get(Household, plan.household_id)
     loads = {m.id: {"doing": 0, "mental": 0} for m in household.members}
     for item in plan.items:
-        if item.owner_id not in loads or item.kindness in NO_LOAD_KINDNESS:
+        if item.owner_id not in loads or not takes_place(item.kindness):
             continue
         loads[item.owner_id]["doing"] += item.effort_minutes * len(item.occurrences)
         loads[item.owner_id]["mental"] += item.mental_load_minutes
@@ -157,7 +157,11 @@ def member_loads(plan: WeekPlan) -> dict[int, dict]:
 
 
 def mark_done(occurrence: PlanOccurrence, member: Member) -> None:
-    occurrence.state, occurrence.done_by_id, occurrence.done_at = "done", member.id, utcnow()
+    occurrence.state, occurrence.done_by_id, occurrence.done_at = (
+        OccurrenceState.DONE,
+        member.id,
+        utcnow(),
+    )
     occurrence.skip_reason = ""
     item = occurrence.item
     carried = "" if item.owner_id == member.id else " (carried)"
@@ -165,7 +169,7 @@ def mark_done(occurrence: PlanOccurrence, member: Member) -> None:
 
 
 def reopen(occurrence: PlanOccurrence, member: Member) -> None:
-    occurrence.state, occurrence.done_by_id, occurrence.done_at = "open", None, None
+    occurrence.state, occurrence.done_by_id, occurrence.done_at = OccurrenceState.OPEN, None, None
     occurrence.skip_reason = ""
     item = occurrence.item
     _history(item.week_plan, member, f"{member.display_name} reopened {item.title}.")
@@ -177,7 +181,11 @@ def skip(occurrence: PlanOccurrence, member: Member, reason: str) -> None:
         raise Refused("Say briefly why, so you can look back on it together.", "reason")
     if len(reason) > 300:
         raise Refused("Keep the reason under 300 characters.", "reason")
-    occurrence.state, occurrence.done_by_id, occurrence.done_at = "skipped", member.id, None
+    occurrence.state, occurrence.done_by_id, occurrence.done_at = (
+        OccurrenceState.SKIPPED,
+        member.id,
+        None,
+    )
     occurrence.skip_reason = reason
     item = occurrence.item
     _history(item.week_plan, member, f"{member.display_name} skipped {item.title}: {reason}")
@@ -232,7 +240,7 @@ def plan_history(plan: WeekPlan) -> list[PlanChange]:
 
 def _history(plan: WeekPlan, member: Member, text: str) -> None:
     """A line in the plan's short history, once it is agreed (drafts change freely)."""
-    if plan.status == "agreed":
+    if plan.status == PlanState.AGREED:
         db.session.add(
             PlanChange(
                 household_id=plan.household_id,
