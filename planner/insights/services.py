@@ -72,7 +72,10 @@ def insights(household: Household, weeks: int = WEEKS, today: date | None = None
 
 def _fill(result: Insights, position: dict[int, int]) -> None:
     ids = list(position)
-    kept = or_(PlanItem.kindness.is_(None), PlanItem.kindness.not_in([k for k in Kindness if not k.takes_load]))
+    kept = or_(
+        PlanItem.kindness.is_(None),
+        PlanItem.kindness.not_in([k for k in Kindness if not k.takes_load]),
+    )
     doing = db.session.execute(
         select(PlanItem.week_plan_id, PlanItem.owner_id, func.sum(PlanItem.effort_minutes))
         .join(PlanOccurrence, PlanOccurrence.plan_item_id == PlanItem.id)
