@@ -187,7 +187,7 @@ def save_responsibility(
 
 def set_archived(responsibility: Responsibility, archived: bool) -> None:
     responsibility.archived_at = utcnow() if archived else None
-    follow_in_drafts(db.session.get(Household, responsibility.household_id))
+    follow_in_drafts(responsibility.household)
 
 
 def add_area(household: Household, name: str, description: str) -> Area:
@@ -206,12 +206,12 @@ def add_area(household: Household, name: str, description: str) -> Area:
 
 def update_area(area: Area, name: str, description: str) -> None:
     area.name, area.description = name.strip(), (description or "").strip()
-    follow_in_drafts(db.session.get(Household, area.household_id))
+    follow_in_drafts(area.household)
 
 
 def move_area(area: Area, step: int) -> None:
     """Swap the area with its neighbour above (step -1) or below (step 1)."""
-    household = db.session.get(Household, area.household_id)
+    household = area.household
     areas = list_areas(household)
     index = next(i for i, a in enumerate(areas) if a.id == area.id)
     other = index + step
@@ -231,7 +231,7 @@ def delete_area(area: Area) -> None:
             f"{area.name} still holds {used} responsibilit{'y' if used == 1 else 'ies'} "
             "(archived ones count too, so history stays true). Move them to another area first."
         )
-    household = db.session.get(Household, area.household_id)
+    household = area.household
     db.session.delete(area)
     follow_in_drafts(household)
 

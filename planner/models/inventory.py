@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.database import UTCDateTime, utcnow
 from planner.extensions import db
-from planner.models.household import Member
+from planner.models.household import Household, Member
 
 responsibility_allowed_member = Table(
     "responsibility_allowed_member",
@@ -30,6 +30,8 @@ class Area(db.Model):
     name: Mapped[str] = mapped_column(String(60))
     description: Mapped[str] = mapped_column(String(200), default="")
     position: Mapped[int] = mapped_column(default=0)
+
+    household: Mapped[Household] = relationship()
 
 
 class Responsibility(db.Model):
@@ -58,6 +60,7 @@ class Responsibility(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
+    household: Mapped[Household] = relationship()
     area: Mapped[Area] = relationship()
     default_owner: Mapped[Member | None] = relationship()
     allowed_members: Mapped[list[Member]] = relationship(secondary=responsibility_allowed_member)

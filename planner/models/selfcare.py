@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from planner.database import UTCDateTime, utcnow, vocabulary
 from planner.domain.vocabulary import SelfCareOutcome, SelfCareStatus
 from planner.extensions import db
-from planner.models.household import Member
+from planner.models.household import Household, Member
 
 
 class SelfCareSlot(db.Model):
@@ -29,6 +29,7 @@ class SelfCareSlot(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    household: Mapped[Household] = relationship()
     member: Mapped[Member] = relationship()
     weeks: Mapped[list[SelfCareWeek]] = relationship(
         back_populates="slot", cascade="all, delete-orphan"

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ColumnElement, Date, ForeignKey, String, Text, UniqueConstraint, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.database import UTCDateTime, utcnow, vocabulary
 from planner.domain.vocabulary import CheckInState, Kindness, OccurrenceState, PlanState
 from planner.extensions import db
-from planner.models.household import Member
+from planner.models.household import Household, Member
 from planner.models.inventory import Responsibility
 
 
@@ -29,8 +29,14 @@ class WeekPlan(db.Model):
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    household: Mapped[Household] = relationship()
     items: Mapped[list[PlanItem]] = relationship(back_populates="week_plan", order_by="PlanItem.id")
     checkins: Mapped[list[CheckIn]] = relationship(order_by="CheckIn.member_id")
+
+    @classmethod
+    def of_week(cls, household_id: int, week_start: date) -> ColumnElement[bool]:
+        """The condition that names one household's plan for one week (there is one)."""
+        return and_(cls.household_id == household_id, cls.week_start == week_start)
 
 
 class CheckIn(db.Model):
@@ -81,6 +87,7 @@ class PlanItem(db.Model):
     sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
+    household: Mapped[Household] = relationship()
     week_plan: Mapped[WeekPlan] = relationship(back_populates="items")
     responsibility: Mapped[Responsibility | None] = relationship()
     owner: Mapped[Member | None] = relationship(foreign_keys=[owner_id])

@@ -14,11 +14,9 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from planner import mail
-from planner.database import utcnow
+from planner.database import insert_new, utcnow
 from planner.domain.vocabulary import ReminderKind, ReminderState
 from planner.extensions import db
 from planner.models import Household, Member, PlanItem, Reminder, WeekPlan
@@ -30,6 +28,7 @@ from planner.reminders.schedule import Occurrence, occurrences
 CHANGEABLE = (ReminderState.PENDING, ReminderState.FAILED, ReminderState.CANCELLED)
 # Keys the calendar makes (schedule.py); rows with other keys are not the calendar's to cancel.
 CALENDAR_KEYS = ("slot", "session:")
+UNIQUE_KEY = ["kind", "member_id", "occurrence_key"]
 _LOOKBACK = max(KINDS[k].grace for k in SCHEDULED_KINDS)
 
 
@@ -40,14 +39,8 @@ def new_message_id(kind: str) -> str:
 
 def insert_rows(rows: list[dict]) -> None:
     """Insert outbox rows; a row whose (kind, member, occurrence) exists is left alone."""
-    if not rows:
-        return
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     for chunk in range(0, len(rows), 500):
-        stmt = insert(Reminder).values(rows[chunk : chunk + 500])
-        stmt = stmt.on_conflict_do_nothing(index_elements=["kind", "member_id", "occurrence_key"])
-        db.session.execute(stmt)
+        insert_new(db.session, Reminder, rows[chunk : chunk + 500], UNIQUE_KEY)
 
 
 def prepared(payload: dict, message_id: str) -> dict:

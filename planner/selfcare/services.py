@@ -175,7 +175,7 @@ def blocked_members_for_occurrences(
         select(PlanItem.id, PlanItem.effort_minutes, PlanOccurrence.starts_at)
         .join(WeekPlan, WeekPlan.id == PlanItem.week_plan_id)
         .outerjoin(PlanOccurrence, PlanOccurrence.plan_item_id == PlanItem.id)
-        .where(WeekPlan.household_id == household.id, WeekPlan.week_start == week_start)
+        .where(WeekPlan.of_week(household.id, week_start))
     )
     blocked: dict[int, set[int]] = {}
     for item_id, effort, starts_at in rows:

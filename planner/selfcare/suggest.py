@@ -31,8 +31,7 @@ def busy_for_member(household, member_id: int, week_start: date, *, except_slot:
         .join(PlanItem, PlanItem.id == PlanOccurrence.plan_item_id)
         .join(WeekPlan, WeekPlan.id == PlanItem.week_plan_id)
         .where(
-            WeekPlan.household_id == household.id,
-            WeekPlan.week_start == week_start,
+            WeekPlan.of_week(household.id, week_start),
             PlanItem.owner_id == member_id,
             PlanOccurrence.starts_at.is_not(None),
         )

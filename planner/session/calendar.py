@@ -44,22 +44,18 @@ class LookBack:
 def look_back(household: Household, plan: WeekPlan) -> LookBack:
     """Last week's plan. Always the same three queries, whether or not it exists."""
     week_start = plan.week_start - timedelta(days=7)
-    previous = db.session.scalar(
-        select(WeekPlan).where(
-            WeekPlan.household_id == household.id, WeekPlan.week_start == week_start
-        )
-    )
+    previous = db.session.scalar(select(WeekPlan).where(WeekPlan.of_week(household.id, week_start)))
     rows = db.session.execute(
         select(PlanItem, PlanOccurrence)
         .join(WeekPlan, WeekPlan.id == PlanItem.week_plan_id)
         .join(PlanOccurrence, PlanOccurrence.plan_item_id == PlanItem.id)
-        .where(WeekPlan.household_id == household.id, WeekPlan.week_start == week_start)
+        .where(WeekPlan.of_week(household.id, week_start))
         .order_by(PlanOccurrence.on_date, PlanItem.id)
     ).all()
     changes = db.session.scalars(
         select(PlanChange.text)
         .join(WeekPlan, WeekPlan.id == PlanChange.week_plan_id)
-        .where(WeekPlan.household_id == household.id, WeekPlan.week_start == week_start)
+        .where(WeekPlan.of_week(household.id, week_start))
         .order_by(PlanChange.at.desc(), PlanChange.id.desc())
         .limit(10)
     ).all()

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from flask_login import current_user
 
 from planner.domain.vocabulary import PlanState
-from planner.extensions import db
 from planner.insights import charts
-from planner.models import CheckIn, Household, Member, WeekPlan
+from planner.models import CheckIn, Member, WeekPlan
 from planner.selfcare.services import week_slots
 from planner.session import calendar, rebalance, services
 from planner.session.steps import STEPS, step
@@ -46,7 +45,7 @@ def progress(plan: WeekPlan, members: list[Member], checkins: dict[int, CheckIn]
 
 def base_context(plan: WeekPlan) -> dict:
     plan = services.load_plan(plan)
-    household = db.session.get(Household, plan.household_id)
+    household = plan.household
     members = list(household.members)
     checkins = services.checkins_by_member(plan)
     return {

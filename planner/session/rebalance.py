@@ -11,7 +11,7 @@ from planner.domain import balance
 from planner.domain.refusal import Conflict, Refused
 from planner.domain.vocabulary import Kindness
 from planner.extensions import db
-from planner.models import Household, Member, PlanItem, Veto, WeekPlan
+from planner.models import Member, PlanItem, Veto, WeekPlan
 from planner.selfcare.services import blocked_members_for_occurrences
 from planner.session.live import fingerprint
 from planner.session.services import (
@@ -69,7 +69,7 @@ def compute(plan: WeekPlan) -> Rebalance:
     for m in members:
         state, capacity = capacity_of(checkins.get(m.id))
         member_loads.append(balance.MemberLoad(m.id, m.display_name, capacity, state))
-    household = db.session.get(Household, plan.household_id)
+    household = plan.household
     blocked = blocked_members_for_occurrences(household, plan.week_start)
     items, raw = [], []
     for item in plan.items:

@@ -44,9 +44,7 @@ def session_week_start(household: Household, today: date | None = None) -> date:
     today = today or household.today()
     current = week_services.week_start_for_household(household, today)
     status = db.session.scalar(
-        select(WeekPlan.status).where(
-            WeekPlan.household_id == household.id, WeekPlan.week_start == current
-        )
+        select(WeekPlan.status).where(WeekPlan.of_week(household.id, current))
     )
     days_left = 7 - (today - current).days
     if status != PlanState.AGREED and days_left >= MIN_DAYS_LEFT:
@@ -56,10 +54,7 @@ def session_week_start(household: Household, today: date | None = None) -> date:
 
 def find_session_plan(household: Household) -> WeekPlan | None:
     return db.session.scalar(
-        select(WeekPlan).where(
-            WeekPlan.household_id == household.id,
-            WeekPlan.week_start == session_week_start(household),
-        )
+        select(WeekPlan).where(WeekPlan.of_week(household.id, session_week_start(household)))
     )
 
 
@@ -90,7 +85,7 @@ def load_plan(plan: WeekPlan) -> WeekPlan:
 
 
 def members_of(plan: WeekPlan) -> list[Member]:
-    household = db.session.get(Household, plan.household_id)
+    household = plan.household
     return list(household.members)
 
 
@@ -259,7 +254,7 @@ def agree(
     db.session.flush()
     if done:
         # Its summary email is queued in this same transaction: both are saved, or neither.
-        household = db.session.get(Household, plan.household_id)
+        household = plan.household
         events.plan_agreed.send(household, week_plan=plan)
     return done
 

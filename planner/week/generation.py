@@ -52,8 +52,7 @@ def previous_owners(household_id: int, week_start: date) -> dict[int, int]:
         select(PlanItem.responsibility_id, PlanItem.owner_id)
         .join(WeekPlan, PlanItem.week_plan_id == WeekPlan.id)
         .where(
-            WeekPlan.household_id == household_id,
-            WeekPlan.week_start == week_start - timedelta(days=7),
+            WeekPlan.of_week(household_id, week_start - timedelta(days=7)),
             PlanItem.responsibility_id.is_not(None),
             PlanItem.owner_id.is_not(None),
         )

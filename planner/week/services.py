@@ -57,7 +57,7 @@ def parse_week(household: Household, text: str, latest: date = LATEST) -> date |
 def find_week_plan(household: Household, week_start: date) -> WeekPlan | None:
     return db.session.scalar(
         select(WeekPlan)
-        .where(WeekPlan.household_id == household.id, WeekPlan.week_start == week_start)
+        .where(WeekPlan.of_week(household.id, week_start))
         .options(selectinload(WeekPlan.items).selectinload(PlanItem.occurrences))
     )
 
@@ -85,7 +85,7 @@ def refresh_draft(plan: WeekPlan) -> bool:
     """Bring a draft up to date with the inventory; agreed plans are never regenerated."""
     if plan.status != PlanState.DRAFT:
         return False
-    household = db.session.get(Household, plan.household_id)
+    household = plan.household
     if not generation.fill_plan(plan, household):
         return False
     clear_draft_agreements(plan)
@@ -108,7 +108,7 @@ def add_one_off(
     owner_id: int,
     start_time: time | None = None,
 ) -> PlanItem:
-    household = db.session.get(Household, plan.household_id)
+    household = plan.household
     title = (title or "").strip()
     if not title or len(title) > 120:
         raise Refused("Give the item a title of up to 120 characters.", "title")
@@ -146,7 +146,7 @@ def item_week_load(item: PlanItem) -> int:
 
 def member_loads(plan: WeekPlan) -> dict[int, dict]:
     """{member_id: {"doing": minutes, "mental": minutes}} for every member of the household."""
-    household = db.session.get(Household, plan.household_id)
+    household = plan.household
     loads = {m.id: {"doing": 0, "mental": 0} for m in household.members}
     for item in plan.items:
         if item.owner_id not in loads or not takes_place(item.kindness):
@@ -253,7 +253,7 @@ def _history(plan: WeekPlan, member: Member, text: str) -> None:
 
 
 def _household(item: PlanItem) -> Household:
-    return db.session.get(Household, item.household_id)
+    return item.household
 
 
 def _member_of(household: Household, member_id: int | None) -> Member:
