@@ -130,8 +130,9 @@ def seed(db_url: str) -> tuple[str, int]:
                         outcome="kept" if n < 0 and status != "skipped" else None,
                     )
                 )
-        db.session.commit()
-        return new_feed_token(household, members[0]), household.id
+        token = new_feed_token(household, members[0])
+        db.session.commit()  # services only flush; this script is the boundary
+        return token, household.id
 
 
 def free_port() -> int:

@@ -95,6 +95,7 @@ def partner_checks_in(app, info: dict, state: str) -> None:
         session_services.save_checkin(
             plan, sam, state=state, capacity=None, what_would_help="", fairness=None
         )
+        db.session.commit()  # services only flush; this script is the boundary
         db.session.remove()
 
 

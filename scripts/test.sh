@@ -8,6 +8,7 @@ bash scripts/setup.sh
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/mypy
 
 echo "== tests on SQLite"
 .venv/bin/pytest "$@"
