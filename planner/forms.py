@@ -2,17 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from functools import cache
+from typing import Any
 from zoneinfo import available_timezones
 
-from wtforms import ValidationError
+from flask_wtf import FlaskForm
+from wtforms import Field, PasswordField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length
+from wtforms.form import BaseForm
+from wtforms.meta import DefaultMeta
+from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 from planner.domain.refusal import Refused
+from planner.domain.text import clean_text
 from planner.templating import WEEKDAYS
 
 WEEKDAY_CHOICES = [SelectChoice(i, name) for i, name in enumerate(WEEKDAYS)]
+
+
+class _CleanTextMeta(DefaultMeta):
+    def bind_field(
+        self, form: BaseForm, unbound_field: Any, options: MutableMapping[str, Any]
+    ) -> Any:
+        field: Field = super().bind_field(form, unbound_field, options)
+        if isinstance(field, StringField) and not isinstance(field, PasswordField):
+            multiline = isinstance(field, TextAreaField)
+            field.filters = (lambda v: clean_text(v, multiline), *field.filters)
+            # Required text must have something left once cleaned: "   " is no name.
+            field.validators = [
+                DataRequired(v.message) if isinstance(v, InputRequired) else v
+                for v in field.validators
+            ]
+        return field
+
+
+class PlannerForm(FlaskForm):
+    """Every form's base: CSRF (Flask-WTF) and the one cleaning rule for typed text."""
+
+    class Meta(_CleanTextMeta, FlaskForm.Meta):
+        pass
 
 
 def int_or_none(value) -> int | None:

@@ -115,31 +115,6 @@ def test_a_failed_sign_in_counts_although_its_request_rolls_back(app, client, ma
         assert row is not None and row.failures == 1
 
 
-def test_a_refused_save_keeps_nothing_it_wrote_before_the_refusal(app, client, make):
-    """Adding a one-off item to a week makes the week's plan first; when the item is then
-    refused, the plan made for it is not kept either."""
-    made = make("Alex", "Sam")
-    login(client, made.emails[0])
-    with committing(app):
-        from planner.models import Household
-        from planner.week.services import week_start_for_household
-
-        week = week_start_for_household(db.session.get(Household, made.household_id))
-    response = client.post(
-        f"/week/{week.isoformat()}/items",
-        data={
-            "title": "   ",  # refused by the service, after the plan was made
-            "on_date": week.isoformat(),
-            "effort_minutes": 30,
-            "owner_id": made.member_ids[0],
-        },
-    )
-    assert response.status_code == 422
-    assert "Give the item a title" in body(response)
-    with committing(app):
-        assert db.session.scalar(select(func.count(WeekPlan.id))) == 0
-
-
 # Where a transaction may end: the request boundary, jobs (per household, per message, per
 # calendar) and CLI commands. Services, signal receivers and helpers only flush.
 BOUNDARIES = {

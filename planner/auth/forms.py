@@ -1,11 +1,10 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length
 
-from planner.forms import email_field_validators, password_validators, valid_timezone
+from planner.forms import PlannerForm, email_field_validators, password_validators, valid_timezone
 
 
-class SignupForm(FlaskForm):
+class SignupForm(PlannerForm):
     household_name = StringField(
         "Household name", [InputRequired("Give your household a name."), Length(max=80)]
     )
@@ -15,13 +14,13 @@ class SignupForm(FlaskForm):
     timezone = StringField("Time zone", [InputRequired("Pick a time zone."), valid_timezone])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PlannerForm):
     email = EmailField("Email", email_field_validators())
     password = PasswordField("Password", [InputRequired("Enter your password.")])
     remember = BooleanField("Keep me signed in on this device")
 
 
-class JoinForm(FlaskForm):
+class JoinForm(PlannerForm):
     display_name = StringField("Your name", [InputRequired("Tell us your name."), Length(max=60)])
     password = PasswordField("Password", password_validators())
     confirm = PasswordField(
@@ -33,11 +32,11 @@ class JoinForm(FlaskForm):
     )
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(PlannerForm):
     email = EmailField("Email", email_field_validators())
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(PlannerForm):
     password = PasswordField("New password", password_validators())
     confirm = PasswordField(
         "New password again",

@@ -1,10 +1,11 @@
-from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
+from planner.forms import PlannerForm
+
 FEEDS = [SelectChoice("member", "Your own feed"), SelectChoice("household", "The household feed")]
 
 
-class FeedLinkForm(FlaskForm):
+class FeedLinkForm(PlannerForm):
     feed = RadioField("Which feed", choices=FEEDS, validators=[InputRequired("Choose a feed.")])

@@ -1,16 +1,16 @@
-from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField, TimeField
 from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, Regexp
 
 from planner.forms import (
     WEEKDAY_CHOICES,
+    PlannerForm,
     email_field_validators,
     password_validators,
     valid_timezone,
 )
 
 
-class HouseholdForm(FlaskForm):
+class HouseholdForm(PlannerForm):
     name = StringField(
         "Household name", [InputRequired("Give your household a name."), Length(max=80)]
     )
@@ -27,23 +27,23 @@ class HouseholdForm(FlaskForm):
     )
 
 
-class InviteForm(FlaskForm):
+class InviteForm(PlannerForm):
     email = EmailField("Partner's email", email_field_validators())
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(PlannerForm):
     display_name = StringField("Your name", [InputRequired("Tell us your name."), Length(max=60)])
     email = EmailField("Email", email_field_validators())
     colour = StringField(
         "Colour",
         [
             InputRequired("Pick a colour."),
-            Regexp(r"^#[0-9a-fA-F]{6}$", message="Use a colour like #3d7ea6."),
+            Regexp(r"^#[0-9a-fA-F]{6}\Z", message="Use a colour like #3d7ea6."),
         ],
     )
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(PlannerForm):
     current_password = PasswordField(
         "Current password", [InputRequired("Enter your current password.")]
     )

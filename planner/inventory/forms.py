@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from planner.forms import WEEKDAY_CHOICES
+from planner.forms import WEEKDAY_CHOICES, PlannerForm
 
 CADENCE_KINDS = [
     SelectChoice("weekly", "Weekly on chosen days"),
@@ -40,7 +39,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ResponsibilityForm(FlaskForm):
+class ResponsibilityForm(PlannerForm):
     title = StringField(
         "Title",
         [InputRequired("Give it a short title."), Length(max=120, message="Up to 120 characters.")],
@@ -105,7 +104,7 @@ class ResponsibilityForm(FlaskForm):
         return ok
 
 
-class AreaForm(FlaskForm):
+class AreaForm(PlannerForm):
     name = StringField(
         "Name",
         [InputRequired("Give the area a name."), Length(max=60, message="Up to 60 characters.")],
@@ -113,5 +112,5 @@ class AreaForm(FlaskForm):
     description = StringField("Description", [Length(max=200, message="Up to 200 characters.")])
 
 
-class ArchiveForm(FlaskForm):
+class ArchiveForm(PlannerForm):
     """Only the CSRF token: archive, unarchive, move an area."""

@@ -1,8 +1,8 @@
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf
 
+from planner.forms import PlannerForm
 from planner.reminders.kinds import PLANNING_LEAD_CHOICES, SELFCARE_LEAD_CHOICES
 
 
@@ -27,7 +27,7 @@ def minutes_of(value: str) -> int | None:
     return None if value == "off" else int(value)
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(PlannerForm):
     selfcare = SelectField(
         "Before my self-care time",
         choices=_choices(SELFCARE_LEAD_CHOICES),

@@ -1,13 +1,12 @@
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from planner.domain.vocabulary import SelfCareOutcome
-from planner.forms import WEEKDAY_CHOICES
+from planner.forms import WEEKDAY_CHOICES, PlannerForm
 
 
-class SlotForm(FlaskForm):
+class SlotForm(PlannerForm):
     title = StringField(
         "What is it?",
         [InputRequired("Give your time a name, like Run or Pottery."), Length(max=80)],
@@ -24,20 +23,20 @@ class SlotForm(FlaskForm):
     )
 
 
-class MoveForm(FlaskForm):
+class MoveForm(PlannerForm):
     """Move one week's slot to a day and time of the same week."""
 
     day = DateField("Day", [InputRequired("Pick a day in this week.")])
     time = TimeField("Time", [InputRequired("Pick a time, like 18:30.")])
 
 
-class PickForm(FlaskForm):
+class PickForm(PlannerForm):
     """One of the suggested free times, as an ISO timestamp."""
 
     start = HiddenField("Start", [InputRequired("Pick one of the suggested times.")])
 
 
-class WeekActionForm(FlaskForm):
+class WeekActionForm(PlannerForm):
     action = SelectField(
         "What happened",
         choices=[

@@ -3,7 +3,6 @@ and, where a partner may act on a shared screen, `member_id` and `password`."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     IntegerField,
@@ -18,7 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from planner.domain.vocabulary import CheckInState
-from planner.forms import int_or_none
+from planner.forms import PlannerForm, int_or_none
 
 STATE_CHOICES = [(state.value, state.label.capitalize()) for state in CheckInState]
 FAIRNESS_CHOICES = [
@@ -30,7 +29,7 @@ FAIRNESS_CHOICES = [
 ]
 
 
-class ActingForm(FlaskForm):
+class ActingForm(PlannerForm):
     member_id = HiddenField(filters=[int_or_none])
     password = PasswordField("Your password", [Optional(), Length(max=200)])
     base = HiddenField()
@@ -73,30 +72,30 @@ class AgreeForm(ActingForm):
     pass
 
 
-class MoveForm(FlaskForm):
+class MoveForm(PlannerForm):
     """A veto (or taking one back) of moving one item to one member."""
 
     item_id = HiddenField(filters=[int_or_none], validators=[DataRequired("Pick an item.")])
     to_member_id = HiddenField(filters=[int_or_none], validators=[DataRequired("Pick a member.")])
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(PlannerForm):
     base = HiddenField()
 
 
-class OwnerForm(FlaskForm):
+class OwnerForm(PlannerForm):
     item_id = HiddenField(filters=[int_or_none], validators=[DataRequired("Pick an item.")])
     owner_id = HiddenField("Owner", [DataRequired("Pick who owns it.")], filters=[int_or_none])
     base = HiddenField(filters=[int_or_none])
 
 
-class KindnessForm(FlaskForm):
+class KindnessForm(PlannerForm):
     """Checkbox fields are per item (`choice-<id>`, `note-<id>`) and read in the view."""
 
     base = HiddenField()
 
 
-class OneOffForm(FlaskForm):
+class OneOffForm(PlannerForm):
     """Something that happens once this week, added during the look ahead."""
 
     title = StringField(

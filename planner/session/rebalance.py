@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from planner.domain import balance
 from planner.domain.refusal import Conflict, Refused
+from planner.domain.text import clean_text
 from planner.domain.vocabulary import Kindness
 from planner.extensions import db
 from planner.models import Member, PlanItem, Veto, WeekPlan
@@ -217,7 +218,7 @@ def save_kindness(
     for item in items:
         choice, note = chosen.get(item.id, (None, ""))
         choice = Kindness(choice) if choice else None
-        note = note.strip() if choice else ""
+        note = str(clean_text(note)) if choice else ""
         if (item.kindness, item.kindness_note) != (choice, note):
             item.kindness, item.kindness_note = choice, note
             touched = True

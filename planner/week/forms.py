@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from planner.forms import PlannerForm
 from planner.week.services import MAX_EFFORT
 
 
-class OneOffForm(FlaskForm):
+class OneOffForm(PlannerForm):
     title = StringField(
         "What",
         [InputRequired("Say what needs doing."), Length(max=120, message="Up to 120 characters.")],
@@ -43,7 +43,7 @@ class OneOffForm(FlaskForm):
         return date.fromisoformat(self.on_date.data)
 
 
-class SkipForm(FlaskForm):
+class SkipForm(PlannerForm):
     reason = StringField(
         "Why skip it?",
         [
@@ -53,5 +53,5 @@ class SkipForm(FlaskForm):
     )
 
 
-class HandoverForm(FlaskForm):
+class HandoverForm(PlannerForm):
     to_member_id = SelectField("Hand over to", coerce=int)
