@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, Enum, MetaData
+from sqlalchemy import DateTime, Enum, MetaData, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import DeclarativeBase
@@ -57,6 +57,21 @@ def insert_new(session: Any, model: Any, values: list[dict], keys: list[str]) ->
         insert(model).values(values).on_conflict_do_nothing(index_elements=keys)
     )
     return int(result.rowcount or 0)
+
+
+def claim(session: Any, row: Any) -> None:
+    """Take a versioned row (a household, a week plan) for this transaction's write: the
+    row stays locked until the commit, so two members saving at the same moment wait for
+    each other here, and the second then reads what the first saved instead of overwriting
+    or duplicating it. (An UPDATE, even one that sets a value to itself, locks the row on
+    PostgreSQL and takes SQLite's write lock.)"""
+    model = type(row)
+    session.execute(
+        update(model)
+        .where(model.id == row.id)
+        .values(version=model.version)  # changes nothing; the change tracking counts writes
+        .execution_options(synchronize_session=False)
+    )
 
 
 def vocabulary(words: type[StrEnum], name: str, length: int) -> Enum:

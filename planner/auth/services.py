@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from flask import current_app, render_template
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -57,8 +57,11 @@ def session_matches(password_hash: str, fingerprint: str) -> bool:
 def load_member(value: str) -> Member | None:
     """Flask-Login's loader: the member, unless their password changed since sign-in."""
     parts = split_session_id(value)
-    member = db.session.get(Member, parts[0]) if parts else None
-    if member is None or not session_matches(member.password_hash, parts[1]):
+    if parts is None:
+        return None
+    member_id, fingerprint = parts
+    member = db.session.get(Member, member_id)
+    if member is None or not session_matches(member.password_hash, fingerprint):
         return None
     return member
 
@@ -176,11 +179,21 @@ def find_open_invite(token: str) -> Invite:
 
 def accept_invite(token: str, display_name: str, password: str) -> Member:
     invite = find_open_invite(token)
+    # Spend the invite first, in one conditional statement: of two people accepting it at
+    # once, the second waits for the first's commit and then finds it used.
+    spent = db.session.execute(
+        update(Invite)
+        .where(Invite.id == invite.id, Invite.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if spent.rowcount != 1:
+        raise Refused("This invite has already been used. Sign in instead.", status=LINK_PROBLEM)
     if email_taken(invite.email):
         raise Refused("That email already has an account. Sign in instead.", status=LINK_PROBLEM)
-    used = db.session.scalar(
+    used = db.session.execute(
         select(func.count(Member.id)).where(Member.household_id == invite.household_id)
-    )
+    ).scalar_one()
     member = Member(
         household_id=invite.household_id,
         display_name=display_name.strip(),
@@ -188,7 +201,6 @@ def accept_invite(token: str, display_name: str, password: str) -> Member:
         password_hash=generate_password_hash(password),
         colour=MEMBER_COLOURS[used % len(MEMBER_COLOURS)],
     )
-    invite.used_at = utcnow()
     db.session.add(member)
     db.session.flush()
     return member

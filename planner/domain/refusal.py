@@ -7,6 +7,8 @@ transaction rolls back because the response is not a success.
 
 from __future__ import annotations
 
+import hashlib
+
 
 class Refused(ValueError):  # noqa: N818 (the product's word for it)
     """A request the product's rules refuse; the message is meant for the member."""
@@ -25,6 +27,12 @@ class Throttled(Refused):
     """Too many attempts: wait and try again."""
 
     status = 429
+
+
+def fingerprint(*values: object) -> str:
+    """A short hash of what a form edits, carried by the form as its base: a save whose base
+    no longer matches what is stored was made on a stale copy (a Conflict)."""
+    return hashlib.blake2s(repr(values).encode(), digest_size=8).hexdigest()
 
 
 class Conflict(Refused):

@@ -1,4 +1,12 @@
-from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField, TimeField
+from wtforms import (
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TimeField,
+)
 from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, Regexp
 
 from planner.forms import (
@@ -25,6 +33,7 @@ class HouseholdForm(PlannerForm):
             NumberRange(10, 180, "Between 10 and 180 minutes."),
         ],
     )
+    base = HiddenField()  # the settings as they were when the form was opened
 
 
 class InviteForm(PlannerForm):

@@ -7,8 +7,8 @@ from flask_login import current_user, login_required, login_user
 
 from planner.access import get_owned_or_404
 from planner.auth import services as auth_services
-from planner.domain.refusal import Refused
-from planner.forms import show_refusal
+from planner.domain.refusal import Conflict, Refused
+from planner.forms import required, show_refusal
 from planner.household import services
 from planner.household.forms import HouseholdForm, InviteForm, PasswordChangeForm, ProfileForm
 from planner.models import Invite
@@ -28,17 +28,29 @@ def settings():
     household = current_user.household
     form = HouseholdForm(obj=household)
     if form.validate_on_submit():
-        services.update_household(
-            household, **{f.name: f.data for f in form if f.name != "csrf_token"}
-        )
+        try:
+            services.update_household(
+                household, **{f.name: f.data for f in form if f.name != "csrf_token"}
+            )
+        except Conflict as conflict:
+            form.base.data = services.settings_fingerprint(household)  # saving again overrides
+            return _settings_page(form, InviteForm(), conflict=conflict)
         flash("Household settings saved.", "success")
         return redirect(url_for("household.settings"))
+    if not form.is_submitted():
+        form.base.data = services.settings_fingerprint(household)
     return _settings_page(form, InviteForm())
 
 
-def _settings_page(form: HouseholdForm, invite_form: InviteForm, link: str | None = None):
+def _settings_page(
+    form: HouseholdForm,
+    invite_form: InviteForm,
+    link: str | None = None,
+    conflict: Conflict | None = None,
+):
     household = current_user.household
     status = 422 if form.errors or invite_form.errors else 200
+    status = conflict.status if conflict else status
     return render_template(
         "household/settings.html",
         household=household,
@@ -46,6 +58,7 @@ def _settings_page(form: HouseholdForm, invite_form: InviteForm, link: str | Non
         invite_form=invite_form,
         invites=services.open_invites(household.id),
         invite_link=link,
+        conflict=conflict,
     ), status
 
 
@@ -56,7 +69,7 @@ def invite():
     link = None
     if invite_form.validate_on_submit():
         try:
-            _, link = auth_services.create_invite(current_user, invite_form.email.data)
+            _, link = auth_services.create_invite(current_user, required(invite_form.email.data))
         except Refused as refused:
             show_refusal(invite_form, refused, "email")
         else:
@@ -65,9 +78,9 @@ def invite():
                 "success",
             )
             invite_form = InviteForm(formdata=None)
-    return _settings_page(
-        HouseholdForm(obj=current_user.household, formdata=None), invite_form, link
-    )
+    settings_form = HouseholdForm(obj=current_user.household, formdata=None)
+    settings_form.base.data = services.settings_fingerprint(current_user.household)
+    return _settings_page(settings_form, invite_form, link)
 
 
 @bp.post("/household/invites/<int:invite_id>/cancel")
@@ -86,7 +99,10 @@ def profile():
     if form.validate_on_submit():
         try:
             services.update_profile(
-                current_user, form.display_name.data, form.email.data, form.colour.data
+                current_user,
+                required(form.display_name.data),
+                required(form.email.data),
+                required(form.colour.data),
             )
         except Refused as refused:
             show_refusal(form, refused, "email")
@@ -102,7 +118,9 @@ def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
+            services.change_password(
+                current_user, required(form.current_password.data), required(form.password.data)
+            )
         except Refused as refused:
             show_refusal(form, refused, "current_password")
         else:

@@ -6,20 +6,36 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner.auth.services import email_taken, normalise_email
-from planner.domain.refusal import Refused
+from planner.database import claim
+from planner.domain.refusal import Conflict, Refused, fingerprint
 from planner.extensions import db
 from planner.models import Household, Invite, Member, utcnow
 
+SETTINGS = (
+    "name",
+    "timezone",
+    "week_start",
+    "planning_weekday",
+    "planning_time",
+    "planning_minutes",
+)
 
-def update_household(household: Household, **fields) -> None:
-    for name in (
-        "name",
-        "timezone",
-        "week_start",
-        "planning_weekday",
-        "planning_time",
-        "planning_minutes",
-    ):
+
+def settings_fingerprint(household: Household) -> str:
+    return fingerprint(*(getattr(household, name) for name in SETTINGS))
+
+
+def update_household(household: Household, base: str | None = None, **fields) -> None:
+    """Save the settings; refused when a partner saved other values since the form opened."""
+    claim(db.session, household)
+    db.session.refresh(household)
+    now = {name: getattr(household, name) for name in SETTINGS}
+    if base and base != settings_fingerprint(household) and now != {n: fields[n] for n in SETTINGS}:
+        raise Conflict(
+            "These settings were changed on another screen while you were editing.",
+            ", ".join(f"{name.replace('_', ' ')}: {value}" for name, value in now.items()),
+        )
+    for name in SETTINGS:
         setattr(household, name, fields[name])
     household.name = household.name.strip()
     db.session.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -12,11 +13,10 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from planner.forms import WEEKDAY_CHOICES, PlannerForm
+from planner.forms import WEEKDAY_CHOICES, PlannerForm, SelectChoice
 
 CADENCE_KINDS = [
     SelectChoice("weekly", "Weekly on chosen days"),
@@ -77,6 +77,7 @@ class ResponsibilityForm(PlannerForm):
     )
     notes = TextAreaField("Notes", [Length(max=2000, message="Up to 2000 characters.")])
     can_outsource = BooleanField("Could be done by outside help")
+    base = HiddenField()  # the responsibility as it was when the form was opened
 
     def set_choices(self, areas, members) -> None:
         self.area_id.choices = [SelectChoice(a.id, a.name) for a in areas]
@@ -88,18 +89,27 @@ class ResponsibilityForm(PlannerForm):
         ok = super().validate(extra_validators)
         kind = self.cadence_kind.data
         if kind in ("weekly", "every_n_weeks") and not self.weekdays.data:
-            self.weekdays.errors.append("Tick at least one day.")
+            self.weekdays.errors = [*self.weekdays.errors, "Tick at least one day."]
             ok = False
         if kind == "every_n_weeks" and not self.interval.errors and not self.interval.data:
-            self.interval.errors.append("Say every how many weeks, from 2 to 12.")
+            self.interval.errors = [
+                *self.interval.errors,
+                "Say every how many weeks, from 2 to 12.",
+            ]
             ok = False
         owner = self.default_owner_id.data or None
         if self.pinned.data and owner is None:
-            self.pinned.errors.append("A pinned responsibility needs a usual owner.")
+            self.pinned.errors = [
+                *self.pinned.errors,
+                "A pinned responsibility needs a usual owner.",
+            ]
             ok = False
         allowed = self.allowed_member_ids.data or []
         if owner is not None and allowed and owner not in allowed:
-            self.allowed_member_ids.errors.append("Include the usual owner among who can hold it.")
+            self.allowed_member_ids.errors = [
+                *self.allowed_member_ids.errors,
+                "Include the usual owner among who can hold it.",
+            ]
             ok = False
         return ok
 

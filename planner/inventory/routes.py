@@ -6,8 +6,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from planner.access import get_owned_or_404
-from planner.domain.refusal import Refused
-from planner.forms import int_or_none, show_refusal
+from planner.domain.refusal import Conflict, Refused
+from planner.forms import int_or_none, required, show_refusal
 from planner.inventory import services, starter
 from planner.inventory.forms import ArchiveForm, AreaForm, ResponsibilityForm
 from planner.models import Area, Responsibility
@@ -55,6 +55,7 @@ def _responsibility_form(responsibility: Responsibility | None) -> Responsibilit
     household = current_user.household
     if request.method == "GET" and responsibility is not None:
         form = ResponsibilityForm(data=services.form_data(responsibility))
+        form.base.data = services.responsibility_fingerprint(responsibility)
     else:
         form = ResponsibilityForm()
     form.set_choices(services.list_areas(household), household.members)
@@ -63,7 +64,8 @@ def _responsibility_form(responsibility: Responsibility | None) -> Responsibilit
 
 def _area_from_query(form: ResponsibilityForm) -> int | None:
     wanted = request.args.get("area", type=int)
-    ids = [choice.value for choice in form.area_id.choices]
+    # set_choices gave SelectChoice objects; types-WTForms 3.2 knows only tuples.
+    ids = [choice.value for choice in form.area_id.choices]  # type: ignore[union-attr]
     return wanted if wanted in ids else (ids[0] if ids else None)
 
 
@@ -71,6 +73,12 @@ def _save_or_show(form: ResponsibilityForm, responsibility: Responsibility | Non
     if form.validate_on_submit():
         try:
             saved = services.save_responsibility(current_user.household, responsibility, form.data)
+        except Conflict as conflict:
+            form.base.data = services.responsibility_fingerprint(responsibility)  # may override
+            page = render_template(
+                "inventory/edit.html", form=form, responsibility=responsibility, conflict=conflict
+            )
+            return page, conflict.status
         except Refused as refused:
             show_refusal(form, refused, "title")
         else:
@@ -104,7 +112,7 @@ def areas():
     household = current_user.household
     form = AreaForm()
     if form.validate_on_submit():
-        area = services.add_area(household, form.name.data, form.description.data)
+        area = services.add_area(household, required(form.name.data), form.description.data)
         flash(f"Added the area {area.name}.", "success")
         return redirect(url_for("inventory.areas"))
     return _areas_page(form)
@@ -143,7 +151,7 @@ def update_area(area_id: int):
     form = AreaForm(prefix=f"area-{area.id}")
     if not form.validate_on_submit():
         return _areas_page(AreaForm(formdata=None), {area.id: form})
-    services.update_area(area, form.name.data, form.description.data)
+    services.update_area(area, required(form.name.data), form.description.data)
     flash(f"Saved {area.name}.", "success")
     return redirect(url_for("inventory.areas"))
 

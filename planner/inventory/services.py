@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from planner.database import claim
 from planner.domain import cadence
-from planner.domain.refusal import Refused
+from planner.domain.refusal import Conflict, Refused, fingerprint
 from planner.domain.vocabulary import PlanState
 from planner.extensions import db
 from planner.models import Area, Household, Responsibility, WeekPlan, utcnow
@@ -17,6 +18,10 @@ from planner.week.generation import may_hold
 
 def ensure_areas(household: Household) -> list[Area]:
     """The household's areas, creating the five defaults the first time."""
+    areas = list_areas(household)
+    if areas:
+        return areas
+    claim(db.session, household)  # two first visits at once make the defaults once
     areas = list_areas(household)
     if areas:
         return areas
@@ -144,10 +149,36 @@ def form_data(responsibility: Responsibility) -> dict:
     }
 
 
+def describe(responsibility: Responsibility) -> str:
+    owner = responsibility.default_owner
+    parts = [
+        responsibility.title,
+        cadence_text(responsibility),
+        minutes_label(responsibility.effort_minutes),
+        f"usually {owner.display_name}" if owner else "no usual owner",
+    ]
+    return ", ".join(parts)
+
+
+def responsibility_fingerprint(responsibility: Responsibility) -> str:
+    return fingerprint(*form_data(responsibility).values())
+
+
 def save_responsibility(
     household: Household, responsibility: Responsibility | None, data: dict
 ) -> Responsibility:
-    """Create or update a responsibility from validated form data."""
+    """Create or update a responsibility from validated form data; an edit made on a copy
+    a partner has changed since is refused with what it is now."""
+    claim(db.session, household)
+    if responsibility is not None:
+        db.session.refresh(responsibility)
+        base = data.get("base")
+        stale = bool(base) and base != responsibility_fingerprint(responsibility)
+        if stale and any(data.get(k) != v for k, v in form_data(responsibility).items()):
+            raise Conflict(
+                f"{responsibility.title} was changed on another screen while you were editing.",
+                describe(responsibility),
+            )
     members = {m.id: m for m in household.members}
     areas = {a.id for a in list_areas(household)}
     if data["area_id"] not in areas:
@@ -190,7 +221,7 @@ def set_archived(responsibility: Responsibility, archived: bool) -> None:
     follow_in_drafts(responsibility.household)
 
 
-def add_area(household: Household, name: str, description: str) -> Area:
+def add_area(household: Household, name: str, description: str | None) -> Area:
     areas = list_areas(household)
     area = Area(
         household_id=household.id,
@@ -204,7 +235,7 @@ def add_area(household: Household, name: str, description: str) -> Area:
     return area
 
 
-def update_area(area: Area, name: str, description: str) -> None:
+def update_area(area: Area, name: str, description: str | None) -> None:
     area.name, area.description = name.strip(), (description or "").strip()
     follow_in_drafts(area.household)
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 
+from planner.database import claim
 from planner.domain import starter_deck
 from planner.domain.refusal import Refused
 from planner.domain.starter_deck import StarterItem
@@ -58,11 +60,14 @@ def deck_by_area(household: Household) -> list[DeckArea]:
     return deck
 
 
-def add_picks(household: Household, picks: dict[str, int | None], today: date | None = None) -> int:
+def add_picks(
+    household: Household, picks: Mapping[str, int | None], today: date | None = None
+) -> int:
     """Add the ticked starter items (key -> owner id or None); keys already added are skipped."""
     members = {m.id for m in household.members}
     if any(owner is not None and owner not in members for owner in picks.values()):
         raise Refused("Pick owners from your household.")
+    claim(db.session, household)  # a double submit adds each item once
     today = today or household.today()
     from planner.week.services import week_start_for_household
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from planner import events
-from planner.database import utcnow
+from planner.database import insert_new, utcnow
 from planner.domain.refusal import Refused
 from planner.domain.vocabulary import SelfCareOutcome, SelfCareStatus
 from planner.domain.week import local_to_utc, week_bounds_utc
@@ -84,7 +84,7 @@ class SlotTime:
     start: datetime
 
     @property
-    def status(self) -> str:
+    def status(self) -> SelfCareStatus:
         return self.row.status if self.row else SelfCareStatus.PLANNED
 
     @property
@@ -104,10 +104,8 @@ def slot_times(household: Household, first_week: date, last_week: date) -> list[
                 continue
             original = slot_start(household, slot, week)
             row = rows.get((slot.id, week))
-            moved = row is not None and row.status == SelfCareStatus.MOVED and row.moved_start
-            found.append(
-                SlotTime(slot, row, week, original, row.moved_start if moved else original)
-            )
+            moved = row.moved_start if row is not None and row.status == SelfCareStatus.MOVED else None
+            found.append(SlotTime(slot, row, week, original, moved or original))
         week += timedelta(days=7)
     return found
 
@@ -308,8 +306,8 @@ def mark_outcome(
     if outcome is not None and outcome not in set(SelfCareOutcome):
         raise Refused("Choose kept or missed.")
     row = _row(slot, week_start)
-    moved = row.status == SelfCareStatus.MOVED and row.moved_start
-    start = row.moved_start if moved else row.original_start
+    moved = row.moved_start if row.status == SelfCareStatus.MOVED else None
+    start = moved or row.original_start
     if outcome is not None and start > (now or utcnow()):
         raise Refused("You can mark it once its time has come.")
     if outcome is None and row.outcome is None:
@@ -322,21 +320,19 @@ def _row(slot: SelfCareSlot, week_start: date) -> SelfCareWeek:
     household = slot.member.household
     if not slot_active(household, slot, week_start):
         raise Refused("This slot isn't part of that week.")
-    row = db.session.scalar(
-        select(SelfCareWeek).where(
-            SelfCareWeek.slot_id == slot.id, SelfCareWeek.week_start == week_start
-        )
-    )
-    if row is None:
-        row = SelfCareWeek(
-            household_id=slot.household_id,
-            slot_id=slot.id,
-            week_start=week_start,
-            original_start=slot_start(household, slot, week_start),
-            sequence=0,
-        )
-        db.session.add(row)
-    return row
+    # Made once even when two taps arrive together: the second waits, then finds the first's.
+    values = {
+        "household_id": slot.household_id,
+        "slot_id": slot.id,
+        "week_start": week_start,
+        "original_start": slot_start(household, slot, week_start),
+    }
+    insert_new(db.session, SelfCareWeek, [values], ["slot_id", "week_start"])
+    return db.session.scalars(
+        select(SelfCareWeek)
+        .where(SelfCareWeek.slot_id == slot.id, SelfCareWeek.week_start == week_start)
+        .execution_options(populate_existing=True)
+    ).one()
 
 
 def _changed(household: Household, slot: SelfCareSlot, row: SelfCareWeek | None) -> None:

@@ -11,8 +11,6 @@ value; saves to other things simply merge, because they don't compare equal.
 
 from __future__ import annotations
 
-import hashlib
-
 from flask import session
 from markupsafe import Markup
 from sqlalchemy import bindparam, select
@@ -22,10 +20,6 @@ from planner.extensions import db
 from planner.models import Member, WeekPlan
 
 LIVE_EVENT = "plan-changed"
-
-
-def fingerprint(*values) -> str:
-    return hashlib.blake2s(repr(values).encode(), digest_size=8).hexdigest()
 
 
 def poll_element(url: str, version: int) -> Markup:

@@ -3,22 +3,21 @@ the proposal with vetoes, and the writes that change owners or kindness choices.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 
 from planner.domain import balance
-from planner.domain.refusal import Conflict, Refused
+from planner.domain.refusal import Conflict, Refused, fingerprint
 from planner.domain.text import clean_text
 from planner.domain.vocabulary import Kindness
 from planner.extensions import db
 from planner.models import Member, PlanItem, Veto, WeekPlan
 from planner.selfcare.services import blocked_members_for_occurrences
-from planner.session.live import fingerprint
 from planner.session.services import (
     capacity_of,
     checkins_by_member,
-    ensure_draft,
+    claim_draft,
     load_plan,
     members_of,
 )
@@ -76,9 +75,10 @@ def compute(plan: WeekPlan) -> Rebalance:
     for item in plan.items:
         r = item.responsibility
         allowed = frozenset(m.id for m in r.allowed_members) if r and r.allowed_members else None
-        common = dict(
+        week_item = balance.Item(
             id=item.id,
             title=item.title,
+            load=week_services.item_week_load(item),
             owner_id=item.owner_id or 0,
             pinned=item.pinned,
             allowed=allowed,
@@ -87,8 +87,8 @@ def compute(plan: WeekPlan) -> Rebalance:
             can_defer=len(item.occurrences) <= 1 and not (r and r.area.key == "caregiving"),
             can_outsource=bool(r and r.can_outsource),
         )
-        items.append(balance.Item(load=week_services.item_week_load(item), **common))
-        raw.append(balance.Item(load=_raw_load(item), **common))
+        items.append(week_item)
+        raw.append(replace(week_item, load=_raw_load(item)))
     vetoes = plan_vetoes(plan)
     proposal = balance.propose(
         member_loads, items, {(v.plan_item_id, v.to_member_id) for v in vetoes}
@@ -123,7 +123,7 @@ def _member(plan: WeekPlan, member_id: int | None) -> Member:
 
 def veto(plan: WeekPlan, by: Member, item_id: int, to_member_id: int) -> None:
     """`by` says no to moving the item to that member; the proposal recomputes without it."""
-    ensure_draft(plan)
+    claim_draft(plan)
     item, to = _item(plan, item_id), _member(plan, to_member_id)
     if not any(v.plan_item_id == item.id and v.to_member_id == to.id for v in plan_vetoes(plan)):
         db.session.add(
@@ -139,7 +139,7 @@ def veto(plan: WeekPlan, by: Member, item_id: int, to_member_id: int) -> None:
 
 
 def unveto(plan: WeekPlan, by: Member, item_id: int, to_member_id: int) -> None:
-    ensure_draft(plan)
+    claim_draft(plan)
     for v in plan_vetoes(plan):
         if v.plan_item_id == item_id and v.to_member_id == to_member_id:
             db.session.delete(v)
@@ -153,7 +153,7 @@ def _set_owner(item: PlanItem, owner_id: int) -> None:
 
 def accept_moves(plan: WeekPlan, by: Member, base: str | None) -> int:
     """Apply the proposal the member saw; refused if it has changed since."""
-    ensure_draft(plan)
+    claim_draft(plan)
     plan = load_plan(plan)
     current = compute(plan)
     if base != current.fingerprint:
@@ -171,7 +171,7 @@ def accept_moves(plan: WeekPlan, by: Member, base: str | None) -> int:
 
 def set_owner(plan: WeekPlan, by: Member, item_id: int, owner_id: int, base: int | None) -> None:
     """Change one item's owner by hand; refused if someone else changed it meanwhile."""
-    ensure_draft(plan)
+    claim_draft(plan)
     item, owner = _item(plan, item_id), _member(plan, owner_id)
     if base is not None and base != (item.owner_id or 0) and item.owner_id != owner.id:
         current = next(
@@ -200,7 +200,7 @@ def save_kindness(
     base: str | None,
 ) -> None:
     """Record what the couple ticked for the items shown: chosen {item id: (choice, note)}."""
-    ensure_draft(plan)
+    claim_draft(plan)
     items = [_item(plan, i) for i in dict.fromkeys(shown)]
     for item_id, (choice, note) in chosen.items():
         if item_id not in shown:
@@ -216,11 +216,11 @@ def save_kindness(
         raise Conflict("The kindness plan was changed on another screen meanwhile.", now)
     touched = False
     for item in items:
-        choice, note = chosen.get(item.id, (None, ""))
-        choice = Kindness(choice) if choice else None
-        note = str(clean_text(note)) if choice else ""
-        if (item.kindness, item.kindness_note) != (choice, note):
-            item.kindness, item.kindness_note = choice, note
+        picked, typed = chosen.get(item.id, ("", ""))
+        kindness = Kindness(picked) if picked else None
+        note = str(clean_text(typed)) if kindness else ""
+        if (item.kindness, item.kindness_note) != (kindness, note):
+            item.kindness, item.kindness_note = kindness, note
             touched = True
     if touched:
         week_services.clear_draft_agreements(plan)

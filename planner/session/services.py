@@ -18,7 +18,8 @@ from sqlalchemy.orm import selectinload
 
 from planner import events
 from planner.auth import services as auth_services
-from planner.domain.refusal import Conflict, Refused, Throttled
+from planner.database import claim
+from planner.domain.refusal import Conflict, Refused, Throttled, fingerprint
 from planner.domain.vocabulary import CheckInState, PlanState
 from planner.extensions import db
 from planner.models import (
@@ -30,7 +31,6 @@ from planner.models import (
     WeekPlan,
     utcnow,
 )
-from planner.session.live import fingerprint
 from planner.week import services as week_services
 
 MIN_DAYS_LEFT = 3
@@ -128,7 +128,11 @@ def acting_member(by: Member, member_id: int | None, password: str | None) -> Me
     return partner
 
 
-def ensure_draft(plan: WeekPlan) -> None:
+def claim_draft(plan: WeekPlan) -> None:
+    """Take the draft for this write (planner.database.claim) and read it afresh, so a
+    partner's save made a moment ago is seen, never overwritten or made twice."""
+    claim(db.session, plan)
+    load_plan(plan)
     if plan.status == PlanState.AGREED:
         raise Refused("This week is already agreed; changes now go through This week.")
 
@@ -159,7 +163,7 @@ def save_appreciation(
     text = (text or "").strip()
     if len(text) > MAX_TEXT:
         raise Refused(f"Keep it under {MAX_TEXT} characters.", "appreciation")
-    ensure_draft(plan)
+    claim_draft(plan)
     checkin = checkins_by_member(plan).get(member.id)
     now = checkin.appreciation if checkin else ""
     if base and base != appreciation_fingerprint(checkin) and now != text:
@@ -187,7 +191,7 @@ def save_checkin(
 ) -> CheckIn:
     """Each member sets only their own check-in (or a partner with their own password)."""
     member = acting_member(by, member_id, password)
-    ensure_draft(plan)
+    claim_draft(plan)
     if state not in set(CheckInState):
         raise Refused("Pick okay, in the reeds or blown.", "state")
     state = CheckInState(state)
@@ -239,7 +243,7 @@ def agree(
 ) -> bool:
     """Record one member's agreement; True when this made the plan agreed."""
     member = acting_member(by, member_id, password)
-    ensure_draft(plan)
+    claim_draft(plan)
     if base != plan_fingerprint(plan):
         raise Conflict(
             "The plan changed since this page was opened. Look at it again, then agree.",
@@ -261,5 +265,5 @@ def agree(
 
 def add_one_off(plan: WeekPlan, by: Member, **item) -> PlanItem:
     """Something that happens once this week; the plan changed, so agree again."""
-    ensure_draft(plan)
+    claim_draft(plan)
     return week_services.add_one_off(plan, by, **item)  # clears the draft's agreements

@@ -7,13 +7,14 @@ Writes only flush: the request commits. Versions and SEQUENCEs follow by themsel
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from planner import events
-from planner.database import insert_new
+from planner.database import claim, insert_new
 from planner.domain.refusal import Refused
 from planner.domain.vocabulary import OccurrenceState, PlanState, takes_place
 from planner.domain.week import local_to_utc, week_start_for
@@ -35,7 +36,16 @@ HISTORY_LENGTH = 50
 EARLIEST, LATEST = date(2000, 1, 1), date(9998, 12, 31)
 
 
-def week_start_for_household(household: Household, on: date | None = None) -> date:
+class HouseholdClock(Protocol):
+    """What week maths needs of a household: its today and the weekday its weeks start."""
+
+    @property
+    def week_start(self) -> int: ...
+
+    def today(self) -> date: ...
+
+
+def week_start_for_household(household: HouseholdClock, on: date | None = None) -> date:
     """The first day of the week holding `on` (default: today in the household zone).
 
     `household` needs only `today()` and `week_start` (the feed path passes a stand-in).
@@ -119,6 +129,10 @@ def add_one_off(
         raise Refused(f"Effort is between 0 and {MAX_EFFORT} minutes.", "effort_minutes")
     owner = _member_of(household, owner_id)
     starts_at = local_to_utc(on_date, start_time, household.tz) if start_time else None
+    claim(db.session, plan)
+    same = _same_one_off(plan, title, on_date, starts_at, effort_minutes, owner.id)
+    if same is not None:
+        return same  # a double submit: the item is already there
     item = PlanItem(
         household_id=household.id,
         week_plan=plan,
@@ -135,6 +149,34 @@ def add_one_off(
     clear_draft_agreements(plan)
     _history(plan, member, f"{member.display_name} added {title} for {owner.display_name}.")
     return item
+
+
+def _same_one_off(
+    plan: WeekPlan,
+    title: str,
+    on_date: date,
+    starts_at: datetime | None,
+    effort_minutes: int,
+    owner_id: int,
+) -> PlanItem | None:
+    """The one-off already in the plan with exactly these details, if any (read after the
+    claim, so a second submit of the same form finds the first one's item)."""
+    return db.session.scalar(
+        select(PlanItem)
+        .join(PlanOccurrence, PlanOccurrence.plan_item_id == PlanItem.id)
+        .where(
+            PlanItem.week_plan_id == plan.id,
+            PlanItem.responsibility_id.is_(None),
+            PlanItem.title == title,
+            PlanItem.effort_minutes == effort_minutes,
+            PlanItem.owner_id == owner_id,
+            PlanOccurrence.on_date == on_date,
+            PlanOccurrence.starts_at.is_(None)
+            if starts_at is None
+            else PlanOccurrence.starts_at == starts_at,
+        )
+        .limit(1)
+    )
 
 
 def item_week_load(item: PlanItem) -> int:
