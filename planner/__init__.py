@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from planner.config import check_secret_key, load_settings
 from planner.database import render_migration_item
@@ -24,11 +25,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(load_settings(app.instance_path, test_config))
     check_secret_key(app)
     os.makedirs(app.instance_path, exist_ok=True)
+    register_proxy(app)
     register_extensions(app)
     register_blueprints(app)
     register_unit_of_work(app)
     register_errorhandlers(app)
     register_security_headers(app)
+    register_log_redaction(app)
     register_template_helpers(app)
     register_commands(app)
     register_scheduler(app)
@@ -117,6 +120,20 @@ def register_security_headers(app: Flask) -> None:
     from planner.security import register
 
     register(app)
+
+
+def register_proxy(app: Flask) -> None:
+    """Behind PLANNER_TRUSTED_PROXIES proxies, the client's address and scheme are the ones
+    they forward (sign-in throttling counts per real client); with 0, headers are ignored."""
+    proxies = app.config.get("PLANNER_TRUSTED_PROXIES", 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+
+
+def register_log_redaction(app: Flask) -> None:
+    from planner.security import redact_logs
+
+    redact_logs(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from flask import abort
 from flask_login import current_user
@@ -10,7 +10,13 @@ from werkzeug.routing import IntegerConverter
 
 from planner.extensions import db
 
-T = TypeVar("T")
+
+class HouseholdOwned(Protocol):
+    @property
+    def household_id(self) -> int: ...
+
+
+T = TypeVar("T", bound=HouseholdOwned)
 
 MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds on PostgreSQL (and SQLite)
 

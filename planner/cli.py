@@ -48,7 +48,8 @@ def scheduler_command(interval: int) -> None:
     from planner.jobs import run_blocking
 
     click.echo(f"Reminder scheduler ticking every {interval} s; Ctrl+C stops it.")
-    run_blocking(current_app._get_current_object(), interval)
+    # Flask types current_app as the app itself, not the proxy it is.
+    run_blocking(current_app._get_current_object(), interval)  # type: ignore[attr-defined]
 
 
 @planner_cli.command("send-test-email")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 from dotenv import load_dotenv
 
@@ -27,7 +28,7 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
     env = os.environ
     overrides = overrides or {}
     default_db = f"sqlite:///{Path(instance_path) / 'planner.sqlite3'}"
-    settings = {
+    settings: dict[str, Any] = {
         "SECRET_KEY": env.get("SECRET_KEY", ""),
         "SQLALCHEMY_DATABASE_URI": _database_url(env.get("DATABASE_URL") or default_db),
         "PLANNER_BASE_URL": env.get("PLANNER_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
@@ -41,6 +42,8 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         "MAIL_FROM": env.get("MAIL_FROM", "Planner <planner@localhost>"),
         "MAIL_FILE_DIR": env.get("MAIL_FILE_DIR") or str(Path(instance_path) / "mail"),
         "PLANNER_SCHEDULER": env.get("PLANNER_SCHEDULER", "auto"),
+        # How many proxies in front set X-Forwarded-For/-Proto (0: none, use the peer).
+        "PLANNER_TRUSTED_PROXIES": _count(env, "PLANNER_TRUSTED_PROXIES"),
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -56,6 +59,13 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
     else:
         settings.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     return settings
+
+
+def _count(env, name: str) -> int:
+    value = (env.get(name) or "0").strip()
+    if not value.isascii() or not value.isdigit():
+        raise ConfigError(f"{name} must be a whole number (0 or more), not {value!r}.")
+    return int(value)
 
 
 def _database_url(url: str) -> str:

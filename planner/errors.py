@@ -22,8 +22,9 @@ def register(app: Flask) -> None:
             413: ("That file is too large", "Please choose a smaller file."),
             429: ("Too many attempts", "Please wait a few minutes and try again."),
         }
-        title, text = titles.get(error.code, (error.name, error.description or ""))
-        return _page(error.code or 500, title, text)
+        code = error.code or 500
+        title, text = titles.get(code, (error.name, error.description or ""))
+        return _page(code, title, text)
 
     @app.errorhandler(500)
     def server_error(error):

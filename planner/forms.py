@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import MutableMapping
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import available_timezones
 
+from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
 from wtforms import Field, PasswordField, StringField, TextAreaField, ValidationError
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3, newer than types-WTForms 3.2: features import it from here
 from wtforms.form import BaseForm
 from wtforms.meta import DefaultMeta
-from wtforms.validators import DataRequired, Email, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from planner.domain.refusal import Refused
 from planner.domain.text import clean_text
@@ -44,6 +45,16 @@ class PlannerForm(FlaskForm):
         pass
 
 
+T = TypeVar("T")
+
+
+def required(data: T | None) -> T:
+    """A required field's data once its form has validated: its validators saw it given."""
+    if data is None:
+        raise ValueError("A required field has no data: validate the form first.")
+    return data
+
+
 def int_or_none(value) -> int | None:
     """A whole number typed or posted as text (such as an id), else None; never raises."""
     text = "" if value is None else str(value)
@@ -62,11 +73,40 @@ def valid_timezone(form, field) -> None:
 
 
 def email_field_validators() -> list:
-    return [
-        InputRequired("Enter an email address."),
-        Email("Enter a valid email address, like name@example.com.", check_deliverability=False),
-        Length(max=254),
-    ]
+    """An address mail can reach, kept in its normal form (Unicode NFC, canonical domain).
+
+    Refused, because no server has to accept them: anything email_validator finds wrong
+    (quoted or IP-literal addresses, reserved or dotless domains, domains with no IDNA form,
+    over 254 bytes) and more than 64 bytes before the @ (RFC 5321 4.5.3.1.1). Accepted:
+    non-ASCII before the @, which servers offering SMTPUTF8 deliver (mail.py sends them
+    there, and fails just that message, clearly, elsewhere). No DNS lookup: a domain
+    without mail servers today may have them tomorrow.
+    """
+
+    def deliverable(form, field) -> None:
+        try:
+            address = validate_email(
+                field.data,
+                allow_smtputf8=True,
+                allow_empty_local=False,
+                allow_quoted_local=False,
+                allow_domain_literal=False,
+                allow_display_name=False,
+                globally_deliverable=True,
+                test_environment=False,
+                check_deliverability=False,
+            )
+        except EmailNotValidError as exc:
+            message = f"Enter a valid email address, like name@example.com. {exc}"
+            raise ValidationError(message) from exc
+        if len(address.local_part.encode()) > 64:
+            raise ValidationError(
+                "This address can't receive email: the part before the @ is too long "
+                "(at most 64 letters, fewer if some are accented), so mail servers may refuse it."
+            )
+        field.data = address.normalized  # the form sign-up, invite and profile save
+
+    return [InputRequired("Enter an email address."), Length(max=254), deliverable]
 
 
 def password_validators() -> list:

@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, text
 
 from planner import create_app
 from planner.extensions import db
-from tests.helpers import PASSWORD, HouseholdMaker
+from tests.helpers import PASSWORD, BrowserClient, HouseholdMaker
 
 TEST_SECRET = "test-secret-" + "x" * 40
 
@@ -49,7 +49,7 @@ def app_settings(database_url: str, tmp_dir, **overrides) -> dict:
         "TESTING": True,
         "SECRET_KEY": TEST_SECRET,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "WTF_CSRF_ENABLED": False,
+        "WTF_CSRF_ENABLED": True,  # tests post the token as a browser does (BrowserClient)
         "MAIL_BACKEND": "file",
         "MAIL_FILE_DIR": str(tmp_dir / "mail"),
         "PLANNER_BASE_URL": "http://planner.test",
@@ -69,6 +69,7 @@ def database_url(tmp_path_factory):
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     app = create_app(app_settings(database_url, tmp_path_factory.mktemp("app")))
+    app.test_client_class = BrowserClient
     with app.app_context():
         db.create_all()  # tests only; the migration tests prove the migrations build the same
     yield app

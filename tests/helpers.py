@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from flask import session
+from flask.testing import FlaskClient
+from flask_wtf.csrf import generate_csrf
+from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.security import generate_password_hash
 
 from planner.extensions import db
@@ -69,6 +74,64 @@ def committing(app) -> Iterator[None]:
         session = db.session()
         session.expire_on_commit = False  # objects read inside stay readable after it
         session.commit()
+
+
+STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+CSRF_FIELD = "csrf_token"
+
+
+class BrowserClient(FlaskClient):
+    """A test client that sends the CSRF token with every state-changing request, as a
+    browser does: in the form (`csrf_token`) for form posts, in the `X-CSRFToken` header
+    (what the layout's `hx-headers` gives htmx) for JSON or raw bodies.
+
+    The token is the one the app would put in this client's page: Flask-WTF's signed
+    form of the raw token kept in this client's session cookie. To post without a
+    token (a forged request), pass `csrf=False`, or a form with its own `csrf_token`
+    (`data={"csrf_token": ""}`): a form that already carries one is sent as it is.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Double submits post from two threads at once: one token for the page, not two.
+        self._token_lock = threading.Lock()
+
+    def open(self, *args, csrf: bool = True, **kwargs):
+        method = str(kwargs.get("method") or "GET").upper()
+        plain = not args or isinstance(args[0], str)  # not a prepared builder or environ
+        if csrf and plain and method in STATE_CHANGING:
+            kwargs = self._with_token(kwargs)
+        return super().open(*args, **kwargs)
+
+    def csrf_token(self) -> str:
+        """The signed token for this client's session (the raw one is stored in it first)."""
+        app = self.application
+        with self._token_lock:
+            return self._signed_token(app)
+
+    def _signed_token(self, app) -> str:
+        # A fresh app context: Flask-WTF caches the token on `g`, which a test's own app
+        # context would otherwise share between clients.
+        with self.session_transaction() as cookie, app.app_context(), app.test_request_context():
+            if CSRF_FIELD in cookie:
+                session[CSRF_FIELD] = cookie[CSRF_FIELD]
+            token = generate_csrf()
+            if cookie.get(CSRF_FIELD) != session[CSRF_FIELD]:
+                cookie[CSRF_FIELD] = session[CSRF_FIELD]
+        return token
+
+    def _with_token(self, kwargs: dict) -> dict:
+        data = kwargs.get("data")
+        if "json" not in kwargs and (data is None or isinstance(data, dict)):
+            if data is not None and CSRF_FIELD in data:
+                return kwargs  # the test chose the token (or its absence)
+            form = MultiDict(data) if isinstance(data, MultiDict) else dict(data or {})
+            form[CSRF_FIELD] = self.csrf_token()
+            return {**kwargs, "data": form}
+        headers = Headers(kwargs.get("headers"))
+        if "X-CSRFToken" not in headers and "X-CSRF-Token" not in headers:
+            headers["X-CSRFToken"] = self.csrf_token()
+        return {**kwargs, "headers": headers}
 
 
 def login(client, email: str, password: str = PASSWORD):

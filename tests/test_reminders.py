@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+import time_machine
 from icalendar import Calendar
 from sqlalchemy import func, select
 
@@ -46,6 +47,12 @@ def soon(household_id: int, minutes: int) -> datetime:
     )
 
 
+# The tests that send "the reminder due now" run at a quiet moment: a Wednesday morning in
+# London's winter time, far from the Sunday planning reminder (whose email would also be
+# due) and from a clock change (when a wall time 20 minutes ahead can happen twice).
+QUIET = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+
+
 def _path(url: str) -> str:
     parts = urlsplit(url)
     return parts.path + ("?" + parts.query if parts.query else "")
@@ -66,6 +73,7 @@ def _send_selfcare_reminder(smtp_app, smtp_server, made):
     return msg, slot_id, start
 
 
+@time_machine.travel(QUIET, tick=True)
 def test_selfcare_reminder_content_attachment_and_headers(smtp_app, smtp_server, make):
     made = make("Alex", "Sam")
     msg, slot_id, start = _send_selfcare_reminder(smtp_app, smtp_server, made)
@@ -97,6 +105,7 @@ def test_selfcare_reminder_content_attachment_and_headers(smtp_app, smtp_server,
         )
 
 
+@time_machine.travel(QUIET, tick=True)
 def test_one_click_links_work_once_and_change_only_that_slot(smtp_app, smtp_server, make, client):
     made = make("Alex", "Sam")
     msg, slot_id, start = _send_selfcare_reminder(smtp_app, smtp_server, made)
@@ -122,6 +131,7 @@ def test_one_click_links_work_once_and_change_only_that_slot(smtp_app, smtp_serv
     assert client.get("/reminders").status_code == 302  # it did not sign anyone in
 
 
+@time_machine.travel(QUIET, tick=True)
 def test_skip_link_offers_another_time(smtp_app, smtp_server, make, client):
     made = make("Alex", "Sam")
     msg, slot_id, _ = _send_selfcare_reminder(smtp_app, smtp_server, made)
@@ -147,6 +157,7 @@ def test_bad_and_expired_links(app, client, make):
     assert client.get("/reminders/preferences?token=forged").status_code == 410
 
 
+@time_machine.travel(QUIET, tick=True)
 def test_preference_link_works_without_sign_in(smtp_app, smtp_server, make, client):
     made = make("Alex", "Sam")
     msg, _, _ = _send_selfcare_reminder(smtp_app, smtp_server, made)
@@ -332,6 +343,7 @@ def test_signals_queue_plan_summary_and_handover(smtp_app, smtp_server, make):
     assert any(s.startswith("Your week from") for s in sam_mail)
 
 
+@time_machine.travel(QUIET, tick=True)
 def test_smtp_failure_backs_off_then_expires(smtp_app, make):
     from tests.conftest import free_port
 

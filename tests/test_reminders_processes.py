@@ -21,11 +21,17 @@ from planner import create_app
 from planner.extensions import db
 from planner.models import Household, Member, Reminder
 from planner.reminders.outbox import insert_rows, row_values
-from tests.conftest import TEST_SECRET, app_settings, free_port, make_database
+from tests.conftest import TEST_SECRET, app_settings, free_port, frozen_now, make_database
 from tests.helpers import committing
 
 ROOT = Path(__file__).resolve().parent.parent
 FLASK = str(Path(sys.executable).with_name("flask"))
+# `flask …` at a given moment: under PLANNER_TEST_NOW the test's clock is not the wall
+# clock, so a scheduler process starts at the test's "now" too (and time moves on there).
+_FLASK_AT = (
+    "import sys, time_machine; from datetime import datetime; from flask.cli import main; "
+    "time_machine.travel(datetime.fromisoformat(sys.argv.pop(1)), tick=True).start(); main()"
+)
 
 
 class Inbox:
@@ -135,8 +141,13 @@ def send_due(url: str, port: int) -> subprocess.Popen:
         "PLANNER_SCHEDULER": "off",
         "PLANNER_BASE_URL": "http://planner.test",
     }
+    command = ["--app", "wsgi", "planner", "send-due"]
+    if frozen_now() is None:
+        command = [FLASK, *command]
+    else:
+        command = [sys.executable, "-c", _FLASK_AT, datetime.now(UTC).isoformat(), *command]
     return subprocess.Popen(
-        [FLASK, "--app", "wsgi", "planner", "send-due"],
+        command,
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

@@ -217,8 +217,10 @@ def test_week_slots_partial_and_bad_week(app, client, make):
         add_slot(home, 0, "Run", 1, time(18, 30), 60)
     login(client, home.emails[0])
     assert client.get("/selfcare?week=2026-13-40").status_code == 404
-    page = body(client.get("/selfcare?week=2020-03-10"))
+    before = datetime.now(UTC).date() - timedelta(weeks=100)  # inside the five-year window
+    page = body(client.get(f"/selfcare?week={before.isoformat()}"))
     assert "No self-care time in this week yet" in page  # before the slot existed
+    assert client.get("/selfcare?week=2020-03-10").status_code == 404  # outside it
 
 
 def test_demo_step_is_registered_and_idempotent(app, make):

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
 from planner.auth import services
 from planner.auth.forms import JoinForm, LoginForm, ResetPasswordForm, ResetRequestForm, SignupForm
 from planner.domain.refusal import Refused
-from planner.forms import show_refusal
+from planner.forms import required, show_refusal
 
 bp = Blueprint("auth", __name__)
 
@@ -43,16 +53,16 @@ def signup():
     if form.validate_on_submit():
         try:
             member = services.create_household(
-                form.household_name.data,
-                form.display_name.data,
-                form.email.data,
-                form.password.data,
-                form.timezone.data,
+                required(form.household_name.data),
+                required(form.display_name.data),
+                required(form.email.data),
+                required(form.password.data),
+                required(form.timezone.data),
             )
         except Refused as refused:
             show_refusal(form, refused, "email")
         else:
-            login_user(member)
+            _sign_in(member)
             flash("Welcome! Your household is ready. Invite your partner next.", "success")
             return redirect(url_for("household.home"))
     elif request.method == "GET":
@@ -66,12 +76,12 @@ def login():
     if form.validate_on_submit():
         try:
             member = services.authenticate(
-                form.email.data, form.password.data, request.remote_addr or ""
+                required(form.email.data), required(form.password.data), request.remote_addr or ""
             )
         except Refused as refused:
             show_refusal(form, refused, "password")
         else:
-            login_user(member, remember=form.remember.data)
+            _sign_in(member, remember=bool(form.remember.data))
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
@@ -79,6 +89,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    services.end_sessions(current_user)  # this cookie, copies of it and remember-me alike
     logout_user()
     flash("You're signed out.", "info")
     return redirect(url_for("auth.login"))
@@ -93,11 +104,13 @@ def join(token: str):
     form = JoinForm()
     if form.validate_on_submit():
         try:
-            member = services.accept_invite(token, form.display_name.data, form.password.data)
+            member = services.accept_invite(
+                token, required(form.display_name.data), required(form.password.data)
+            )
         except Refused as refused:
             return _link_problem(refused)
         logout_user()
-        login_user(member)
+        _sign_in(member)
         flash(f"Welcome to {member.household.name}!", "success")
         return redirect(url_for("household.home"))
     return render_template("auth/join.html", form=form, invite=invite), 422 if form.errors else 200
@@ -107,12 +120,16 @@ def join(token: str):
 def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        services.send_password_reset(form.email.data)
-        flash(
-            "If that email has an account, a reset link is on its way. It works for one hour.",
-            "info",
-        )
-        return redirect(url_for("auth.login"))
+        try:
+            services.send_password_reset(required(form.email.data), request.remote_addr or "")
+        except Refused as refused:
+            show_refusal(form, refused, "email")
+        else:
+            flash(
+                "If that email has an account, a reset link is on its way. It works for one hour.",
+                "info",
+            )
+            return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form), 422 if form.errors else 200
 
 
@@ -124,10 +141,19 @@ def reset_password(token: str):
         return _link_problem(refused)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        services.set_password(member, form.password.data)
+        services.set_password(member, required(form.password.data))
         flash("Your password is changed. Sign in with the new one.", "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form), 422 if form.errors else 200
+
+
+def _sign_in(member, remember: bool = False) -> None:
+    """Sign in with a fresh CSRF token: Flask-WTF keeps its raw token in the session and
+    makes a new one when it is gone, so a token seen before sign-in is worth nothing after."""
+    name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(name, None)
+    g.pop(name, None)
+    login_user(member, remember=remember)
 
 
 def _link_problem(refused: Refused):

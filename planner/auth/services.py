@@ -9,21 +9,34 @@ from datetime import timedelta
 
 from flask import current_app, render_template
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import CursorResult, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner import mail
+from planner.auth import throttle
 from planner.domain.refusal import Refused, Throttled
 from planner.extensions import db
-from planner.models import Household, Invite, LoginThrottle, Member, utcnow
+from planner.models import Household, Invite, Member, utcnow
+from planner.models.household import new_session_secret
 from planner.tokens import hash_token
 from planner.urls import absolute_url
 
 INVITE_DAYS = 7
 RESET_MAX_AGE = 3600
-THROTTLE_FAILURES = 5
-THROTTLE_WINDOW = timedelta(minutes=15)
+THROTTLE_FAILURES = 5  # attempts on one account before each further one must wait
+# Per account: 5 attempts, then a wait of 30 s doubling up to 15 minutes; never a lock-out.
+ACCOUNT = throttle.Limit(
+    "email:", THROTTLE_FAILURES, timedelta(seconds=30), timedelta(minutes=15), timedelta(days=1)
+)
+# Per address (the real client behind PLANNER_TRUSTED_PROXIES proxies): 10 failures.
+ADDRESS = throttle.Limit("addr:", 10, timedelta(minutes=1), timedelta(hours=1), timedelta(days=1))
+# Reset emails: 3 to one email address, 10 asked for from one address, then waits.
+RESET_TARGET = throttle.Limit(
+    "reset-email:", 3, timedelta(minutes=15), timedelta(hours=6), timedelta(days=1)
+)
+RESET_ADDRESS = throttle.Limit(
+    "reset-addr:", 10, timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
+)
 MEMBER_COLOURS = ("#3d7ea6", "#c0643c", "#5b8c5a", "#8e6bb5", "#b5893b", "#3b9c9c")
 # Compared against when the email is unknown, so a miss costs as much as a hit.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -33,14 +46,19 @@ LINK_PROBLEM = 410  # an invite or reset link that is used, expired or not ours
 
 
 def session_id(member: Member) -> str:
-    """What the session cookie remembers: the id plus a fingerprint of the password hash,
-    so a password change or reset signs the member out everywhere else."""
-    return f"{member.id}:{_fingerprint(member.password_hash)}"
+    """What the session and remember-me cookies hold: the id, a fingerprint of the password
+    hash and one of the member's session secret. A password change or reset, or signing
+    out (a new secret), ends every session made before it."""
+    return f"{member.id}:{_fingerprint(member.password_hash)}{_secret_fingerprint(member)}"
 
 
 def _fingerprint(password_hash: str) -> str:
     key = current_app.config["SECRET_KEY"].encode()
     return hmac.new(key, password_hash.encode(), hashlib.sha256).hexdigest()[:20]
+
+
+def _secret_fingerprint(member: Member) -> str:
+    return _fingerprint(f"session-secret:{member.session_secret}")
 
 
 def split_session_id(value: str | None) -> tuple[int, str] | None:
@@ -50,20 +68,38 @@ def split_session_id(value: str | None) -> tuple[int, str] | None:
     return int(member_id), fingerprint
 
 
-def session_matches(password_hash: str, fingerprint: str) -> bool:
-    return hmac.compare_digest(_fingerprint(password_hash), fingerprint)
+def session_matches(
+    password_hash: str, fingerprint: str, session_secret: str | None = None
+) -> bool:
+    """Whether a session's fingerprint is the member's current one. Without `session_secret`
+    only the password part is compared (a reader that selects the hash alone)."""
+    expected = _fingerprint(password_hash)
+    if session_secret is None:
+        return hmac.compare_digest(expected, fingerprint[: len(expected)])
+    expected += _fingerprint(f"session-secret:{session_secret}")
+    return hmac.compare_digest(expected, fingerprint)
 
 
 def load_member(value: str) -> Member | None:
-    """Flask-Login's loader: the member, unless their password changed since sign-in."""
+    """Flask-Login's loader (session and remember-me cookie): the member, unless they signed
+    out or changed their password since this session began."""
     parts = split_session_id(value)
     if parts is None:
         return None
     member_id, fingerprint = parts
     member = db.session.get(Member, member_id)
-    if member is None or not session_matches(member.password_hash, fingerprint):
+    if member is None or not session_matches(
+        member.password_hash, fingerprint, member.session_secret
+    ):
         return None
     return member
+
+
+def end_sessions(member: Member) -> None:
+    """Every session and remember-me cookie of this member stops working at once (the
+    request's own session is signed in again by the caller when it should stay)."""
+    member.session_secret = new_session_secret()
+    db.session.flush()
 
 
 def normalise_email(email: str) -> str:
@@ -95,45 +131,30 @@ def create_household(
     return member
 
 
-def _count_failure(keys: list[str], now) -> None:
-    """The one deliberate exception to one transaction per request: a failed attempt is
-    committed at once, in its own short transaction, because it must count although the
-    request that made it fails and rolls back."""
-    with Session(db.engine) as throttle, throttle.begin():
-        for key in keys:
-            row = throttle.get(LoginThrottle, key)
-            if row is None:
-                row = LoginThrottle(key=key, failures=0, window_started_at=now)
-                throttle.add(row)
-            if now - row.window_started_at > THROTTLE_WINDOW:
-                row.failures, row.window_started_at = 0, now
-            row.failures += 1
-            if row.failures >= THROTTLE_FAILURES:
-                row.locked_until = now + THROTTLE_WINDOW
-
-
 def authenticate(email: str, password: str, address: str) -> Member:
-    """Return the member, or refuse. Repeated failures lock the email and address."""
-    keys = [f"email:{normalise_email(email)}", f"addr:{address}"]
-    now = utcnow()
-    for key in keys:
-        row = db.session.get(LoginThrottle, key)
-        if row and row.locked_until and row.locked_until > now:
-            minutes = max(1, int((row.locked_until - now).total_seconds() // 60) + 1)
-            raise Throttled(
-                f"Too many attempts. Please wait {minutes} minutes and try again.", "password"
-            )
-    member = db.session.scalar(select(Member).where(Member.email == normalise_email(email)))
+    """Return the member, or refuse. Attempts count per account and per address (the
+    shared screen passes its own), each with a growing wait (planner.auth.throttle); a
+    right password forgets the account's attempts but not the address's failures."""
+    email = normalise_email(email)
+    account, place = (ACCOUNT, ACCOUNT.key(email)), (ADDRESS, ADDRESS.key(address))
+    throttle.count_attempt([account, place], utcnow(), "Too many attempts.", "password")
+    member = db.session.scalar(select(Member).where(Member.email == email))
     ok = check_password_hash(member.password_hash if member else _DUMMY_HASH, password)
-    if member and ok:
-        for key in keys:
-            row = db.session.get(LoginThrottle, key)
-            if row:
-                db.session.delete(row)
-        db.session.flush()
-        return member
-    _count_failure(keys, now)
-    raise Refused("That email and password don't match.", "password")
+    if member is None or not ok:
+        raise Refused("That email and password don't match.", "password")
+    throttle.settle_success(forget=account[1], refund=place)
+    return member
+
+
+def check_current_password(member: Member, password: str, field: str) -> bool:
+    """A signed-in member's password check (changing it): it counts against the account
+    as a sign-in does, so a borrowed session is no way round the throttle."""
+    account = ACCOUNT.key(member.email)
+    throttle.count_attempt([(ACCOUNT, account)], utcnow(), "Too many attempts.", field)
+    if not check_password_hash(member.password_hash, password):
+        return False
+    throttle.settle_success(forget=account)
+    return True
 
 
 def create_invite(inviter: Member, email: str) -> tuple[Invite, str]:
@@ -187,6 +208,7 @@ def accept_invite(token: str, display_name: str, password: str) -> Member:
         .values(used_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+    assert isinstance(spent, CursorResult)  # what an UPDATE gives
     if spent.rowcount != 1:
         raise Refused("This invite has already been used. Sign in instead.", status=LINK_PROBLEM)
     if email_taken(invite.email):
@@ -215,10 +237,22 @@ def make_reset_token(member: Member) -> str:
     return _reset_serializer().dumps({"m": member.id, "h": member.password_hash[-16:]})
 
 
-def send_password_reset(email: str) -> None:
-    member = db.session.scalar(select(Member).where(Member.email == normalise_email(email)))
+def send_password_reset(email: str, address: str) -> None:
+    """Email a reset link. Refused (Throttled) when one address asks too often; a target
+    asked for too often gets no more emails, silently: the answer is the same whether the
+    email has an account, was throttled or not, so it gives no hint of who has one."""
+    email = normalise_email(email)
+    now = utcnow()
+    throttle.count_attempt(
+        [(RESET_ADDRESS, RESET_ADDRESS.key(address))], now, "Too many reset requests.", "email"
+    )
+    try:
+        throttle.count_attempt([(RESET_TARGET, RESET_TARGET.key(email))], now, "", "email")
+    except Throttled:
+        return
+    member = db.session.scalar(select(Member).where(Member.email == email))
     if member is None:
-        return  # same answer either way: no hint of who has an account
+        return
     link = absolute_url("auth.reset_password", token=make_reset_token(member))
     context = {"member": member, "link": link}
     try:
@@ -254,4 +288,4 @@ def member_for_reset_token(token: str) -> Member:
 
 def set_password(member: Member, password: str) -> None:
     member.password_hash = generate_password_hash(password)
-    db.session.flush()
+    end_sessions(member)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar as gregorian
+import codecs
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -10,8 +12,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
-import recurring_ical_events  # type: ignore[import-untyped]
-import x_wr_timezone  # type: ignore[import-untyped]
+import recurring_ical_events
+import x_wr_timezone
 
 from planner.domain.refusal import Refused
 
@@ -21,6 +23,21 @@ MAX_SUMMARY_CHARS = 200
 # Untrusted rules are expanded in memory; these bound the work per rule.
 _MAX_PER_DAY = 24
 _MAX_RULE_STEPS = 1_000_000
+# Occurrences a file's rules may expand in all, counting those before the window (a rule
+# is expanded from its first start): about a second of work.
+MAX_EXPANDED = 200_000
+# The values each BY… part of a rule may take (RFC 5545 3.3.10); others never match.
+_BY_RANGES = {
+    "BYSECOND": (0, 60),
+    "BYMINUTE": (0, 59),
+    "BYHOUR": (0, 23),
+    "BYMONTHDAY": (-31, 31),
+    "BYYEARDAY": (-366, 366),
+    "BYWEEKNO": (-53, 53),
+    "BYMONTH": (1, 12),
+    "BYSETPOS": (-366, 366),
+}
+_SIGNED = {"BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYSETPOS"}  # 0 is not a value
 _DATE_PROPERTIES = {"DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID"}
 _PARSE_ERRORS = (ValueError, KeyError, IndexError, TypeError, OverflowError, AttributeError)
 
@@ -45,11 +62,16 @@ def parse_busy_times(
     *,
     tz: ZoneInfo,
     max_events: int = 5000,
+    max_expanded: int = MAX_EXPANDED,
 ) -> list[BusyTime]:
     """Busy times overlapping [window_start, window_end), sorted.
 
     Floating times and all-day dates are read in `tz` (the household's zone).
-    Free (TRANSP:TRANSPARENT) and cancelled events are left out.
+    Free (TRANSP:TRANSPARENT) and cancelled events are left out. Rules that can never
+    happen or never move on are refused, and so is a file whose rules expand to more
+    than `max_expanded` occurrences (counted from each rule's first start). This bounds
+    occurrences, not time: a rule that rarely matches still costs time to search, so
+    untrusted files are read in a child process with a deadline (planner/imports/reader.py).
     """
     if not isinstance(data, bytes | bytearray | memoryview):
         raise TypeError(f"calendar data must be bytes, not {type(data).__name__}")
@@ -60,7 +82,8 @@ def parse_busy_times(
     span = (start.astimezone(tz), end.astimezone(tz))
     busy: list[BusyTime] = []
     with _reported_as_import_error():
-        for seen, occurrence in enumerate(_occurrences(data, span, end), start=1):
+        occurrences = _occurrences(data, span, end, _Budget(max_expanded))
+        for seen, occurrence in enumerate(occurrences, start=1):
             if seen > max_events:
                 raise CalendarImportError(
                     f"This calendar has more than {max_events} events in the weeks we look "
@@ -74,17 +97,72 @@ def parse_busy_times(
 
 
 def _occurrences(
-    data: bytes, span: tuple[datetime, datetime], window_end: datetime
+    data: bytes, span: tuple[datetime, datetime], window_end: datetime, budget: _Budget
 ) -> Iterator[recurring_ical_events.Occurrence]:
+    selection = recurring_ical_events.ComponentsWithName("VEVENT", series=_budgeted(budget))
     for calendar in _calendars(data):
+        names = {}
         for event in calendar.walk("VEVENT"):
             _check_event(event, window_end)
+            names[str(event.get("UID", ""))] = _summary(event, default="")
         # of() would run to_standard() again: a second walk over every event.
-        query = recurring_ical_events.CalendarQuery(x_wr_timezone.to_standard(calendar))
+        query = recurring_ical_events.CalendarQuery(
+            x_wr_timezone.to_standard(calendar), components=[selection]
+        )
         # Series are expanded one at a time rather than with between(), so that a
         # calendar with too many occurrences is refused before all are in memory.
         for series in query.series:
+            budget.event = names.get(str(series.uid), "")
             yield from series.between(*span)
+
+
+class _Budget:
+    """How many more occurrences the file's rules may expand."""
+
+    def __init__(self, limit: int):
+        self.limit = self.left = limit
+        self.event = ""  # the title of the event being expanded, for the message
+
+    def spend(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            name = f"“{self.event}”" if self.event else "without a title"
+            raise CalendarImportError(
+                f"The event {name} repeats too many times since it began for Planner to "
+                f"read (the repeating events of a calendar may add up to {self.limit:,} "
+                "times). Could you leave that event out, or export a shorter time range?"
+            )
+
+
+class _CountedRule:
+    """A dateutil rule whose every occurrence, from its first start, spends the budget.
+    recurring-ical-events reads only `until` and `between()` of the rules it makes."""
+
+    def __init__(self, rule: Any, budget: _Budget):
+        self.rule, self.budget, self.until = rule, budget, rule.until
+
+    def between(self, after: datetime, before: datetime, inc: bool = False) -> list[datetime]:
+        found = []
+        for moment in self.rule:  # dateutil expands from DTSTART, as its between() does
+            self.budget.spend()
+            if moment > before or (moment == before and not inc):
+                break
+            if moment > after or (moment == after and inc):
+                found.append(moment)
+        return found
+
+
+def _budgeted(budget: _Budget) -> type[recurring_ical_events.Series]:
+    """recurring-ical-events' Series, with its rules counted against the budget."""
+
+    class Rules(recurring_ical_events.Series.RecurrenceRules):  # type: ignore[misc]
+        def create_rule_with_start(self, rule_string: str) -> Any:
+            return _CountedRule(super().create_rule_with_start(rule_string), budget)
+
+    class BudgetedSeries(recurring_ical_events.Series):  # type: ignore[misc]
+        RecurrenceRules = Rules
+
+    return BudgetedSeries
 
 
 @contextmanager
@@ -147,7 +225,9 @@ def _merge(intervals: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetim
     return merged
 
 
-def _calendars(data: bytes) -> list[icalendar.Calendar]:
+def check_calendar_data(data: bytes) -> str:
+    """The calendar's text, after the cheap checks a request can afford (its size, and
+    that it looks like a calendar); reading its events is left to parse_busy_times."""
     if len(data) > MAX_ICS_BYTES:
         raise CalendarImportError(
             f"This calendar file is larger than {MAX_ICS_BYTES // 1_000_000} MB. "
@@ -164,6 +244,33 @@ def _calendars(data: bytes) -> list[icalendar.Calendar]:
         )
     if not head[:15].upper().startswith("BEGIN:VCALENDAR") or "\x00" in text:
         raise CalendarImportError("This doesn't look like a calendar (.ics) file. " + _EXPORT_HINT)
+    return head
+
+
+def as_utf8(data: bytes, charset: str | None = None) -> bytes:
+    """The calendar re-encoded as UTF-8, read in the charset its server declared; without
+    one (or with an unknown one) UTF-8 when the bytes are UTF-8, else Windows-1252 (the
+    Latin-1 of most old exporters)."""
+    codec = None
+    if charset:
+        try:
+            codec = codecs.lookup(charset)
+        except LookupError:
+            codec = None
+    if codec is not None and not getattr(codec, "_is_text_encoding", True):
+        codec = None  # such as base64: not a character set
+    if codec is None or codec.name == "utf-8":
+        try:
+            bytes(data).decode("utf-8")
+        except UnicodeDecodeError:
+            codec = codecs.lookup("cp1252")
+        else:
+            return bytes(data)
+    return bytes(data).decode(codec.name, errors="replace").encode("utf-8")
+
+
+def _calendars(data: bytes) -> list[icalendar.Calendar]:
+    head = check_calendar_data(data)
     try:
         # icalendar chokes on a byte order mark, which some exporters write.
         found = icalendar.Calendar.from_ical(head, multiple=True)
@@ -181,13 +288,12 @@ def _check_event(event: icalendar.Component, window_end: datetime) -> None:
     name = f"“{title}”" if title else "without a title"
     if "DTSTART" not in event:
         raise CalendarImportError(f"The event {name} has no start time. " + _EXPORT_HINT)
-    rules = event.get("RRULE", [])
-    rules = rules if isinstance(rules, list) else [rules]
     broken = {(prop or "").upper() for prop, _ in event.errors}
+    rules = [] if "RRULE" in broken else _drop_empty_rules(event)
     if (
         broken & _DATE_PROPERTIES
         or isinstance(event["DTSTART"], list)  # more than one start
-        or any("FREQ" not in rule for rule in rules)
+        or any("FREQ" not in rule or not _in_range(rule) for rule in rules)
     ):
         raise CalendarImportError(
             f"Planner couldn't read the dates of the event {name}. " + _EXPORT_HINT
@@ -195,12 +301,88 @@ def _check_event(event: icalendar.Component, window_end: datetime) -> None:
     dtstart: Any = event["DTSTART"]  # a vDDDTypes: one start, checked above
     days = max(1, (window_end.date() - _as_date(dtstart.dt)).days)
     for rule in rules:
+        if _never_moves_on(rule):
+            raise CalendarImportError(
+                f"The event {name} has a repeat rule that never moves on (it repeats every "
+                "0 days, or less), which Planner can't read. Could you fix or leave out "
+                "that event?"
+            )
+        if _never_happens(rule):
+            raise CalendarImportError(
+                f"The event {name} has a repeat rule that can never happen (such as the "
+                "30th of February), which Planner can't read. Could you fix or leave out "
+                "that event?"
+            )
         per_day = _max_per_day(rule)
         if per_day > _MAX_PER_DAY or per_day * days > _MAX_RULE_STEPS:
             raise CalendarImportError(
                 f"The event {name} repeats too often for Planner to handle (more than "
                 "once an hour, or hourly for decades). Could you leave that event out?"
             )
+
+
+def _drop_empty_rules(event: icalendar.Component) -> list[icalendar.vRecur]:
+    """The event's repeat rules; an empty `RRULE:` line (some holiday feeds write one)
+    means no repeat, so it is taken out of the event before it is expanded."""
+    found = event.get("RRULE", [])
+    found = found if isinstance(found, list) else [found]
+    rules = [rule for rule in found if rule]
+    if len(rules) != len(found):
+        del event["RRULE"]
+        for rule in rules:
+            event.add("RRULE", rule)
+    return rules
+
+
+def _numbers(rule: icalendar.vRecur, part: str) -> list[int]:
+    values = rule.get(part, [])
+    values = values if isinstance(values, list) else [values]
+    # BYMONTH values are vMonth ("2", or "2L" for a leap month in other calendars).
+    return [int(str(value).rstrip("Ll")) for value in values]
+
+
+def _in_range(rule: icalendar.vRecur) -> bool:
+    """Whether every BY… value is one RFC 5545 allows (dateutil would search for others
+    until the year 9999)."""
+    for part, (low, high) in _BY_RANGES.items():
+        for value in _numbers(rule, part):
+            if not low <= value <= high or (value == 0 and part in _SIGNED):
+                return False
+    return True
+
+
+def _never_moves_on(rule: icalendar.vRecur) -> bool:
+    interval = rule.get("INTERVAL", [1])
+    interval = interval[0] if isinstance(interval, list) and interval else interval
+    return not isinstance(interval, int) or interval < 1
+
+
+def _never_happens(rule: icalendar.vRecur) -> bool:
+    """Rules whose parts rule each other out, such as BYMONTH=2;BYMONTHDAY=30 or
+    BYMONTH=1;BYYEARDAY=366; dateutil would search for them until the year 9999."""
+    months = _numbers(rule, "BYMONTH") or list(range(1, 13))
+    month_days = _numbers(rule, "BYMONTHDAY")
+    longest = max(gregorian.monthrange(2024, month)[1] for month in months)  # a leap year
+    if month_days and all(abs(day) > longest for day in month_days):
+        return True
+    year_days = _numbers(rule, "BYYEARDAY")
+    if year_days and _numbers(rule, "BYMONTH"):
+        possible = {
+            found.month
+            for year in (2023, 2024)  # a common year and a leap year
+            for day in year_days
+            if (found := _year_day(year, day))
+        }
+        return not possible & set(months)
+    return False
+
+
+def _year_day(year: int, day: int) -> date | None:
+    """The date of a BYYEARDAY value in `year` (negative counts back from 31 December),
+    or None when the year has no such day (366 in a common year)."""
+    start = date(year, 1, 1) if day > 0 else date(year, 12, 31)
+    moved = start + timedelta(days=day - 1 if day > 0 else day + 1)
+    return moved if moved.year == year else None
 
 
 def _max_per_day(rule: icalendar.vRecur) -> int:

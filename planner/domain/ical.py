@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import MAXYEAR, MINYEAR, UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar, Event, vDuration, vRecur, vText
@@ -18,8 +18,11 @@ PRODID = "-//Planner//Household week plan//EN"
 METHODS = ("PUBLISH", "CANCEL")
 
 # VTIMEZONE observances are listed one by one (RDATE), so they only cover a
-# window; the feed is rebuilt at least weekly, so a few years ahead is plenty.
+# window: from the earliest event (or today) to five years after today (or after the
+# last event), and never more than _TZ_YEARS_LIMIT years from today either way, so an
+# odd stored date can't make the feed huge or fall off the end of the calendar.
 _TZ_YEARS_AHEAD = 5
+_TZ_YEARS_LIMIT = 30
 
 # RFC 5545 TEXT may not hold control characters other than tab and newline.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -59,21 +62,25 @@ def build_calendar(
     *,
     dtstamp: datetime,
     refresh_minutes: int = 60,
+    today: date | None = None,
 ) -> bytes:
-    """A subscription feed: METHOD:PUBLISH, a refresh hint and one VTIMEZONE."""
+    """A subscription feed: METHOD:PUBLISH, a refresh hint and one VTIMEZONE that covers
+    `today` (default: the day of `dtstamp`) and the five years after it."""
     if refresh_minutes <= 0:
         raise ValueError("refresh_minutes must be positive")
     zone = _zone(tzid)
+    stamp = _utc(dtstamp, "dtstamp")
     cal = _calendar("PUBLISH")
     name = " ".join(_text(name).split())  # calendar names are one line
-    cal.add("NAME", name)
-    cal.add("X-WR-CALNAME", name)
+    # TEXT values: a comma or semicolon unescaped would end the name for some readers.
+    cal.add("NAME", _Text(name))
+    cal.add("X-WR-CALNAME", _Text(name))
     cal.add("X-WR-TIMEZONE", tzid)
     refresh = timedelta(minutes=refresh_minutes)
     cal.add("REFRESH-INTERVAL", refresh, parameters={"VALUE": "DURATION"})
     # icalendar would write a bare timedelta as "1:00:00" for an X- property.
     cal.add("X-PUBLISHED-TTL", vDuration(refresh))
-    _add_events(cal, events, zone, _utc(dtstamp, "dtstamp"), status=None)
+    _add_events(cal, events, zone, stamp, status=None, today=today or stamp.date())
     feed: bytes = cal.to_ical()
     return feed
 
@@ -86,7 +93,8 @@ def build_event_ics(
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
     cal = _calendar(method)
     status = "CANCELLED" if method == "CANCEL" else None
-    _add_events(cal, [event], _zone(tzid), _utc(dtstamp, "dtstamp"), status=status)
+    stamp = _utc(dtstamp, "dtstamp")
+    _add_events(cal, [event], _zone(tzid), stamp, status=status, today=stamp.date())
     attachment: bytes = cal.to_ical()
     return attachment
 
@@ -107,6 +115,7 @@ def _add_events(
     zone: ZoneInfo,
     stamp: datetime,
     status: str | None,
+    today: date,
 ) -> None:
     ordered = sorted(events, key=lambda e: (_utc(e.start, "start"), e.uid))
     uids = [event.uid for event in ordered]
@@ -127,13 +136,20 @@ def _add_events(
             moments += [event.start, event.end, *event.exdates]
             moments += [m for o in event.overrides for m in (o.recurrence_id, o.start, o.end)]
     if moments:
-        local = [m.astimezone(zone) for m in moments]
-        first = date(min(local).year, 1, 1)
-        last = date(max(local).year + _TZ_YEARS_AHEAD, 1, 1)
-        cal.add_missing_timezones(first_date=first, last_date=last)
+        cal.add_missing_timezones(*_tz_years(moments, zone, today))
         # add_missing_timezones() silently skips zones it cannot build.
         if cal.get_missing_tzids():
             raise ValueError(f"cannot describe time zone {zone.key!r} as VTIMEZONE")
+
+
+def _tz_years(moments: list[datetime], zone: ZoneInfo, today: date) -> tuple[date, date]:
+    """The first and last date the VTIMEZONE describes (see _TZ_YEARS_AHEAD)."""
+    years = [_local(m, zone, "time").year for m in moments]
+    lowest = max(today.year - _TZ_YEARS_LIMIT, MINYEAR + 1)
+    highest = min(today.year + _TZ_YEARS_LIMIT, MAXYEAR - 1)
+    first = min(max(min(*years, today.year), lowest), highest)
+    last = max(min(max(*years, today.year + _TZ_YEARS_AHEAD) + 1, highest), first)
+    return date(first, 1, 1), date(last, 1, 1)
 
 
 def _check(event: FeedEvent) -> None:
@@ -159,8 +175,8 @@ def _master(event: FeedEvent, zone: ZoneInfo) -> Event:
     if event.rrule:
         component.add("RRULE", _rrule(event.rrule, zone, event.all_day))
     if event.exdates:
-        skipped = sorted(set(event.exdates))
-        component.add("EXDATE", [_when(d, zone, event.all_day) for d in skipped])
+        skipped = sorted({_utc(d, "exdate"): d for d in event.exdates}.items())
+        component.add("EXDATE", [_occurrence(event, d, zone) for _, d in skipped])
     return component
 
 
@@ -170,7 +186,7 @@ def _override(event: FeedEvent, override: FeedOverride, zone: ZoneInfo) -> Event
     # some clients also drop overrides whose SEQUENCE is below the master's.
     sequence = max(override.sequence, event.sequence)
     component = _vevent(event, summary, override.start, override.end, sequence, zone)
-    component.add("RECURRENCE-ID", _when(override.recurrence_id, zone, event.all_day))
+    component.add("RECURRENCE-ID", _occurrence(event, override.recurrence_id, zone))
     return component
 
 
@@ -221,8 +237,21 @@ def _until(value: date, zone: ZoneInfo, all_day: bool) -> date:
     return datetime.combine(value, time(23, 59, 59), zone).astimezone(UTC)
 
 
-def _when(value: datetime, zone: ZoneInfo, all_day: bool) -> date:
-    return _local(value, zone, "occurrence").date() if all_day else _local(value, zone, "exdate")
+def _occurrence(event: FeedEvent, value: datetime, zone: ZoneInfo) -> date:
+    """An EXDATE or RECURRENCE-ID, named as RRULE expansion names the occurrence: its day
+    and the master's wall time, even when a spring-forward gap skips that wall time (the
+    occurrence then happens later, RFC 5545 3.3.5, but keeps its name). Calendar apps
+    (Home Assistant's ical, vobject, Thunderbird's ical.js) match these by that name, so
+    an instant given for a gap occurrence is written as the wall time it stands for."""
+    if event.all_day:
+        return _local(value, zone, "occurrence").date()
+    local = _local(value, zone, "occurrence")
+    wall = _local(event.start, zone, "start").time()
+    if local.time() != wall:
+        named = datetime.combine(local.date(), wall, zone)
+        if _utc(named, "occurrence") == _utc(value, "occurrence"):
+            return named
+    return local
 
 
 def _days(start: datetime, end: datetime, zone: ZoneInfo) -> tuple[date, date]:
@@ -233,14 +262,24 @@ def _days(start: datetime, end: datetime, zone: ZoneInfo) -> tuple[date, date]:
 
 
 def _local(value: datetime, zone: ZoneInfo, what: str) -> datetime:
+    """`value` as wall time in `zone`; a value already in `zone` is kept as given, so a
+    wall time that a daylight-saving gap skips stays the one the caller named."""
     _utc(value, what)
-    return value.astimezone(zone)
+    if isinstance(value.tzinfo, ZoneInfo) and value.tzinfo.key == zone.key:
+        return value.replace(tzinfo=zone)
+    try:
+        return value.astimezone(zone)
+    except OverflowError as exc:
+        raise ValueError(f"{what} {value!r} is too near the end of the calendar") from exc
 
 
 def _utc(value: datetime, what: str) -> datetime:
     if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{what} must be a timezone-aware datetime, got {value!r}")
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError(f"{what} {value!r} is too near the end of the calendar") from exc
 
 
 def _zone(tzid: str) -> ZoneInfo:

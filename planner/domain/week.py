@@ -80,6 +80,31 @@ def current_week_start(now_utc: datetime, tz: tzinfo, week_start: int) -> date:
     return week_start_for(utc_to_local(now_utc, tz).date(), week_start)
 
 
+# Dates a member can reach (weeks, moves, one-offs, start dates): whole years either side.
+WINDOW_YEARS = 5
+
+
+def reachable_dates(today: date, years: int = WINDOW_YEARS) -> tuple[date, date]:
+    """The first and last date a member may name: 1 January `years` years before `today`'s
+    year to 31 December `years` years after it. Everything built from a date in it (week
+    bounds, a week either side, VTIMEZONE years ahead) stays far inside the calendar."""
+    if years < 0:
+        raise ValueError(f"years must not be negative, not {years!r}")
+    return date(today.year - years, 1, 1), date(today.year + years, 12, 31)
+
+
+def week_reachable(week_start_date: date, today: date) -> bool:
+    """Whether the week beginning `week_start_date` has a day in `reachable_dates(today)`."""
+    first, last = reachable_dates(today)
+    return first - timedelta(days=6) <= week_start_date <= last
+
+
+def window_text(today: date) -> str:
+    """The window in words, for messages: "1 Jan 2021 and 31 Dec 2031"."""
+    first, last = reachable_dates(today)
+    return f"{first.day} {_MONTHS[0]} {first.year} and {last.day} {_MONTHS[11]} {last.year}"
+
+
 def week_label(week_start_date: date) -> str:
     """E.g. "23 – 29 Nov 2026", "30 Nov – 6 Dec 2026", "28 Dec 2026 – 3 Jan 2027"."""
     first, last = week_start_date, week_start_date + timedelta(days=6)

@@ -37,7 +37,7 @@ def memory(token: str):
 def naive(token: str):
     """The same calendar built with icalendar on every request, as a feed without a cache would."""
     found = services.find_feed(token) or abort(404)
-    household = db.session.get(Household, found.household_id)
+    household = db.session.get_one(Household, found.household_id)
     return Response(
         build_feed(household, found.member_id, found.week_start), content_type=ICS_MIMETYPE
     )

@@ -15,10 +15,10 @@ from sqlalchemy.orm import selectinload
 
 from planner.domain.ical import FeedEvent, FeedOverride, build_calendar
 from planner.domain.vocabulary import OccurrenceState, PlanState, SelfCareStatus, takes_place
-from planner.domain.week import local_to_utc
+from planner.domain.week import local_to_utc, reachable_dates
 from planner.extensions import db
 from planner.models import Household, PlanItem, SelfCareSlot, SelfCareWeek, WeekPlan
-from planner.selfcare.services import first_week, slot_start
+from planner.selfcare.services import first_week, nominal_start, rows_by_week, slot_start
 from planner.selfcare.timing import day_in_week
 from planner.week.services import week_start_for_household
 
@@ -33,8 +33,13 @@ def build_feed(household: Household, member_id: int | None, week_start: date | N
     domain = urlsplit(current_app.config.get("PLANNER_BASE_URL", "")).hostname or "planner"
     scope = f"m{member_id}" if member_id else "h"
     stamps = [household.created_at]
+    # Stored dates beyond what a member can reach now (say a week skipped in year 9995
+    # before weeks were bounded) are left out: no calendar needs them, and the week maths
+    # and VTIMEZONE years ahead of them would fall off the end of the calendar.
+    last_day = week_start + timedelta(days=6)  # the last day these bytes are served
+    window = (reachable_dates(week_start)[0], reachable_dates(last_day)[1])
     events = _plan_events(household, member_id, week_start, names, stamps)
-    events += _selfcare_events(household, member_id, names, stamps)
+    events += _selfcare_events(household, member_id, names, stamps, window)
     events.append(_planning_event(household))
     events = [_with_uid(e, f"{e.uid}-{scope}@{domain}") for e in events]
     title = names.get(member_id) if member_id else household.name
@@ -44,6 +49,8 @@ def build_feed(household: Household, member_id: int | None, week_start: date | N
         events,
         dtstamp=max(stamps),
         refresh_minutes=REFRESH_MINUTES,
+        # Cached for the week: the VTIMEZONE covers five years from any day it is read.
+        today=last_day,
     )
 
 
@@ -110,7 +117,7 @@ def _plan_events(household, member_id, week_start, names, stamps) -> list[FeedEv
     return events
 
 
-def _selfcare_events(household, member_id, names, stamps) -> list[FeedEvent]:
+def _selfcare_events(household, member_id, names, stamps, window) -> list[FeedEvent]:
     slots = db.session.scalars(
         select(SelfCareSlot)
         .where(SelfCareSlot.household_id == household.id, SelfCareSlot.archived_at.is_(None))
@@ -120,6 +127,8 @@ def _selfcare_events(household, member_id, names, stamps) -> list[FeedEvent]:
     events = []
     for slot in slots:
         stamps.append(slot.created_at)
+        if not date(2, 1, 1) <= slot.created_at.date() <= window[1]:
+            continue  # not a date this app writes; nothing a calendar could use
         name = names.get(slot.member_id, "")
         if member_id is None:
             summary, description = f"{name}'s time: {slot.title}", f"{name}'s self-care time."
@@ -130,31 +139,34 @@ def _selfcare_events(household, member_id, names, stamps) -> list[FeedEvent]:
             description = (
                 f"{name} is taking their self-care time; you're on duty for the household."
             )
-        events.append(_slot_event(household, slot, summary, description, stamps))
+        events.append(_slot_event(household, slot, summary, description, stamps, window))
     return events
 
 
-def _slot_event(household, slot: SelfCareSlot, summary, description, stamps) -> FeedEvent:
+def _slot_event(household, slot: SelfCareSlot, summary, description, stamps, window) -> FeedEvent:
     first = first_week(household, slot)
-    start = slot_start(household, slot, first)
     length = timedelta(minutes=slot.minutes)
     exdates, overrides = [], []
-    for row in sorted(slot.weeks, key=lambda r: r.week_start):
-        stamps.append(row.updated_at)
-        if row.week_start < first or row.original_start != slot_start(
-            household, slot, row.week_start
-        ):
-            continue  # an exception of an earlier rule: no longer an occurrence of this series
+    stamps += [row.updated_at for row in slot.weeks]
+    reachable = [row for row in slot.weeks if row.week_start <= window[1]]
+    # Rows are matched to occurrences by the same rule as the pages and reminders, and
+    # each EXDATE or RECURRENCE-ID names its occurrence as the RRULE expansion does:
+    # the day and the slot's wall time now, even inside a daylight-saving gap.
+    for week, row in sorted(rows_by_week(household, slot, reachable).items()):
+        if not first <= week <= window[1]:
+            continue  # before the series began, or beyond any date a member can reach
+        occurrence = nominal_start(household, slot, week)
+        moved = row.moved_start if row.status == SelfCareStatus.MOVED else None
         if row.status == SelfCareStatus.SKIPPED_AHEAD:
-            exdates.append(row.original_start)
-        elif row.status == SelfCareStatus.MOVED and row.moved_start is not None:
-            overrides.append(_moved(row, length, slot.sequence))
+            exdates.append(occurrence)
+        elif moved is not None and window[0] <= moved.date() <= window[1]:
+            overrides.append(_moved(row, occurrence, moved, length, slot.sequence))
     weekday = day_in_week(first, slot.weekday).weekday()
     return FeedEvent(
         uid=f"selfcare-{slot.id}",
         summary=summary,
-        start=start,
-        end=start + length,
+        start=nominal_start(household, slot, first),
+        end=slot_start(household, slot, first) + length,
         sequence=slot.sequence or 0,
         description=description,
         rrule=f"FREQ=WEEKLY;BYDAY={BYDAY[weekday]}",
@@ -164,11 +176,17 @@ def _slot_event(household, slot: SelfCareSlot, summary, description, stamps) -> 
     )
 
 
-def _moved(row: SelfCareWeek, length: timedelta, sequence: int) -> FeedOverride:
+def _moved(
+    row: SelfCareWeek,
+    occurrence: datetime,
+    moved_start: datetime,
+    length: timedelta,
+    sequence: int,
+) -> FeedOverride:
     return FeedOverride(
-        recurrence_id=row.original_start,
-        start=row.moved_start,
-        end=row.moved_start + length,
+        recurrence_id=occurrence,
+        start=moved_start,
+        end=moved_start + length,
         sequence=max(sequence or 0, row.sequence or 0),
     )
 
@@ -180,7 +198,8 @@ def _planning_event(household: Household) -> FeedEvent:
     return FeedEvent(
         uid=f"planning-{household.id}",
         summary="Weekly planning session",
-        start=start,
+        # The wall time as is, even in a daylight-saving gap: weekly expansion keeps it.
+        start=datetime.combine(day, household.planning_time, household.tz),
         end=start + timedelta(minutes=household.planning_minutes),
         # Settings changes aren't counted separately; the household version only grows.
         sequence=household.version or 0,

@@ -1,8 +1,7 @@
 from wtforms import RadioField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from planner.forms import PlannerForm
+from planner.forms import PlannerForm, SelectChoice
 
 FEEDS = [SelectChoice("member", "Your own feed"), SelectChoice("household", "The household feed")]
 

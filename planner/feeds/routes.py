@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.http import http_date
 
 from planner.feeds import services
 from planner.feeds.forms import FeedLinkForm
@@ -22,9 +23,19 @@ def feed(token: str):
     if found is None:
         return Response("Not found\n", 404, content_type="text/plain; charset=utf-8")
     headers = {"ETag": f'"{found.etag}"', "Cache-Control": "private, no-cache"}
-    if request.if_none_match.contains(found.etag):
-        return Response(status=304, headers=headers)
-    return Response(services.feed_bytes(found), headers=headers, content_type=ICS_MIMETYPE)
+    # If-None-Match decides alone when sent (RFC 9110 13.2.2), by weak comparison: a proxy
+    # may hand our ETag back as W/"…". A matching one never builds: one query in all.
+    if "If-None-Match" in request.headers:
+        if request.if_none_match.contains_weak(found.etag):
+            return Response(status=304, headers=headers)
+        built = services.built_feed(found)
+    else:
+        built = services.built_feed(found)
+        since = request.if_modified_since
+        if since is not None and built.built_at <= since:
+            return Response(status=304, headers=headers)
+    headers["Last-Modified"] = http_date(built.built_at)
+    return Response(built.body, headers=headers, content_type=ICS_MIMETYPE)
 
 
 @bp.get("/feeds")

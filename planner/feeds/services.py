@@ -14,12 +14,13 @@ import secrets
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import bindparam, delete, select
 
+from planner.database import utcnow
 from planner.extensions import db
 from planner.feeds.builder import build_feed
 from planner.models import FeedToken, Household, Member
@@ -44,11 +45,21 @@ class FoundFeed:
         return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
+@dataclass(frozen=True)
+class BuiltFeed:
+    """A feed's bytes and when this process built them (whole seconds, as HTTP dates are),
+    its Last-Modified: a later household version or week is always built later."""
+
+    body: bytes
+    built_at: datetime
+
+
 class _FeedCache:
     """Process-local LRU of rendered feeds; a new household version is simply a new key."""
 
     def __init__(self, size: int):
-        self.size, self._lock, self._items = size, threading.Lock(), OrderedDict()
+        self.size, self._lock = size, threading.Lock()
+        self._items: OrderedDict[tuple[int, int, date], BuiltFeed] = OrderedDict()
 
     def get(self, key):
         with self._lock:
@@ -121,14 +132,22 @@ class _Zone:
     today = Household.today  # the household's clock, on just these two fields
 
 
-def feed_bytes(found: FoundFeed) -> bytes:
-    key = (found.token_id, found.version, found.week_start)
-    body = cache.get(key)
-    if body is None:
-        household = db.session.get(Household, found.household_id)
+def _key(found: FoundFeed) -> tuple[int, int, date]:
+    return (found.token_id, found.version, found.week_start)
+
+
+def built_feed(found: FoundFeed) -> BuiltFeed:
+    built: BuiltFeed | None = cache.get(_key(found))
+    if built is None:
+        household = db.session.get_one(Household, found.household_id)  # never deleted
         body = build_feed(household, found.member_id, found.week_start)
-        cache.put(key, body)
-    return body
+        built = BuiltFeed(body, utcnow().replace(microsecond=0))
+        cache.put(_key(found), built)
+    return built
+
+
+def feed_bytes(found: FoundFeed) -> bytes:
+    return built_feed(found).body
 
 
 def _token(nonce: str) -> str:

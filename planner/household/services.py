@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
-from planner.auth.services import email_taken, normalise_email
+from planner.auth.services import (
+    check_current_password,
+    email_taken,
+    end_sessions,
+    normalise_email,
+)
 from planner.database import claim
 from planner.domain.refusal import Conflict, Refused, fingerprint
 from planner.extensions import db
 from planner.models import Household, Invite, Member, utcnow
+from planner.selfcare.services import follow_household_settings
+from planner.week.services import week_start_for_household
 
 SETTINGS = (
     "name",
@@ -35,9 +42,13 @@ def update_household(household: Household, base: str | None = None, **fields) ->
             "These settings were changed on another screen while you were editing.",
             ", ".join(f"{name.replace('_', ' ')}: {value}" for name, value in now.items()),
         )
+    before_tz, this_week = household.tz, week_start_for_household(household)
     for name in SETTINGS:
         setattr(household, name, fields[name])
     household.name = household.name.strip()
+    if (household.timezone, household.week_start) != (now["timezone"], now["week_start"]):
+        # Stored self-care moves and skips of coming weeks follow the new zone and weeks.
+        follow_household_settings(household, before_tz, this_week)
     db.session.flush()
 
 
@@ -50,10 +61,11 @@ def update_profile(member: Member, display_name: str, email: str, colour: str) -
 
 
 def change_password(member: Member, current: str, new: str) -> None:
-    if not check_password_hash(member.password_hash, current):
+    """Checked (and throttled) as a sign-in is; every other session of the member ends."""
+    if not check_current_password(member, current, "current_password"):
         raise Refused("That isn't your current password.", "current_password")
     member.password_hash = generate_password_hash(new)
-    db.session.flush()
+    end_sessions(member)
 
 
 def open_invites(household_id: int) -> list[Invite]:

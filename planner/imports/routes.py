@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from planner.access import get_owned_or_404
 from planner.domain.busy import MAX_ICS_BYTES
 from planner.domain.refusal import Refused
-from planner.forms import show_refusal
+from planner.forms import required, show_refusal
 from planner.imports import services
 from planner.imports.forms import SubscribeForm, UploadForm
 from planner.models import CalendarImport
@@ -41,7 +41,8 @@ def upload():
             show_refusal(form, refused, "file")
         else:
             flash(
-                f"“{imported.name}” is in: {len(imported.busy_blocks)} busy times in the coming weeks.",
+                f"“{imported.name}” is in. Planner is reading it now; its busy times show "
+                "here in a moment.",
                 "success",
             )
             return redirect(url_for("imports.index"))
@@ -54,11 +55,17 @@ def subscribe():
     form = SubscribeForm()
     if form.validate_on_submit():
         try:
-            imported = services.subscribe_url(current_user, _name(form.name.data), form.url.data)
+            imported = services.subscribe_url(
+                current_user, _name(form.name.data), required(form.url.data)
+            )
         except Refused as refused:
             show_refusal(form, refused, "url")
         else:
-            flash(f"Subscribed to “{imported.name}”; Planner checks it every few hours.", "success")
+            flash(
+                f"Subscribed to “{imported.name}”. Planner is reading it now, and checks it "
+                "again every few hours.",
+                "success",
+            )
             return redirect(url_for("imports.index"))
     return _page(UploadForm(formdata=None), form)
 
@@ -68,7 +75,7 @@ def subscribe():
 def refresh(import_id: int):
     imported = _own_import(import_id)
     if services.refresh_import(imported):
-        flash(f"“{imported.name}” is up to date.", "success")
+        flash(f"Planner is reading “{imported.name}” again now.", "success")
     else:
         flash(f"“{imported.name}” couldn't be refreshed: {imported.last_error}", "error")
     return redirect(url_for("imports.index"))
@@ -90,10 +97,12 @@ def _name(value: str | None) -> str:
 
 def _page(upload_form: UploadForm, subscribe_form: SubscribeForm):
     status = 422 if upload_form.errors or subscribe_form.errors else 200
+    imports = services.imports_of(current_user)
     return render_template(
         "imports/index.html",
         upload_form=upload_form,
         subscribe_form=subscribe_form,
-        imports=services.imports_of(current_user),
+        imports=imports,
+        waiting={i.id for i in imports if services.is_waiting(i)},
         max_mb=MAX_ICS_BYTES // 1_000_000,
     ), status

@@ -95,7 +95,9 @@ def load_weeks(name: str, colour: str, weeks: Sequence[WeekLoad]) -> Markup:
     return _svg(width, height, label, "".join(parts))
 
 
-def states_strip(rows: Sequence[tuple[str, Sequence[str | None]]], labels: Sequence[str]) -> Markup:
+def states_strip(
+    rows: Sequence[tuple[str, Sequence[CheckInState | None]]], labels: Sequence[str]
+) -> Markup:
     """Check-in states over weeks: one row of dots per member."""
     n = max(len(labels), 1)
     width, height = 90 + 30 * n, 24 * len(rows) + 24

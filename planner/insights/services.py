@@ -136,8 +136,8 @@ def signals(result: Insights) -> list[str]:
                 f"{name} felt the last {NUMBER_WORDS.get(unfair, unfair)} weeks weren't fair "
                 "— worth a gentle talk in the session."
             )
-        recent = [w for w in rows[-4:] if w.can_carry is not None]
-        over = sum(1 for w in recent if w.doing + w.mental > w.can_carry)
+        recent = [(w.doing + w.mental, w.can_carry) for w in rows[-4:] if w.can_carry is not None]
+        over = sum(1 for carried, can_carry in recent if carried > can_carry)
         if over >= 3:
             found.append(
                 f"{name} carried more than their capacity in {over} of the last {len(recent)} "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from wtforms import (
     BooleanField,
     DateField,
@@ -16,6 +18,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from planner.domain.week import reachable_dates, window_text
 from planner.forms import WEEKDAY_CHOICES, PlannerForm, SelectChoice
 
 CADENCE_KINDS = [
@@ -79,7 +82,13 @@ class ResponsibilityForm(PlannerForm):
     can_outsource = BooleanField("Could be done by outside help")
     base = HiddenField()  # the responsibility as it was when the form was opened
 
-    def set_choices(self, areas, members) -> None:
+    # Start dates are bounded to the dates a member can reach (planner.domain.week), by
+    # the household's today: set_choices reads it from the members unless given.
+    today: date | None = None
+
+    def set_choices(self, areas, members, today: date | None = None) -> None:
+        members = list(members)
+        self.today = today or (members[0].household.today() if members else None)
         self.area_id.choices = [SelectChoice(a.id, a.name) for a in areas]
         people = [SelectChoice(m.id, m.display_name) for m in members]
         self.default_owner_id.choices = [SelectChoice(0, "Nobody yet"), *people]
@@ -87,6 +96,15 @@ class ResponsibilityForm(PlannerForm):
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
+        today = self.today or datetime.now(UTC).date()
+        first, last = reachable_dates(today)
+        starts_on = self.starts_on.data
+        if starts_on is not None and not first <= starts_on <= last:
+            self.starts_on.errors = [
+                *self.starts_on.errors,
+                f"Pick a day between {window_text(today)}.",
+            ]
+            ok = False
         kind = self.cadence_kind.data
         if kind in ("weekly", "every_n_weeks") and not self.weekdays.data:
             self.weekdays.errors = [*self.weekdays.errors, "Tick at least one day."]

@@ -74,6 +74,7 @@ def _save_or_show(form: ResponsibilityForm, responsibility: Responsibility | Non
         try:
             saved = services.save_responsibility(current_user.household, responsibility, form.data)
         except Conflict as conflict:
+            assert responsibility is not None  # only an edit can be stale
             form.base.data = services.responsibility_fingerprint(responsibility)  # may override
             page = render_template(
                 "inventory/edit.html", form=form, responsibility=responsibility, conflict=conflict

@@ -145,7 +145,7 @@ def _raise_sequences(session: Session, changed: Iterable[object]) -> None:
             if not new:
                 obj.sequence = SelfCareWeek.sequence + 1
             # The series changes too: its EXDATEs or overrides are part of it.
-            slot = obj.slot or inspect(obj).session.get(SelfCareSlot, obj.slot_id)
+            slot = obj.slot or session.get(SelfCareSlot, obj.slot_id)
             if slot is not None:
                 slots.add(slot)
     for item in items:

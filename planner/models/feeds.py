@@ -8,11 +8,11 @@ from sqlalchemy import ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.database import UTCDateTime, utcnow
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models.household import Member
 
 
-class FeedToken(db.Model):
+class FeedToken(Model):
     """A secret feed URL. The token is an HMAC of `nonce` under SECRET_KEY, so the
     settings page can show it again while a database leak alone reveals no usable URL;
     requests find it by the token's SHA-256."""
@@ -30,7 +30,7 @@ class FeedToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class CalendarImport(db.Model):
+class CalendarImport(Model):
     """A member's own calendar: an uploaded .ics file or a subscribed URL."""
 
     __tablename__ = "calendar_import"
@@ -53,7 +53,7 @@ class CalendarImport(db.Model):
     )
 
 
-class BusyBlock(db.Model):
+class BusyBlock(Model):
     """One busy time read from an imported calendar, within the window Planner looks at."""
 
     __tablename__ = "busy_block"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -10,10 +11,14 @@ from sqlalchemy import ForeignKey, String, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.database import UTCDateTime, utcnow
-from planner.extensions import db
+from planner.extensions import Model
 
 
-class Household(db.Model):
+def new_session_secret() -> str:
+    return secrets.token_hex(16)
+
+
+class Household(Model):
     __tablename__ = "household"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,7 +45,7 @@ class Household(db.Model):
         return datetime.now(self.tz).date()
 
 
-class Member(UserMixin, db.Model):
+class Member(UserMixin, Model):
     __tablename__ = "member"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,6 +53,9 @@ class Member(UserMixin, db.Model):
     display_name: Mapped[str] = mapped_column(String(60))
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
+    # Part of every session id (planner.auth.services.session_id): signing out or changing
+    # the password draws a new one, so every earlier session and remember-me cookie ends.
+    session_secret: Mapped[str] = mapped_column(String(32), default=new_session_secret)
     colour: Mapped[str] = mapped_column(String(7), default="#3d7ea6")
     # Reminder lead times in minutes; None = no reminder of that kind.
     selfcare_reminder_minutes: Mapped[int | None] = mapped_column(default=30, server_default="30")
@@ -62,7 +70,7 @@ class Member(UserMixin, db.Model):
         return session_id(self)
 
 
-class Invite(db.Model):
+class Invite(Model):
     __tablename__ = "invite"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,8 +85,9 @@ class Invite(db.Model):
     household: Mapped[Household] = relationship()
 
 
-class LoginThrottle(db.Model):
-    """Failed sign-ins per key (an email or an address) within a window."""
+class LoginThrottle(Model):
+    """Attempts per key (an account, an address, a reset target) since `window_started_at`,
+    and the moment the next one is allowed (planner.auth.throttle)."""
 
     __tablename__ = "login_throttle"
 

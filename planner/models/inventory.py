@@ -8,7 +8,7 @@ from sqlalchemy import Column, Date, ForeignKey, String, Table, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.database import UTCDateTime, utcnow
-from planner.extensions import db
+from planner.extensions import Model, db
 from planner.models.household import Household, Member
 
 responsibility_allowed_member = Table(
@@ -21,7 +21,7 @@ responsibility_allowed_member = Table(
 )
 
 
-class Area(db.Model):
+class Area(Model):
     __tablename__ = "area"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,7 +34,7 @@ class Area(db.Model):
     household: Mapped[Household] = relationship()
 
 
-class Responsibility(db.Model):
+class Responsibility(Model):
     __tablename__ = "responsibility"
 
     id: Mapped[int] = mapped_column(primary_key=True)

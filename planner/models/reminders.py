@@ -9,11 +9,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.database import UTCDateTime, utcnow, vocabulary
 from planner.domain.vocabulary import ReminderKind, ReminderState
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models.household import Member
 
 
-class Reminder(db.Model):
+class Reminder(Model):
     """One email to one member for one occurrence (a slot's week, a session, a plan).
 
     Schedulers claim due rows with a lease, so any number of them can run and a row

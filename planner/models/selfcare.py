@@ -9,11 +9,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.database import UTCDateTime, utcnow, vocabulary
 from planner.domain.vocabulary import SelfCareOutcome, SelfCareStatus
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models.household import Household, Member
 
 
-class SelfCareSlot(db.Model):
+class SelfCareSlot(Model):
     """Weekly protected time of one member; the partner is on duty during it."""
 
     __tablename__ = "self_care_slot"
@@ -36,7 +36,7 @@ class SelfCareSlot(db.Model):
     )
 
 
-class SelfCareWeek(db.Model):
+class SelfCareWeek(Model):
     """One week of a slot: moved or skipped ahead of time, and kept or missed afterwards."""
 
     __tablename__ = "self_care_week"

@@ -9,12 +9,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.database import UTCDateTime, utcnow, vocabulary
 from planner.domain.vocabulary import CheckInState, Kindness, OccurrenceState, PlanState
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models.household import Household, Member
 from planner.models.inventory import Responsibility
 
 
-class WeekPlan(db.Model):
+class WeekPlan(Model):
     __tablename__ = "week_plan"
     __table_args__ = (UniqueConstraint("household_id", "week_start"),)
 
@@ -39,7 +39,7 @@ class WeekPlan(db.Model):
         return and_(cls.household_id == household_id, cls.week_start == week_start)
 
 
-class CheckIn(db.Model):
+class CheckIn(Model):
     __tablename__ = "check_in"
     __table_args__ = (UniqueConstraint("week_plan_id", "member_id"),)
 
@@ -62,7 +62,7 @@ class CheckIn(db.Model):
     member: Mapped[Member] = relationship()
 
 
-class PlanItem(db.Model):
+class PlanItem(Model):
     """One responsibility (or one-off item) in one week, with its owner for that week."""
 
     __tablename__ = "plan_item"
@@ -96,7 +96,7 @@ class PlanItem(db.Model):
     )
 
 
-class PlanOccurrence(db.Model):
+class PlanOccurrence(Model):
     """One day on which a plan item is to be done."""
 
     __tablename__ = "plan_occurrence"
@@ -118,7 +118,7 @@ class PlanOccurrence(db.Model):
     item: Mapped[PlanItem] = relationship(back_populates="occurrences")
 
 
-class Veto(db.Model):
+class Veto(Model):
     __tablename__ = "veto"
     __table_args__ = (UniqueConstraint("plan_item_id", "to_member_id"),)
 
@@ -134,7 +134,7 @@ class Veto(db.Model):
     to_member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
 
 
-class PlanChange(db.Model):
+class PlanChange(Model):
     """Short history of changes after a plan was agreed."""
 
     __tablename__ = "plan_change"

@@ -17,7 +17,8 @@ from planner.reminders.schedule import Occurrence
 from planner.urls import absolute_url
 
 # Bump when the templates change, so pending rows are re-rendered.
-TEMPLATE_VERSION = 1
+# 2: List-Unsubscribe as a plain URL with List-Unsubscribe-Post; To in its sendable form.
+TEMPLATE_VERSION = 2
 
 
 def link_to(*endpoints: str, **values) -> str | None:
@@ -44,7 +45,12 @@ def _payload(
         "subject": subject,
         "text": render_template(f"reminders/email/{template}.txt", **context),
         "html": render_template(f"reminders/email/{template}.html", **context),
-        "headers": {"List-Unsubscribe": f"<{prefs}>", "Auto-Submitted": "auto-generated"},
+        "headers": {
+            # RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" to the link.
+            "List-Unsubscribe": f"<{prefs}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
         "attachments": attachments or [],
     }
 
@@ -60,6 +66,7 @@ def _partners(household: Household, member: Member) -> str:
 
 def selfcare_payload(household: Household, occ: Occurrence, now: datetime) -> dict:
     slot, member = occ.slot, occ.member
+    assert slot is not None  # a self-care occurrence always carries its slot
     partner = _partners(household, member)
     week_end = week_bounds_utc(occ.week_start, household.tz)[1]
     expires = max(week_end, occ.end + timedelta(hours=12))
@@ -113,7 +120,7 @@ def planning_payload(household: Household, occ: Occurrence) -> dict:
 
 
 def plan_summary_payload(household: Household, member: Member, plan: WeekPlan) -> dict:
-    names = {m.id: m.display_name for m in household.members}
+    names: dict[int | None, str] = {m.id: m.display_name for m in household.members}
     owners: dict[str, list[PlanItem]] = {}
     for item in plan.items:
         if item.kindness == "drop":

@@ -1,8 +1,7 @@
 from wtforms import SelectField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf
 
-from planner.forms import PlannerForm
+from planner.forms import PlannerForm, SelectChoice
 from planner.reminders.kinds import PLANNING_LEAD_CHOICES, SELFCARE_LEAD_CHOICES
 
 

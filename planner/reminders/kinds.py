@@ -44,5 +44,5 @@ def retry_delay(attempts: int) -> timedelta:
     return min(RETRY_BASE * (2 ** max(attempts - 1, 0)), RETRY_CAP)
 
 
-def label(kind: str) -> str:
+def label(kind: ReminderKind) -> str:
     return KINDS[kind].label if kind in KINDS else kind

@@ -32,7 +32,7 @@ UNIQUE_KEY = ["kind", "member_id", "occurrence_key"]
 _LOOKBACK = max(KINDS[k].grace for k in SCHEDULED_KINDS)
 
 
-def new_message_id(kind: str) -> str:
+def new_message_id(kind: ReminderKind) -> str:
     host = urlsplit(current_app.config["PLANNER_BASE_URL"]).hostname or "planner.local"
     return make_msgid(idstring=f"reminder.{kind}", domain=host)
 
@@ -66,7 +66,12 @@ def prepared(payload: dict, message_id: str) -> dict:
 
 
 def row_values(
-    kind: str, member: Member, key: str, due_at: datetime, payload: dict, fingerprint: str = ""
+    kind: ReminderKind,
+    member: Member,
+    key: str,
+    due_at: datetime,
+    payload: dict,
+    fingerprint: str = "",
 ) -> dict:
     message_id = new_message_id(kind)
     return {

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.routing import BuildError
 
 from planner.domain.refusal import Refused
-from planner.extensions import login_manager
+from planner.extensions import csrf, login_manager
 from planner.reminders import (
     services,
     signals,  # noqa: F401  (subscribes to other features' events)
@@ -28,9 +28,35 @@ def index():
     )
 
 
-@bp.route("/reminders/preferences", methods=["GET", "POST"])
+@bp.get("/reminders/preferences")
 def preferences():
     """Signed in, or through the signed link in every reminder email (no sign-in needed)."""
+    return _preferences()
+
+
+@bp.post("/reminders/preferences")
+@csrf.exempt
+def preferences_post():
+    """POSTs to the preferences link: an RFC 8058 one-click unsubscribe, else the form.
+
+    A mail client's one-click POST ("List-Unsubscribe=One-Click") has no session and no
+    CSRF token: the signed link alone decides, and all it can do is turn that member's
+    reminders off. Every other POST here is the preferences form, checked for its CSRF
+    token exactly as Flask-WTF checks every other view.
+    """
+    token = request.args.get("token")
+    if token and request.form.get("List-Unsubscribe") == "One-Click":
+        try:
+            member = services.unsubscribe_by_link(token)
+        except Refused as exc:
+            return _link_problem(exc)
+        return render_template("reminders/unsubscribed.html", member=member, token=token)
+    if current_app.config["WTF_CSRF_ENABLED"] and current_app.config["WTF_CSRF_CHECK_DEFAULT"]:
+        csrf.protect()
+    return _preferences()
+
+
+def _preferences():
     token = request.args.get("token")
     if token:
         try:

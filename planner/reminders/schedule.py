@@ -17,7 +17,7 @@ from planner.week.services import week_start_for_household
 class Occurrence:
     """One moment a member should be reminded of."""
 
-    kind: str  # selfcare | planning
+    kind: ReminderKind  # SELFCARE | PLANNING
     member: Member
     occurrence_key: str
     start: datetime  # UTC

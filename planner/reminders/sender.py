@@ -4,22 +4,37 @@ Claims are atomic — `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL, one con
 UPDATE on SQLite — so any number of schedulers can run. A row held by a process that
 died is claimed again once its lease has run out, and is then sent with the same
 Message-ID. Each outcome is committed straight after its message, so only a message
-already handed to SMTP can ever be sent twice.
+already handed to SMTP can ever be sent twice. A message that cannot be built or sent
+(a refused or unwritable address, a corrupt row) fails alone; only a broken connection
+hands the rest of the batch back.
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import os
-import smtplib
 import socket
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Row,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    or_,
+    select,
+    update,
+)
 
 from planner import mail
 from planner.database import utcnow
@@ -28,8 +43,6 @@ from planner.extensions import db
 from planner.models import Reminder
 from planner.reminders import kinds
 
-# Refused by the server for this message only: the connection is still good.
-_MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 _WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
 
@@ -78,15 +91,17 @@ def expire_overdue(now: datetime | None = None) -> int:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
+    assert isinstance(result, CursorResult)  # what an UPDATE gives
     return result.rowcount or 0
 
 
-def claim(limit: int, now: datetime | None = None) -> list:
+def claim(limit: int, now: datetime | None = None) -> Sequence[Row[*tuple[Any, ...]]]:
     """Take up to `limit` due rows for this process; nobody else gets them until the lease ends."""
     now = now or utcnow()
     token = f"{_WORKER}:{uuid.uuid4().hex[:8]}"
     lease_until = now + _setting("LEASE", kinds.LEASE)
     claimed = and_(Reminder.state == ReminderState.SENDING, Reminder.claimed_by == token)
+    target: ColumnElement[bool]
     if db.session.get_bind().dialect.name == "postgresql":
         ids = db.session.scalars(
             select(Reminder.id)
@@ -109,7 +124,8 @@ def claim(limit: int, now: datetime | None = None) -> list:
     rows = db.session.execute(
         select(
             Reminder.id,
-            Reminder.payload,
+            # As text, parsed per row in _send: one unreadable payload fails alone.
+            cast(Reminder.payload, Text).label("payload"),
             Reminder.message_id,
             Reminder.expires_at,
             Reminder.attempts,
@@ -130,7 +146,7 @@ def _attachments(payload: dict) -> list[mail.Attachment]:
 
 
 def _send(row, connection) -> None:
-    p = row.payload
+    p = json.loads(row.payload)
     if "mime" in p:  # built when the row was written (outbox.prepared)
         mail.send_prepared(p["to"], p["mime"].encode("utf-8"), connection)
         return
@@ -146,7 +162,8 @@ def _send(row, connection) -> None:
     )
 
 
-_TABLE = Reminder.__table__
+# The reminder Table itself (the model's `__table__` is typed as any FromClause).
+_TABLE = Reminder.metadata.tables[Reminder.__tablename__]
 # The hot path, built once: one UPDATE per sent message.
 _MARK_SENT = (
     _TABLE.update()
@@ -179,9 +196,10 @@ def _record(row_id: int, **values) -> None:
     db.session.commit()
 
 
-def _failed(row, error: str, now: datetime) -> None:
+def _failed(row, error: str, now: datetime, final: bool = False) -> None:
     attempts = row.attempts + 1
-    retry = None if attempts >= kinds.MAX_ATTEMPTS else now + kinds.retry_delay(attempts)
+    give_up = final or attempts >= kinds.MAX_ATTEMPTS
+    retry = None if give_up else now + kinds.retry_delay(attempts)
     _record(
         row.id,
         state=ReminderState.FAILED,
@@ -218,12 +236,20 @@ def send_batch(rows, outcome: Outcome) -> bool:
                     continue
                 try:
                     _send(row, connection)
-                except mail.MailError as exc:
+                except mail.MessageError as exc:  # this message only: the connection is fine
                     _failed(row, str(exc), now)
                     outcome.failed += 1
-                    if not isinstance(exc.__cause__, _MESSAGE_ERRORS):
-                        _release(rows[index + 1 :])
-                        return False
+                    continue
+                except mail.MailError as exc:  # the connection broke: the rest wait untried
+                    _failed(row, str(exc), now)
+                    outcome.failed += 1
+                    _release(rows[index + 1 :])
+                    return False
+                except Exception as exc:  # a poison message (say a corrupt row): it fails alone
+                    current_app.logger.exception("Reminder %s cannot be sent", row.id)
+                    error = f"This email could not be built: {type(exc).__name__}: {exc}"
+                    _failed(row, error, now, final=True)  # trying again cannot help
+                    outcome.failed += 1
                     continue
                 _sent(row)
                 outcome.sent += 1

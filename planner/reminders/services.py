@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from planner import events
 from planner.database import utcnow
@@ -27,7 +27,7 @@ class SlotChoice:
 
     member: Member
     slot: SelfCareSlot
-    week_start: object  # date
+    week_start: date
     start: datetime
     action: str
 
@@ -49,6 +49,14 @@ def update_preferences(member: Member, selfcare: int | None, planning: int | Non
     sync_household(member.household)
 
 
+def unsubscribe_by_link(token: str) -> Member:
+    """One-click unsubscribe (RFC 8058) from a reminder email: that member's reminders are
+    turned off, and nothing else changes."""
+    member = member_from_prefs_link(token)
+    update_preferences(member, None, None)
+    return member
+
+
 def read_slot_link(token: str, now: datetime | None = None) -> SlotChoice:
     """Check a one-click link (signature, expiry, not used yet) without changing anything."""
     link = read_slot_token(token, now)
@@ -66,8 +74,8 @@ def read_slot_link(token: str, now: datetime | None = None) -> SlotChoice:
         raise Refused("This link has already been used. Each link works once.", status=LINK_GONE)
     household = member.household
     week = _week(slot, week_start)
-    moved = week is not None and week.status == SelfCareStatus.MOVED and week.moved_start
-    start = week.moved_start if moved else slot_start(household, slot, week_start)
+    moved = week.moved_start if week is not None and week.status == SelfCareStatus.MOVED else None
+    start = moved or slot_start(household, slot, week_start)
     return SlotChoice(member, slot, week_start, start, link.action)
 
 
@@ -87,6 +95,7 @@ def use_slot_link(token: str, now: datetime | None = None) -> SlotChoice:
         .values(link_used_at=now, link_action=link.action)
         .execution_options(synchronize_session=False)
     )
+    assert isinstance(spent, CursorResult)  # what an UPDATE gives
     if spent.rowcount != 1:
         raise Refused("This link has already been used. Each link works once.", status=LINK_GONE)
     slot, household = choice.slot, choice.member.household

@@ -1,9 +1,8 @@
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TimeField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from planner.domain.vocabulary import SelfCareOutcome
-from planner.forms import WEEKDAY_CHOICES, PlannerForm
+from planner.forms import WEEKDAY_CHOICES, PlannerForm, SelectChoice
 
 
 class SlotForm(PlannerForm):

@@ -11,7 +11,7 @@ from planner.access import get_owned_or_404
 from planner.database import utcnow
 from planner.domain.refusal import Refused
 from planner.domain.vocabulary import SelfCareOutcome
-from planner.forms import show_refusal
+from planner.forms import required, show_refusal
 from planner.models import SelfCareSlot
 from planner.selfcare import services
 from planner.selfcare.charts import keep_charts
@@ -59,10 +59,15 @@ def add():
     form = SlotForm()
     if not form.validate_on_submit():
         return _index_page(form, week_start_for_household(current_user.household)), 422
+    title = required(form.title.data)
     services.add_slot(
-        current_user, form.title.data, form.weekday.data, form.start_time.data, form.minutes.data
+        current_user,
+        title,
+        form.weekday.data,
+        required(form.start_time.data),
+        required(form.minutes.data),
     )
-    flash(f"“{form.title.data.strip()}” is now protected time, every week.", "success")
+    flash(f"“{title.strip()}” is now protected time, every week.", "success")
     return redirect(url_for("selfcare.index"))
 
 
@@ -90,7 +95,11 @@ def edit(slot_id: int):
     form = SlotForm(obj=slot)
     if form.validate_on_submit():
         services.update_slot(
-            slot, form.title.data, form.weekday.data, form.start_time.data, form.minutes.data
+            slot,
+            required(form.title.data),
+            form.weekday.data,
+            required(form.start_time.data),
+            required(form.minutes.data),
         )
         flash("Saved. Your calendar feed shows the change at its next refresh.", "success")
         return redirect(url_for("selfcare.index"))
@@ -154,7 +163,9 @@ def reschedule(slot_id: int, week: str):
             week_start,
             move,
             "day",
-            lambda: services.move_to(slot, week_start, move.day.data, move.time.data),
+            lambda: services.move_to(
+                slot, week_start, required(move.day.data), required(move.time.data)
+            ),
         ):
             return redirect(url_for("selfcare.index", week=week_start.isoformat()))
     status = 422 if move.errors or pick.errors else 200

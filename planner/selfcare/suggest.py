@@ -36,7 +36,11 @@ def busy_for_member(household, member_id: int, week_start: date, *, except_slot:
             PlanOccurrence.starts_at.is_not(None),
         )
     )
-    busy += [(start, start + timedelta(minutes=max(effort, 1))) for start, effort in rows]
+    busy += [
+        (start, start + timedelta(minutes=max(effort, 1)))
+        for start, effort in rows
+        if start is not None  # none is, by the query
+    ]
     from planner.imports.services import busy_times_for
 
     first = local_to_utc(week_start, time(), household.tz)

@@ -63,7 +63,7 @@ def look_back(household: Household, plan: WeekPlan) -> LookBack:
     names = {m.id: m.display_name for m in household.members}
     skipped, carried = [], []
     for item, occ in rows:
-        row = members.get(item.owner_id)
+        row = members.get(item.owner_id) if item.owner_id is not None else None
         if row is not None:
             setattr(row, occ.state, getattr(row, occ.state) + 1)
         if occ.state == OccurrenceState.SKIPPED:
@@ -101,7 +101,7 @@ class Day:
 def look_ahead(household: Household, plan: WeekPlan) -> list[Day]:
     """Seven days, each with its entries sorted: untimed first, then by time."""
     tz = household.tz
-    days = {plan.week_start + timedelta(days=n): [] for n in range(7)}
+    days: dict[date, list[Entry]] = {plan.week_start + timedelta(days=n): [] for n in range(7)}
     for item in plan.items:
         kind = "item" if item.responsibility_id else "one_off"
         for occ in item.occurrences:
@@ -170,7 +170,7 @@ def selfcare_flags(household: Household, plan: WeekPlan, slots: list) -> list[st
     names = {m.id: m.display_name for m in household.members}
     busy = _busy_times(household, plan.week_start)
     timed = [
-        (item, occ)
+        (item, occ.starts_at)
         for item in plan.items
         for occ in item.occurrences
         if occ.starts_at is not None and takes_place(item.kindness)
@@ -189,10 +189,11 @@ def selfcare_flags(household: Household, plan: WeekPlan, slots: list) -> list[st
 
         if any(during(b.start, b.end) and b.summary.startswith(f"{name}:") for b in busy):
             flags.append(f"{name}'s time on {when} overlaps a busy time in their calendar.")
-        own, duty = [], []
-        for item, occ in timed:
-            end = occ.starts_at + timedelta(minutes=max(item.effort_minutes, 1))
-            if during(occ.starts_at, end):
+        own: list[str] = []
+        duty: list[str] = []
+        for item, starts_at in timed:
+            end = starts_at + timedelta(minutes=max(item.effort_minutes, 1))
+            if during(starts_at, end):
                 (own if item.owner_id == slot.member_id else duty).append(item.title)
         if own:
             flags.append(f"{name}'s time on {when} clashes with their own {', '.join(own)}.")

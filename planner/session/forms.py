@@ -13,11 +13,10 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from planner.domain.vocabulary import CheckInState
-from planner.forms import PlannerForm, int_or_none
+from planner.forms import PlannerForm, SelectChoice, int_or_none
 
 STATE_CHOICES = [(state.value, state.label.capitalize()) for state in CheckInState]
 FAIRNESS_CHOICES = [
@@ -29,8 +28,14 @@ FAIRNESS_CHOICES = [
 ]
 
 
+class IdField(HiddenField):
+    """A hidden id, read through the `int_or_none` filter: a whole number or None."""
+
+    data: int | None  # type: ignore[assignment]  # types-WTForms: text, as without the filter
+
+
 class ActingForm(PlannerForm):
-    member_id = HiddenField(filters=[int_or_none])
+    member_id = IdField(filters=[int_or_none])
     password = PasswordField("Your password", [Optional(), Length(max=200)])
     base = HiddenField()
 

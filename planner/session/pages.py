@@ -148,6 +148,7 @@ def member_forms(key: str, ctx: dict, posted=None, posted_for: int | None = None
     screen a partner saves theirs with their own password). A refused form keeps what
     was typed; after a conflict it is re-based on the current value."""
     page = step(key)
+    assert page.form is not None and page.fill is not None  # a step where members save a part
     ordered = sorted(ctx["members"], key=lambda m: m.id != current_user.id)
     found = []
     for member in ordered:

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from planner.access import get_owned_or_404
 from planner.domain.refusal import Conflict, Refused
 from planner.domain.vocabulary import PlanState
-from planner.forms import int_or_none, show_refusal
+from planner.forms import int_or_none, required, show_refusal
 from planner.models import WeekPlan
 from planner.session import forms, live, pages, services
 from planner.session import rebalance as rebalancing
@@ -137,7 +137,7 @@ def look_ahead(plan_id: int):
         )
     except Refused as exc:
         return _refused(plan, "look_ahead", exc, one_off=form)
-    flash(f"Added {form.title.data.strip()}.", "success")
+    flash(f"Added {required(form.title.data).strip()}.", "success")
     return redirect(url_for("session.look_ahead", plan_id=plan.id))
 
 
@@ -229,7 +229,9 @@ def _acting_step(plan_id: int, key: str, save):
     if request.method == "GET":
         return _render(plan, key)
     partner = request.form.get("for", type=int)
-    form = step(key).form(prefix=f"p{partner}" if partner else "")
+    make_form = step(key).form
+    assert make_form is not None  # only a step where members save their own part comes here
+    form = make_form(prefix=f"p{partner}" if partner else "")
     if not form.validate_on_submit():
         return _render(plan, key, status=422, posted=form, posted_for=partner)
     if partner:

@@ -57,7 +57,8 @@ def build(
                 if occurrence.starts_at
                 else ""
             )
-            day.entries.append(Entry(occurrence, item, members.get(item.owner_id), label))
+            owner = members.get(item.owner_id) if item.owner_id is not None else None
+            day.entries.append(Entry(occurrence, item, owner, label))
             open_count += occurrence.state == OccurrenceState.OPEN
             done_count += occurrence.state == OccurrenceState.DONE
     for d in days:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from wtforms import IntegerField, SelectField, StringField, TimeField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from planner.forms import PlannerForm
+from planner.forms import PlannerForm, SelectChoice
 from planner.week.services import MAX_EFFORT
 
 

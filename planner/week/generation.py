@@ -57,7 +57,7 @@ def previous_owners(household_id: int, week_start: date) -> dict[int, int]:
             PlanItem.owner_id.is_not(None),
         )
     )
-    return {r: o for r, o in rows}
+    return {r: o for r, o in rows if r is not None and o is not None}  # none are, by the query
 
 
 def may_hold(

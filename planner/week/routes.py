@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from wtforms.fields.choices import SelectChoice
 
 from planner.access import get_owned_or_404
 from planner.domain.refusal import Refused
 from planner.domain.vocabulary import PlanState
 from planner.domain.week import week_label
-from planner.forms import show_refusal
+from planner.forms import SelectChoice, required, show_refusal
 from planner.models import PlanItem, PlanOccurrence
 from planner.week import calendar, services
 from planner.week.forms import HandoverForm, OneOffForm, SkipForm
@@ -34,7 +34,7 @@ def current():
 def show(week_start: str):
     start = _parse_week(week_start)
     if start.isoformat() != week_start:
-        mine = {"mine": "1"} if request.args.get("mine") == "1" else {}
+        mine: dict[str, Any] = {"mine": "1"} if request.args.get("mine") == "1" else {}
         return redirect(url_for("week.show", week_start=start.isoformat(), **mine))
     return _week_page(start)
 
@@ -91,7 +91,7 @@ def _week_page(
 
 
 def _back(plan_week: date, anchor: str = ""):
-    mine = {"mine": "1"} if request.form.get("mine") == "1" else {}
+    mine: dict[str, Any] = {"mine": "1"} if request.form.get("mine") == "1" else {}
     url = url_for("week.show", week_start=plan_week.isoformat(), **mine)
     return redirect(url + (f"#{anchor}" if anchor else ""))
 
@@ -121,9 +121,9 @@ def add_one_off(week_start: str):
             item = services.add_one_off(
                 plan,
                 current_user,
-                form.title.data,
+                required(form.title.data),
                 form.day,
-                form.effort_minutes.data,
+                required(form.effort_minutes.data),
                 form.owner_id.data,
                 form.start_time.data,
             )
@@ -159,7 +159,7 @@ def skip(occurrence_id: int):
     form = SkipForm(prefix=f"skip-{occurrence.id}")
     if form.validate_on_submit():
         try:
-            services.skip(occurrence, current_user, form.reason.data)
+            services.skip(occurrence, current_user, required(form.reason.data))
         except Refused as refused:
             show_refusal(form, refused, "reason")
         else:

@@ -7,7 +7,7 @@ Writes only flush: the request commits. Versions and SEQUENCEs follow by themsel
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from planner import events
 from planner.database import claim, insert_new
 from planner.domain.refusal import Refused
 from planner.domain.vocabulary import OccurrenceState, PlanState, takes_place
-from planner.domain.week import local_to_utc, week_start_for
+from planner.domain.week import local_to_utc, reachable_dates, week_reachable, week_start_for
 from planner.extensions import db
 from planner.models import (
     Household,
@@ -32,8 +32,6 @@ from planner.week import generation
 
 MAX_EFFORT = 600
 HISTORY_LENGTH = 50
-# Weeks a URL may name: the week maths (a week either side) stays inside the calendar.
-EARLIEST, LATEST = date(2000, 1, 1), date(9998, 12, 31)
 
 
 class HouseholdClock(Protocol):
@@ -53,15 +51,24 @@ def week_start_for_household(household: HouseholdClock, on: date | None = None) 
     return week_start_for(household.today() if on is None else on, household.week_start)
 
 
-def parse_week(household: Household, text: str, latest: date = LATEST) -> date | None:
-    """The week a URL names as YYYY-MM-DD (any day of it), or None when it names none."""
+def parse_week(household: Household, text: str, latest: date | None = None) -> date | None:
+    """The week a URL names as YYYY-MM-DD (any day of it), or None when it names none or
+    one outside the dates a member can reach (planner.domain.week.reachable_dates), or
+    one starting after `latest`."""
     try:
         day = date.fromisoformat(text)
     except (TypeError, ValueError):
         return None
-    if not EARLIEST <= day <= latest:
+    today = household.today()
+    first, last = reachable_dates(today)
+    if not first - timedelta(days=6) <= day <= last:
+        return None  # checked first: the week maths on date.min or date.max would overflow
+    start = week_start_for_household(household, day)
+    if not week_reachable(start, today):
         return None
-    return week_start_for_household(household, day)
+    if latest is not None and start > latest:
+        return None
+    return start
 
 
 def find_week_plan(household: Household, week_start: date) -> WeekPlan | None:
