@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole check: lint, the suite on SQLite (browser tests included),
-# then the suite again on a real PostgreSQL server when one can be started.
+# The whole check: lint, the suite on SQLite (browser tests included), twice more at
+# fixed moments, then again on a real PostgreSQL server when one can be started.
 #   scripts/test.sh [pytest args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,14 @@ bash scripts/setup.sh
 
 echo "== tests on SQLite"
 .venv/bin/pytest "$@"
+
+# The suite must not lean on the wall clock: run it again with the clock started at a
+# Sunday 18:10 UTC (the demo's planning reminder falls due) and in the hour before
+# October's clock change in Europe/London.
+for now in 2026-11-22T18:10:00+00:00 2026-10-25T00:30:00+00:00; do
+  echo "== tests on SQLite, clock at $now"
+  PLANNER_TEST_NOW=$now .venv/bin/pytest -n 2 -m "not browser" "$@"
+done
 
 pgdir=$(mktemp -d /tmp/planner-pg.XXXXXX)
 trap 'bash scripts/pg.sh stop "$pgdir"' EXIT

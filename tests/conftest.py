@@ -8,10 +8,12 @@ import secrets
 import socket
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 import pytest
+import time_machine
 from sqlalchemy import create_engine, text
 
 from planner import create_app
@@ -19,6 +21,33 @@ from planner.extensions import db
 from tests.helpers import PASSWORD, BrowserClient, HouseholdMaker
 
 TEST_SECRET = "test-secret-" + "x" * 40
+
+
+def frozen_now() -> datetime | None:
+    """The moment the whole suite runs at when PLANNER_TEST_NOW is set (ISO 8601 with an
+    offset, e.g. a Sunday 18:10 UTC when the demo's planning reminder falls due), else None."""
+    value = os.environ.get("PLANNER_TEST_NOW")
+    return datetime.fromisoformat(value) if value else None
+
+
+_suite_clock: time_machine.travel | None = None
+
+
+def pytest_configure(config) -> None:
+    """Under PLANNER_TEST_NOW the suite's clock starts there (and ticks on), before any test
+    module is imported, so no test can lean on the wall clock's real date or hour."""
+    global _suite_clock
+    now = frozen_now()
+    if now is not None and _suite_clock is None:
+        _suite_clock = time_machine.travel(now, tick=True)
+        _suite_clock.start()
+
+
+def pytest_unconfigure(config) -> None:
+    global _suite_clock
+    if _suite_clock is not None:
+        _suite_clock.stop()
+        _suite_clock = None
 
 
 def _pg_admin_url() -> str | None:
