@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask_login import current_user
 
 from planner.domain import vocabulary
+from planner.week.services import is_together, kindness_words
 
 # Main navigation in order; entries whose endpoint is not registered are hidden.
 NAV_ITEMS = (
@@ -41,6 +42,8 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals["WEEKDAYS"] = WEEKDAYS
+    app.jinja_env.globals["kindness_words"] = kindness_words
+    app.jinja_env.globals["is_together"] = is_together
     # The product's vocabularies, so templates compare and label with them, never spell them.
     for words in (
         vocabulary.CheckInState,

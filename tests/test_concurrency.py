@@ -116,15 +116,15 @@ def test_kindness_saved_from_the_same_page_by_both_loses_nothing_silently(app, m
     with committing(app):
         plan = session_services.load_plan(db.session.get(WeekPlan, planned.plan_id))
         result = rebalance.compute(plan)
-        first, second = result.suggestions[:2]
-        shown = [s.item_id for s in result.suggestions]
+        first, second = result.kindness.suggestions[:2]
+        shown = [s.item_id for s in result.kindness.suggestions]
         items = {i.id: i for i in plan.items}
         base = rebalance.kindness_fingerprint([items[i] for i in shown])  # as the page shows them
     alex, sam = (signed_in(app, e) for e in planned.emails)
     url = f"/session/{planned.plan_id}/kindness"
 
     def ticks(suggestion) -> dict:
-        choice = {f"choice-{suggestion.item_id}": suggestion.choice}
+        choice = {f"choice-{suggestion.item_id}": suggestion.options[0].choice}
         return {"base": base, "shown": shown, **choice}
 
     answers = together(

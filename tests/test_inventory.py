@@ -90,12 +90,15 @@ def test_create_edit_archive_responsibility(app, client, make):
         "pinned": "y",
         "allowed_member_ids": [str(sam)],
         "can_outsource": "y",
+        "help_from": "a cleaner",
+        "simpler": "  a wipe of the counters ",
     }
     response = client.post("/inventory/new", data=data)
     assert response.status_code == 302
     (saved,) = all_responsibilities(app, made)
     assert saved.rrule == "FREQ=WEEKLY;BYDAY=MO,TH"
-    assert saved.preferred_time == time(20, 30) and saved.pinned and saved.can_outsource
+    assert saved.preferred_time == time(20, 30) and saved.pinned and saved.help_from == "a cleaner"
+    assert saved.simpler == "a wipe of the counters" and not saved.can_wait
     assert saved.default_owner_id == sam
     assert saved.minimum_standard == "Sink empty before bed"
     page = body(client.get("/inventory"))

@@ -12,12 +12,12 @@ from planner.models import Area, CheckIn, Household, Responsibility, WeekPlan
 from planner.session import services
 from tests.helpers import committing
 
-# title, RRULE, effort minutes per time, mental load minutes per week
+# title, RRULE, effort minutes per time, mental load minutes per week[, flexibility]
 RESPONSIBILITIES = (
-    ("Dishes", "FREQ=DAILY", 20, 10),
-    ("Laundry", "FREQ=WEEKLY;BYDAY=MO,TH", 40, 15),
-    ("School lunches", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", 15, 20),
-    ("Groceries", "FREQ=WEEKLY;BYDAY=SA", 90, 30),
+    ("Dishes", "FREQ=DAILY", 20, 10, {"simpler": "paper plates"}),
+    ("Laundry", "FREQ=WEEKLY;BYDAY=MO,TH", 40, 15, {"can_wait": True}),
+    ("School lunches", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", 15, 20),  # must happen as agreed
+    ("Groceries", "FREQ=WEEKLY;BYDAY=SA", 90, 30, {"help_from": "an online delivery"}),
     ("Bins", "FREQ=WEEKLY;BYDAY=TU", 10, 5),
 )
 
@@ -36,8 +36,9 @@ def add_responsibilities(household: Household, rows=RESPONSIBILITIES, owner_id=N
     db.session.add(area)
     db.session.flush()
     made = []
-    for title, rule, effort, mental in rows:
+    for title, rule, effort, mental, *flex in rows:
         r = Responsibility(
+            **(flex[0] if flex else {}),
             household_id=household.id,
             area_id=area.id,
             title=title,

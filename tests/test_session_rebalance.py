@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import url_for
 
 from planner import events
@@ -158,33 +160,55 @@ def test_kindness_plan_when_capacity_runs_short(app, client, make):
     check_in(app, planned, alex, "blown")
     check_in(app, planned, sam, "in_the_reeds")
     result = _proposal(app, planned)
-    assert result.needs_kindness and result.suggestions
+    offered = {s.title: [o.choice for o in s.options] for s in result.kindness.suggestions}
+    # Only what each item allows: lunches and bins must happen as agreed.
+    assert offered == {
+        "Groceries": ["outsource"],
+        "Laundry": ["defer"],
+        "Dishes": ["lower_standard"],
+    }
     login(client, planned.emails[0])
     url = f"/session/{planned.plan_id}/kindness"
     page = body(client.get(url))
-    # The trigger is total capacity under 100, and the page says so (not minutes).
-    assert "less than one person's worth of room this week (capacity 25 + 60 < 100)" in page
-    assert "more than you can" not in page
-    suggestion = result.suggestions[0]
+    # The trigger is total capacity under 100, and the page says so in one sentence.
+    assert "Together you have less than one person's worth of room this week." in page
+    assert "more than you have room for" not in page
+    assert "Help from an online delivery" in page and "Paper plates" in page
+    assert "School lunches" not in page
     with committing(app):
         plan = pages.services.load_plan(db.session.get(WeekPlan, planned.plan_id))
         base = pages.step_context(plan, "kindness")["kindness_base"]
+    shown = [planned.item_ids[t] for t in offered]
+    dishes, lunches = planned.item_ids["Dishes"], planned.item_ids["School lunches"]
     data = {
         "base": base,
-        "shown": [s.item_id for s in result.suggestions],
-        f"choice-{suggestion.item_id}": suggestion.choice,
-        f"note-{suggestion.item_id}": "Next Monday",
+        "shown": shown,
+        f"choice-{dishes}": "lower_standard",
+        f"note-{dishes}": "Takeaway boxes too",
     }
+    before = room_shown(page)
     assert client.post(url, data=data).status_code == 302
-    assert plan_state(app, planned)["kindness"][suggestion.title] == suggestion.choice
-    bad = client.post(url, data={**data, "base": "", f"choice-{suggestion.item_id}": "burn it"})
-    assert bad.status_code == 422
-    assert "Pick one of the suggested choices." in body(bad)
-    assert plan_state(app, planned)["kindness"][suggestion.title] == suggestion.choice
+    assert plan_state(app, planned)["kindness"]["Dishes"] == "lower_standard"
+    after_page = body(client.get(url))
+    assert room_shown(after_page) == before - 75  # half of dishes' 150 min given back
+    assert "Dishes — this week: paper plates" in after_page
+    for bad_choice, item in (("burn it", dishes), ("defer", dishes), ("defer", lunches)):
+        bad = client.post(
+            url, data={**data, "base": "", "shown": [*shown, item], f"choice-{item}": bad_choice}
+        )
+        assert bad.status_code == 422
+        assert "can't be given that choice" in body(bad)
+        assert plan_state(app, planned)["kindness"]["Dishes"] == "lower_standard"
+        assert plan_state(app, planned)["kindness"]["School lunches"] is None
+
+
+def room_shown(page: str) -> int:
+    """The week's load the kindness page shows, summed over members."""
+    return sum(int(n) for n in re.findall(r"</strong>: (\d+) min this week", page))
 
 
 def test_kindness_plan_when_the_load_outgrows_the_room(app, client, make):
-    rows = (("Renovation", "FREQ=DAILY", 200, 0),)  # 1400 min this week
+    rows = (("Renovation", "FREQ=DAILY", 200, 0, {"can_wait": True}),)  # 1400 min this week
     planned = plan_for(app, make("Alex", "Sam"), rows=rows)
     alex, sam = planned.member_ids
     check_in(app, planned, alex, "okay", capacity=50)
@@ -192,7 +216,8 @@ def test_kindness_plan_when_the_load_outgrows_the_room(app, client, make):
     assert _proposal(app, planned).needs_kindness
     login(client, planned.emails[0])
     page = body(client.get(f"/session/{planned.plan_id}/kindness"))
-    assert "asks more than you can carry: 1400 min of load, room for about 1200 min" in page
+    assert "This week asks more than you have room for." in page
+    assert "room for about 600 min" in page and "Taking about 200 min off the week" in page
     assert "one person's worth" not in page
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Any, NamedTuple
 
+from planner.domain.balance.model import Flexibility
+
 
 class StarterArea(NamedTuple):
     key: str
@@ -179,6 +181,84 @@ _WILD = (
     ("new_school", "Starting nursery or a new school", AS_NEEDED, 180, 90, "Uniform, forms and settling-in days sorted a week before", None, KIDS),
     ("elder_more_care", "An older relative needing more care", AS_NEEDED, 300, 180, "A plan agreed with the family, with outside help where it is needed", None, ELDERS),
 )  # fmt: skip
+
+
+# How much each card can give in a hard week. A card not listed must happen as agreed:
+# children's and pets' care, medicine, school runs, bills and anything with a deadline.
+_WAITS = Flexibility(can_wait=True)
+CLEANER = "a cleaner"
+FLEXIBILITY: dict[str, Flexibility] = {
+    "dishes": Flexibility(simpler="paper plates, or soak the pans until morning"),
+    "breakfast": Flexibility(simpler="cereal and fruit"),
+    "dinner": Flexibility(
+        simpler="sandwiches, leftovers or a ready meal instead of cooking",
+        help_from="a takeaway or a meal delivery",
+    ),
+    "meal_plan": Flexibility(simpler="last week's easy dinners again"),
+    "tidy": Flexibility(can_wait=True, simpler="just the table and the sofa"),
+    "laundry_wash": Flexibility(
+        simpler="only the essentials: underwear, socks and work clothes",
+        help_from="a laundry service",
+    ),
+    "laundry_away": Flexibility(can_wait=True, simpler="clean clothes stay in the basket"),
+    "bed_linen": _WAITS,
+    "towels": _WAITS,
+    "bathroom": Flexibility(can_wait=True, simpler="toilet and sink only", help_from=CLEANER),
+    "kitchen_clean": Flexibility(
+        can_wait=True, simpler="a wipe of the counters", help_from=CLEANER
+    ),
+    "fridge": _WAITS,
+    "floors": Flexibility(can_wait=True, simpler="vacuum where it shows", help_from=CLEANER),
+    "dusting": Flexibility(can_wait=True, help_from=CLEANER),
+    "windows": Flexibility(can_wait=True, help_from="a window cleaner"),
+    "oven_fridge": Flexibility(can_wait=True, help_from=CLEANER),
+    "supplies": Flexibility(help_from="an online order"),
+    "repairs": Flexibility(can_wait=True, help_from="a handyperson"),
+    "declutter": _WAITS,
+    "plants": _WAITS,
+    "clothes_care": Flexibility(can_wait=True, simpler="only what Monday needs"),
+    "tech": _WAITS,
+    "groceries": Flexibility(
+        simpler="a smaller shop for simple meals", help_from="an online grocery delivery"
+    ),
+    "top_up": Flexibility(simpler="just milk and bread", help_from="a delivery"),
+    "budget": _WAITS,
+    "post": _WAITS,
+    "car_service": _WAITS,
+    "car_clean": Flexibility(can_wait=True, help_from="a car wash"),
+    "garden": Flexibility(can_wait=True, help_from="a gardener"),
+    "weeding": _WAITS,
+    "pharmacy": Flexibility(help_from="the pharmacy's delivery"),
+    "errands": _WAITS,
+    "contracts": _WAITS,
+    "tradespeople": _WAITS,
+    "tip_runs": _WAITS,
+    "school_drop_off": Flexibility(help_from="grandparents or another school parent"),
+    "school_pick_up": Flexibility(help_from="grandparents or another school parent"),
+    "childcare": Flexibility(help_from="a sitter or grandparents"),
+    "activities": Flexibility(help_from="a lift with another parent"),
+    "dog_walks": Flexibility(help_from="a dog walker"),
+    "elder_help": Flexibility(help_from="another relative or a carer"),
+    "gifts": Flexibility(simpler="a gift card or an online order"),
+    "date_night": Flexibility(simpler="a walk instead of dinner out", together=True),
+    "thank_you": _WAITS,
+    "traditions": Flexibility(simpler="the one tradition that matters most"),
+    "weekend_together": Flexibility(
+        simpler="a film at home instead of a half-day out", together=True
+    ),
+    "friends": _WAITS,
+    "hosting": Flexibility(simpler="a takeaway instead of cooking for guests"),
+    "wider_family": _WAITS,
+    "holidays": _WAITS,
+    "photos": _WAITS,
+    "community": _WAITS,
+    "kids_parties": Flexibility(simpler="a shop-bought present and a shorter visit"),
+}
+
+
+def flexibility(key: str | None) -> Flexibility:
+    """A card's flexibility; anything else must happen as agreed until someone says otherwise."""
+    return FLEXIBILITY.get(key or "", Flexibility())
 
 
 def _build() -> tuple[StarterItem, ...]:

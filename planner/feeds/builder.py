@@ -10,17 +10,30 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from planner.domain.ical import FeedEvent, FeedOverride, build_calendar
-from planner.domain.vocabulary import OccurrenceState, PlanState, SelfCareStatus, takes_place
+from planner.domain.vocabulary import (
+    Kindness,
+    OccurrenceState,
+    PlanState,
+    SelfCareStatus,
+    takes_place,
+)
 from planner.domain.week import local_to_utc, reachable_dates
 from planner.extensions import db
-from planner.models import Household, PlanItem, SelfCareSlot, SelfCareWeek, WeekPlan
+from planner.models import (
+    Household,
+    PlanItem,
+    Responsibility,
+    SelfCareSlot,
+    SelfCareWeek,
+    WeekPlan,
+)
 from planner.selfcare.services import first_week, nominal_start, rows_by_week, slot_start
 from planner.selfcare.timing import day_in_week
-from planner.week.services import week_start_for_household
+from planner.week.services import is_together, kindness_words, week_start_for_household
 
 BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 REFRESH_MINUTES = 60
@@ -68,11 +81,17 @@ def _plan_events(household, member_id, week_start, names, stamps) -> list[FeedEv
             WeekPlan.household_id == household.id,
             WeekPlan.week_start.in_([week_start, week_start + timedelta(weeks=1)]),
         )
-        .options(selectinload(PlanItem.occurrences), selectinload(PlanItem.week_plan))
+        .options(
+            selectinload(PlanItem.occurrences),
+            selectinload(PlanItem.week_plan),
+            selectinload(PlanItem.responsibility),
+        )
         .order_by(PlanItem.id)
     )
     if member_id is not None:
-        query = query.where(PlanItem.owner_id == member_id)
+        # Time together is in both members' calendars, whoever holds it in the plan.
+        query = query.outerjoin(Responsibility, Responsibility.id == PlanItem.responsibility_id)
+        query = query.where(or_(PlanItem.owner_id == member_id, Responsibility.together))
     events: list[FeedEvent] = []
     for item in db.session.scalars(query):
         if not takes_place(item.kindness):
@@ -80,11 +99,19 @@ def _plan_events(household, member_id, week_start, names, stamps) -> list[FeedEv
         plan = item.week_plan
         stamps += [item.updated_at, plan.agreed_at or plan.created_at]
         summary = item.title
-        if member_id is None and item.owner_id in names:
+        if is_together(item):
+            summary = f"{item.title} (together)"
+        elif member_id is None and item.owner_id in names:
             summary = f"{item.title} ({names[item.owner_id]})"
+        if item.kindness:
+            summary += f" · {Kindness(item.kindness).label.lower()}"
         agreed = plan.status == PlanState.AGREED
         where = "the agreed plan" if agreed else "the draft plan (not agreed yet)"
         description = f"From {where}."
+        if item.kindness:
+            description = f"{kindness_words(item).capitalize()}. {description}"
+            if item.kindness_note:
+                description += f"\nYour note: {item.kindness_note}"
         if item.minimum_standard:
             description += f"\nDone means: {item.minimum_standard}"
         seen: dict[date, int] = {}

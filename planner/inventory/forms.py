@@ -79,7 +79,14 @@ class ResponsibilityForm(PlannerForm):
         "Minimum standard", [Length(max=300, message="Up to 300 characters.")]
     )
     notes = TextAreaField("Notes", [Length(max=2000, message="Up to 2000 characters.")])
-    can_outsource = BooleanField("Could be done by outside help")
+    # How it can give in a hard week; none of them: it must happen as agreed.
+    can_wait = BooleanField("It can wait a week")
+    simpler = StringField(
+        "A simpler version that would do", [Length(max=200, message="Up to 200 characters.")]
+    )
+    can_outsource = BooleanField("Someone else could do it")
+    help_from = StringField("Who or what", [Length(max=200, message="Up to 200 characters.")])
+    together = BooleanField("Time together: it belongs to both of us")
     base = HiddenField()  # the responsibility as it was when the form was opened
 
     # Start dates are bounded to the dates a member can reach (planner.domain.week), by

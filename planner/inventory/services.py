@@ -145,7 +145,11 @@ def form_data(responsibility: Responsibility) -> dict:
         "allowed_member_ids": [m.id for m in responsibility.allowed_members],
         "minimum_standard": responsibility.minimum_standard,
         "notes": responsibility.notes,
-        "can_outsource": responsibility.can_outsource,
+        "can_wait": responsibility.can_wait,
+        "simpler": responsibility.simpler,
+        "can_outsource": responsibility.help_from is not None,
+        "help_from": responsibility.help_from or "",
+        "together": responsibility.together,
     }
 
 
@@ -204,7 +208,11 @@ def save_responsibility(
     responsibility.mental_load_minutes = data["mental_load_minutes"]
     responsibility.default_owner_id = owner_id
     responsibility.pinned = bool(data.get("pinned"))
-    responsibility.can_outsource = bool(data.get("can_outsource"))
+    responsibility.can_wait = bool(data.get("can_wait"))
+    responsibility.simpler = data.get("simpler") or ""
+    help_from = data.get("help_from") or ""
+    responsibility.help_from = help_from if data.get("can_outsource") or help_from else None
+    responsibility.together = bool(data.get("together"))
     responsibility.minimum_standard = (data.get("minimum_standard") or "").strip()
     responsibility.notes = (data.get("notes") or "").strip()
     responsibility.allowed_members = [

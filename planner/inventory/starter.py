@@ -91,9 +91,11 @@ def add_picks(
             mental_load_minutes=item.mental_load_minutes,
             minimum_standard=item.minimum_standard,
             default_owner_id=picks[item.key],
-            can_outsource=False,
             starter_key=item.key,
         )
+        flex = starter_deck.flexibility(item.key)
+        responsibility.can_wait, responsibility.simpler = flex.can_wait, flex.simpler
+        responsibility.help_from, responsibility.together = flex.help_from, flex.together
         db.session.add(responsibility)
         added += 1
     if added:

@@ -49,7 +49,14 @@ SHOWN = (
 IN_PLAN = (WeekPlan, PlanItem, CheckIn, Veto, PlanChange, PlanOccurrence)
 
 # What a calendar shows of each event; a change to any of them raises its SEQUENCE.
-FEED_ITEM_FIELDS = ("title", "owner_id", "minimum_standard", "effort_minutes", "kindness")
+FEED_ITEM_FIELDS = (
+    "title",
+    "owner_id",
+    "minimum_standard",
+    "effort_minutes",
+    "kindness",
+    "kindness_note",
+)
 FEED_OCCURRENCE_FIELDS = ("on_date", "starts_at", "state")
 FEED_SLOT_FIELDS = ("title", "weekday", "start_time", "minutes", "archived_at")
 FEED_SLOT_WEEK_FIELDS = ("status", "moved_start", "original_start")

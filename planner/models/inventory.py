@@ -8,6 +8,7 @@ from sqlalchemy import Column, Date, ForeignKey, String, Table, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.database import UTCDateTime, utcnow
+from planner.domain.balance.model import Flexibility
 from planner.extensions import Model, db
 from planner.models.household import Household, Member
 
@@ -52,7 +53,12 @@ class Responsibility(Model):
         ForeignKey("member.id", ondelete="SET NULL")
     )
     pinned: Mapped[bool] = mapped_column(default=False)  # only its owner can hold it
-    can_outsource: Mapped[bool] = mapped_column(default=False)
+    # How it can give in a hard week (see balance.Flexibility): none of these means it
+    # must happen as agreed. help_from is None when no one outside could do it.
+    can_wait: Mapped[bool] = mapped_column(default=False)
+    simpler: Mapped[str] = mapped_column(String(200), default="")
+    help_from: Mapped[str | None] = mapped_column(String(200))
+    together: Mapped[bool] = mapped_column(default=False)  # time together: belongs to both
     minimum_standard: Mapped[str] = mapped_column(String(300), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     starter_key: Mapped[str | None] = mapped_column(String(60))
@@ -64,3 +70,7 @@ class Responsibility(Model):
     area: Mapped[Area] = relationship()
     default_owner: Mapped[Member | None] = relationship()
     allowed_members: Mapped[list[Member]] = relationship(secondary=responsibility_allowed_member)
+
+    @property
+    def flex(self) -> Flexibility:
+        return Flexibility(self.can_wait, self.simpler, self.help_from, self.together)

@@ -10,15 +10,18 @@ from flask import render_template
 from werkzeug.routing import BuildError
 
 from planner.domain.ical import FeedEvent, build_event_ics
+from planner.domain.vocabulary import Kindness
 from planner.domain.week import week_bounds_utc
 from planner.models import Household, Member, PlanItem, WeekPlan
 from planner.reminders.links import prefs_token, slot_token
 from planner.reminders.schedule import Occurrence
 from planner.urls import absolute_url
+from planner.week.services import is_together
 
 # Bump when the templates change, so pending rows are re-rendered.
 # 2: List-Unsubscribe as a plain URL with List-Unsubscribe-Post; To in its sendable form.
 TEMPLATE_VERSION = 2
+TOGETHER = "Together"
 
 
 def link_to(*endpoints: str, **values) -> str | None:
@@ -123,9 +126,11 @@ def plan_summary_payload(household: Household, member: Member, plan: WeekPlan) -
     names: dict[int | None, str] = {m.id: m.display_name for m in household.members}
     owners: dict[str, list[PlanItem]] = {}
     for item in plan.items:
-        if item.kindness == "drop":
+        if item.kindness == Kindness.DROP:
             continue
-        owners.setdefault(names.get(item.owner_id, "Not owned yet"), []).append(item)
+        # Time together has its own list: it is both members', not the holder's.
+        whose = TOGETHER if is_together(item) else names.get(item.owner_id, "Not owned yet")
+        owners.setdefault(whose, []).append(item)
     mine = owners.pop(member.display_name, [])
     return _payload(
         member,

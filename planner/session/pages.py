@@ -6,12 +6,14 @@ from dataclasses import dataclass
 
 from flask_login import current_user
 
-from planner.domain.vocabulary import PlanState
+from planner.domain import balance
+from planner.domain.vocabulary import Kindness, PlanState
 from planner.insights import charts
 from planner.models import CheckIn, Member, WeekPlan
 from planner.selfcare.services import week_slots
 from planner.session import calendar, rebalance, services
 from planner.session.steps import STEPS, step
+from planner.week.services import kindness_words
 
 
 @dataclass
@@ -91,8 +93,25 @@ def _bars(plan: WeekPlan, ctx: dict) -> None:
 
 
 def _kindness(plan: WeekPlan, ctx: dict) -> None:
-    ctx["kindness_rows"] = kindness_rows(plan, ctx["balance"])
-    ctx["kindness_base"] = rebalance.kindness_fingerprint([r["item"] for r in ctx["kindness_rows"]])
+    groups = kindness_rows(plan, ctx["balance"])
+    ctx["kindness_rows"] = groups
+    shown = [row["item"] for rows in groups.values() for row in rows]
+    ctx["kindness_base"] = rebalance.kindness_fingerprint(shown)
+    ctx["kindness_room"] = room_this_week(ctx["balance"])
+
+
+def room_this_week(result: rebalance.Rebalance) -> list[dict]:
+    """Each member's load this week (after the moves and the choices saved so far)
+    against the room they said they have."""
+    after = result.proposal.loads_after
+    return [
+        {
+            "member": m,
+            "load": after.get(m.id, 0),
+            "room": balance.carrying_capacity([m]),
+        }
+        for m in result.member_loads
+    ]
 
 
 # What a step's `needs` names; each adds its variables to the page context.
@@ -130,17 +149,21 @@ def load_bars(result: rebalance.Rebalance, members: list[Member]) -> list[dict]:
     ]
 
 
-def kindness_rows(plan: WeekPlan, result: rebalance.Rebalance) -> list[dict]:
-    """Suggested items first, then items already given a kindness choice."""
+def kindness_rows(plan: WeekPlan, result: rebalance.Rebalance) -> dict[str, list[dict]]:
+    """The kindness step's rows: a few good suggestions first, more after, and any item
+    given a choice earlier that is no longer suggested (so it can be taken back)."""
     items = {i.id: i for i in plan.items}
-    rows, seen = [], set()
-    for s in result.suggestions:
-        rows.append({"item": items[s.item_id], "suggested": s.choice, "reason": s.reason})
-        seen.add(s.item_id)
+    groups: dict[str, list[dict]] = {"first": [], "more": [], "earlier": []}
+    plan_ = result.kindness
+    for group, suggestions in (("first", plan_.first), ("more", plan_.more)):
+        for s in suggestions:
+            groups[group].append({"item": items[s.item_id], "suggestion": s, "options": s.options})
+    shown = {s.item_id for s in plan_.suggestions}
     for item in plan.items:
-        if item.kindness and item.id not in seen:
-            rows.append({"item": item, "suggested": item.kindness, "reason": item.kindness_note})
-    return rows
+        if item.kindness and item.id not in shown:
+            option = balance.KindnessOption(Kindness(item.kindness), 0, kindness_words(item))
+            groups["earlier"].append({"item": item, "suggestion": None, "options": (option,)})
+    return groups
 
 
 def member_forms(key: str, ctx: dict, posted=None, posted_for: int | None = None, stale=False):

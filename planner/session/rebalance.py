@@ -36,7 +36,7 @@ class Rebalance:
     proposal: balance.Proposal
     raw_items: list[balance.Item]  # loads before kindness choices
     needs_kindness: bool
-    suggestions: list[balance.KindnessSuggestion]
+    kindness: balance.KindnessPlan
     carrying: int  # minutes the household can carry this week
 
     def name(self, member_id: int | None) -> str:
@@ -84,16 +84,16 @@ def compute(plan: WeekPlan) -> Rebalance:
             allowed=allowed,
             blocked=frozenset(blocked.get(item.id, ())),
             area=r.area.key if r else "",
-            can_defer=len(item.occurrences) <= 1 and not (r and r.area.key == "caregiving"),
-            can_outsource=bool(r and r.can_outsource),
+            flex=week_services.flexibility(item),
         )
         items.append(week_item)
-        raw.append(replace(week_item, load=_raw_load(item)))
+        raw_load = _raw_load(item)
+        effort = raw_load - item.mental_load_minutes
+        raw.append(replace(week_item, load=raw_load, effort=effort))
     vetoes = plan_vetoes(plan)
     proposal = balance.propose(
         member_loads, items, {(v.plan_item_id, v.to_member_id) for v in vetoes}
     )
-    needs = balance.needs_kindness_plan(member_loads, raw)
     return Rebalance(
         members,
         member_loads,
@@ -101,8 +101,8 @@ def compute(plan: WeekPlan) -> Rebalance:
         vetoes,
         proposal,
         raw,
-        needs,
-        balance.kindness_suggestions(member_loads, raw) if needs else [],
+        balance.needs_kindness_plan(member_loads, raw),
+        balance.kindness_plan(member_loads, raw, proposal),
         balance.carrying_capacity(member_loads),
     )
 
@@ -188,6 +188,18 @@ def set_owner(plan: WeekPlan, by: Member, item_id: int, owner_id: int, base: int
     db.session.flush()
 
 
+def allowed_choices(plan: WeekPlan) -> dict[int, set[str]]:
+    """Per item, the choices it may be given: what its flexibility offers this week, and
+    the choice it already has (so an earlier choice can be kept after the week eases)."""
+    allowed: dict[int, set[str]] = {}
+    for item in compute(plan).raw_items:
+        allowed[item.id] = {o.choice for o in balance.item_options(item)}
+    for plan_item in plan.items:
+        if plan_item.kindness:
+            allowed.setdefault(plan_item.id, set()).add(plan_item.kindness)
+    return allowed
+
+
 def kindness_fingerprint(items: list[PlanItem]) -> str:
     return fingerprint(*((i.id, i.kindness, i.kindness_note) for i in items))
 
@@ -201,12 +213,17 @@ def save_kindness(
 ) -> None:
     """Record what the couple ticked for the items shown: chosen {item id: (choice, note)}."""
     claim_draft(plan)
+    plan = load_plan(plan)
     items = [_item(plan, i) for i in dict.fromkeys(shown)]
+    allowed = allowed_choices(plan)
     for item_id, (choice, note) in chosen.items():
         if item_id not in shown:
             raise Refused("That item is not in the kindness plan.", "kindness")
-        if choice not in set(Kindness):
-            raise Refused("Pick one of the suggested choices.", "kindness")
+        if choice not in allowed.get(item_id, ()):
+            title = _item(plan, item_id).title
+            raise Refused(
+                f"{title} can't be given that choice; pick one offered for it.", "kindness"
+            )
         if len(note) > MAX_NOTE:
             raise Refused(f"Keep notes under {MAX_NOTE} characters.", "kindness")
     if base and base != kindness_fingerprint(items):

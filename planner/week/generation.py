@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from planner.domain.cadence import occurrences_between
+from planner.domain.vocabulary import Kindness
 from planner.domain.week import local_to_utc
 from planner.extensions import db
 from planner.models import Household, PlanItem, PlanOccurrence, Responsibility, WeekPlan
@@ -156,7 +157,10 @@ def fill_plan(plan: WeekPlan, household: Household) -> bool:
     """
     changed = False
     members = {m.id for m in household.members}
-    by_responsibility = {i.responsibility_id: i for i in plan.items if i.responsibility_id}
+    # An item that waited from last week is kept as it is, like a one-off.
+    by_responsibility = {
+        i.responsibility_id: i for i in plan.items if i.responsibility_id and not i.waited
+    }
     continuity = previous_owners(household.id, plan.week_start)
     seen: set[int] = set()
     for responsibility in active_responsibilities(household.id):
@@ -184,4 +188,54 @@ def fill_plan(plan: WeekPlan, household: Household) -> bool:
             db.session.delete(item)
             plan.items.remove(item)
             changed = True
+    return carry_waiting(plan, household) or changed
+
+
+def carry_waiting(plan: WeekPlan, household: Household) -> bool:
+    """What the couple let wait last week comes back this week, on the same weekdays and
+    times, with the same owner, once; unless it falls this week anyway (this week's turn
+    does it)."""
+    previous = db.session.scalars(
+        select(PlanItem)
+        .join(WeekPlan, PlanItem.week_plan_id == WeekPlan.id)
+        .where(
+            WeekPlan.of_week(household.id, plan.week_start - timedelta(days=7)),
+            PlanItem.kindness == Kindness.DEFER,
+        )
+        .options(selectinload(PlanItem.occurrences))
+        .order_by(PlanItem.id)
+    ).all()
+    here = {(i.responsibility_id, i.title) for i in plan.items}
+    falls_anyway = {i.responsibility_id for i in plan.items if i.responsibility_id}
+    changed = False
+    for waiting in previous:
+        if (waiting.responsibility_id, waiting.title) in here:
+            continue
+        if waiting.responsibility_id in falls_anyway:
+            continue
+        item = PlanItem(
+            household_id=household.id,
+            week_plan=plan,
+            responsibility_id=waiting.responsibility_id,
+            owner_id=waiting.owner_id,
+            title=waiting.title,
+            effort_minutes=waiting.effort_minutes,
+            mental_load_minutes=waiting.mental_load_minutes,
+            pinned=waiting.pinned,
+            minimum_standard=waiting.minimum_standard,
+            waited=True,
+            sequence=0,
+        )
+        for occurrence in waiting.occurrences:
+            day = occurrence.on_date + timedelta(days=7)
+            starts_at = None
+            if occurrence.starts_at is not None:  # the same local time, across a clock change
+                local = occurrence.starts_at.astimezone(household.tz).time()
+                starts_at = local_to_utc(day, local, household.tz)
+            item.occurrences.append(
+                PlanOccurrence(household_id=household.id, on_date=day, starts_at=starts_at)
+            )
+        db.session.add(item)
+        here.add((waiting.responsibility_id, waiting.title))
+        changed = True
     return changed

@@ -7,6 +7,7 @@ Writes only flush: the request commits. Versions and SEQUENCEs follow by themsel
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
@@ -15,8 +16,9 @@ from sqlalchemy.orm import selectinload
 
 from planner import events
 from planner.database import claim, insert_new
+from planner.domain import balance
 from planner.domain.refusal import Refused
-from planner.domain.vocabulary import OccurrenceState, PlanState, takes_place
+from planner.domain.vocabulary import OccurrenceState, PlanState
 from planner.domain.week import local_to_utc, reachable_dates, week_reachable, week_start_for
 from planner.extensions import db
 from planner.models import (
@@ -187,10 +189,10 @@ def _same_one_off(
 
 
 def item_week_load(item: PlanItem) -> int:
-    """Minutes this week: effort × occurrences + mental load (none if deferred or dropped)."""
-    if not takes_place(item.kindness):
-        return 0
-    return item.effort_minutes * len(item.occurrences) + item.mental_load_minutes
+    """Minutes this week: effort × occurrences + mental load, less what the kindness
+    choice takes off (all of it when it waits, the doing when someone else does it)."""
+    load = item.effort_minutes * len(item.occurrences) + item.mental_load_minutes
+    return load - balance.relief(item.kindness, load, item.mental_load_minutes)
 
 
 def member_loads(plan: WeekPlan) -> dict[int, dict]:
@@ -198,11 +200,35 @@ def member_loads(plan: WeekPlan) -> dict[int, dict]:
     household = plan.household
     loads = {m.id: {"doing": 0, "mental": 0} for m in household.members}
     for item in plan.items:
-        if item.owner_id not in loads or not takes_place(item.kindness):
-            continue
-        loads[item.owner_id]["doing"] += item.effort_minutes * len(item.occurrences)
-        loads[item.owner_id]["mental"] += item.mental_load_minutes
+        total = item_week_load(item)
+        mental = min(total, item.mental_load_minutes)
+        # Time together counts for both: each of them gives that time.
+        for member_id in holders(item, loads):
+            loads[member_id]["doing"] += total - mental
+            loads[member_id]["mental"] += mental
     return loads
+
+
+def holders(item: PlanItem, members: Collection[int]) -> list[int]:
+    """Whose week the item is in: everyone's for time together, else its owner's."""
+    if is_together(item):
+        return list(members)
+    owner = item.owner_id
+    return [owner] if owner is not None and owner in members else []
+
+
+def is_together(item: PlanItem) -> bool:
+    return flexibility(item).together
+
+
+def flexibility(item: PlanItem) -> balance.Flexibility:
+    """The item's responsibility's flexibility; a one-off must happen as agreed."""
+    return item.responsibility.flex if item.responsibility else balance.Flexibility()
+
+
+def kindness_words(item: PlanItem) -> str:
+    """The couple's kindness choice for the item, in plain words ("" when as usual)."""
+    return balance.chosen_words(item.kindness, flexibility(item)) if item.kindness else ""
 
 
 def mark_done(occurrence: PlanOccurrence, member: Member) -> None:

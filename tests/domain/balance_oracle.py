@@ -9,7 +9,7 @@ from planner.domain.balance import Item, MemberLoad
 
 def options(item: Item, members: Sequence[MemberLoad], vetoes) -> tuple[list[int], bool]:
     """Owners the item may end with, and whether it stays put in the plan without choices."""
-    if item.pinned:
+    if item.pinned or item.flex.together:
         return [item.owner_id], True
     ok = [
         m.id

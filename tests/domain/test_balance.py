@@ -12,12 +12,14 @@ from hypothesis import strategies as st
 
 from planner.domain.balance import (
     DEFAULT_FULL_WEEK_MINUTES,
+    FIRST_FEW,
+    Flexibility,
     Item,
     MemberLoad,
     Proposal,
     carrying_capacity,
     deviation,
-    kindness_suggestions,
+    kindness_plan,
     needs_kindness_plan,
     propose,
     relief_needed,
@@ -30,6 +32,16 @@ DEPARTED = 99
 FAST = settings(
     max_examples=100, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
+
+
+@st.composite
+def flexibilities(draw) -> Flexibility:
+    return Flexibility(
+        can_wait=draw(st.booleans()),
+        simpler=draw(st.sampled_from(["", "", "sandwiches instead of cooking"])),
+        help_from=draw(st.sampled_from([None, None, "", "a sitter"])),
+        together=draw(st.integers(0, 5)) == 0,
+    )
 
 
 @st.composite
@@ -56,6 +68,7 @@ def households(draw, sizes=(2, 2), max_items=10, departed=True):
             pinned=draw(st.integers(0, 4)) == 0,
             allowed=draw(st.none() | subsets),
             blocked=draw(st.just(frozenset()) | subsets),
+            flex=draw(flexibilities()),
         )
         for k in range(draw(st.integers(0, max_items)))
     ]
@@ -108,7 +121,7 @@ def check_rules(members, items, vetoes, proposal: Proposal) -> None:
     names = {m.id: m.name for m in members}
     for mv in proposal.moves:
         item = by_id[mv.item_id]
-        assert not item.pinned
+        assert not item.pinned and not item.flex.together
         assert item.allowed is None or mv.to_id in item.allowed
         assert mv.to_id not in item.blocked and (mv.item_id, mv.to_id) not in vetoes
         assert mv.from_id == item.owner_id != mv.to_id and mv.minutes == item.load
@@ -285,26 +298,63 @@ def test_kindness_plan_triggers_on_low_capacity_or_too_much_load():
     assert carrying_capacity(rested) == 2 * DEFAULT_FULL_WEEK_MINUTES < 3000
     assert needs_kindness_plan(rested, heavy) and relief_needed(rested, heavy) == 600
     assert not needs_kindness_plan(rested, heavy, full_minutes=1500)
-    assert kindness_suggestions(rested, light) == []
+    plan = kindness_plan(rested, light)
+    assert plan.suggestions == () and not needs_kindness_plan(rested, light)
 
 
-def test_kindness_suggestions_biggest_relief_first_until_covered():
+MUST = Flexibility()
+WAITS = Flexibility(can_wait=True)
+
+
+def test_kindness_offers_only_what_each_item_allows_most_room_first():
     members = [MemberLoad(1, "Alex", 100, "okay"), MemberLoad(2, "Sam", 25, "blown")]
     items = [
-        Item(1, "School lunches", 600, 2, can_defer=False),
-        Item(2, "Deep clean", 300, 1),
-        Item(3, "Meal prep", 500, 2, can_defer=False, can_outsource=True),
-        Item(4, "Birthday cards", 200, 1, can_defer=False, area="magic"),
-        Item(5, "Windows", 100, 2),
+        Item(1, "School drop-off", 600, 2, flex=Flexibility(help_from="grandparents")),
+        Item(2, "Deep clean", 300, 1, flex=Flexibility(can_wait=True, simpler="counters only")),
+        Item(3, "Cooking dinner", 500, 2, flex=Flexibility(simpler="sandwiches", help_from="")),
+        Item(4, "Paying bills", 200, 1, flex=MUST),
+        Item(5, "Date night", 240, 2, flex=Flexibility(simpler="a walk", together=True)),
+        Item(6, "Windows", 100, 2, flex=WAITS),
+        Item(7, "Feeding the pets", 90, 2, flex=MUST),
     ]
-    proposal = propose(members, items)
-    found = kindness_suggestions(members, items, proposal, full_minutes=600)
-    assert [(s.title, s.choice, s.minutes) for s in found] == [
-        ("Meal prep", "outsource", 500),
-        ("Deep clean", "defer", 300),
-        ("School lunches", "lower_standard", 300),
-    ]
-    assert relief_needed(members, items, full_minutes=600) == 1700 - 750
-    assert all("min" in s.reason and " for " in s.reason for s in found)
-    every = kindness_suggestions(members, items, full_minutes=0)
-    assert {s.choice for s in every} == {"defer", "lower_standard", "outsource", "drop"}
+    plan = kindness_plan(members, items, propose(members, items), full_minutes=600)
+    offered = {s.title: [(o.choice, o.minutes) for o in s.options] for s in plan.suggestions}
+    assert offered == {
+        "School drop-off": [("outsource", 600)],  # help only: it must happen as agreed
+        "Cooking dinner": [("outsource", 500), ("lower_standard", 250)],
+        "Deep clean": [("defer", 300), ("lower_standard", 150)],
+        "Windows": [("defer", 100)],
+        "Date night": [("lower_standard", 120)],  # a lighter version, never waiting
+    }
+    assert [s.title for s in plan.suggestions][-1] == "Date night"  # time together last
+    assert plan.need == relief_needed(members, items, full_minutes=600) == 2030 - 750
+    assert [s.title for s in plan.first] == ["School drop-off", "Cooking dinner", "Deep clean"]
+    words = {o.words for s in plan.suggestions for o in s.options}
+    assert {"help from grandparents", "sandwiches", "a lighter version: a walk"} <= words
+
+
+def test_only_a_few_first_and_the_first_stop_once_they_cover_the_need():
+    members = [MemberLoad(1, "Alex", 40, "blown"), MemberLoad(2, "Sam", 40, "blown")]
+    items = [Item(k, f"Chore {k}", 100 + k, 1, flex=WAITS) for k in range(23)]
+    plan = kindness_plan(members, items)
+    assert len(plan.first) == FIRST_FEW and len(plan.suggestions) == 23
+    small = kindness_plan(members, [Item(1, "Big", 5000, 1, flex=WAITS), *items[:5]])
+    assert [s.title for s in small.first] == ["Big"]  # it alone covers what is needed
+
+
+@FAST
+@given(households(sizes=(1, 4)), st.integers(0, 1200))
+def test_must_happen_items_are_never_offered_waiting_or_simpler(case, full_week):
+    members, items, _ = case
+    plan = kindness_plan(members, items, full_minutes=full_week)
+    by_id = {i.id: i for i in items}
+    for suggestion in plan.suggestions:
+        item = by_id[suggestion.item_id]
+        choices = {o.choice for o in suggestion.options}
+        if item.flex.must_happen:
+            assert choices <= {"outsource"}
+        if item.flex.together:
+            assert choices == {"lower_standard"} and suggestion not in plan.first
+        assert "drop" not in choices and all(o.minutes > 0 for o in suggestion.options)
+    together = [s.together for s in plan.suggestions]
+    assert together == sorted(together)  # time together is the last thing touched

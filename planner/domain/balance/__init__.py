@@ -1,7 +1,8 @@
 """Rebalance a week's ownership toward each member's capacity, and the kindness plan.
 
 Pure: no Flask, no database. Loads are whole minutes per week. propose() moves whole items
-toward the members with more room and says why for every move; pinned items never move.
+toward the members with more room and says why for every move; pinned items and time
+together never move.
 
 - model: the inputs and outputs (MemberLoad, Item, Move, Proposal, KindnessSuggestion)
 - targets: fair-share targets, deviation, the tolerance below which nothing moves
@@ -17,16 +18,28 @@ from collections.abc import Collection, Sequence
 
 from planner.domain.balance.kindness import (
     DEFAULT_FULL_WEEK_MINUTES,
-    DROPPABLE_AREAS,
+    FIRST_FEW,
     LOWER_STANDARD_PERCENT,
     FullWeek,
     carrying_capacity,
-    kindness_suggestions,
+    chosen_words,
+    item_options,
+    kindness_plan,
     needs_kindness_plan,
+    relief,
     relief_needed,
 )
 from planner.domain.balance.many_members import NODE_BUDGET, Problem, choose_owners
-from planner.domain.balance.model import Item, KindnessSuggestion, MemberLoad, Move, Proposal
+from planner.domain.balance.model import (
+    Flexibility,
+    Item,
+    KindnessOption,
+    KindnessPlan,
+    KindnessSuggestion,
+    MemberLoad,
+    Move,
+    Proposal,
+)
 from planner.domain.balance.reasons import Handover, move_reason, proposal_message
 from planner.domain.balance.targets import (
     TOLERANCE_MINUTES,
@@ -41,22 +54,28 @@ from planner.domain.vocabulary import CheckInState
 
 __all__ = [
     "DEFAULT_FULL_WEEK_MINUTES",
-    "DROPPABLE_AREAS",
+    "FIRST_FEW",
     "LOWER_STANDARD_PERCENT",
     "NODE_BUDGET",
     "TOLERANCE_MINUTES",
     "TOLERANCE_PERCENT",
+    "Flexibility",
     "FullWeek",
     "Item",
+    "KindnessOption",
+    "KindnessPlan",
     "KindnessSuggestion",
     "MemberLoad",
     "Move",
     "Proposal",
     "carrying_capacity",
+    "chosen_words",
     "deviation",
-    "kindness_suggestions",
+    "item_options",
+    "kindness_plan",
     "needs_kindness_plan",
     "propose",
+    "relief",
     "relief_needed",
     "tolerance_minutes",
 ]
@@ -156,9 +175,9 @@ def _owner_options(
     item: Item, start: int | None, members: Sequence[MemberLoad], vetoed: set[tuple[int, int]]
 ) -> tuple[int, ...]:
     """Member indices the item may end the week with, its owner first if it may stay;
-    () means it stays where it is (pinned, or no one else may take it)."""
-    if item.pinned:
-        return ()
+    () means it stays where it is (pinned, time together, or no one else may take it)."""
+    if item.pinned or item.flex.together:
+        return ()  # time together belongs to both: it is never handed to one of them
     may_hold = [
         k
         for k, m in enumerate(members)

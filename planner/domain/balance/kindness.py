@@ -1,21 +1,31 @@
 """The kindness plan: whether the week is too much, by how much, and what could give.
 
 Triggered when total capacity is under 100 (less than one full person) or the load is more
-than the members can carry. Suggestions take load off the week rather than moving it.
+than the members can carry. Suggestions take load off the week rather than moving it, and
+only in the ways each item allows (its Flexibility): what must happen as agreed is never
+suggested to wait or to be simpler.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from planner.domain.balance.model import Item, KindnessSuggestion, MemberLoad, Proposal
+from planner.domain.balance.model import (
+    Flexibility,
+    Item,
+    KindnessOption,
+    KindnessPlan,
+    KindnessSuggestion,
+    MemberLoad,
+    Proposal,
+)
 from planner.domain.vocabulary import Kindness
 
 # At capacity 100 a member carries a "full" week of this many minutes of household work
 # (20 h); callers pass the household's own figure, per member if known.
 DEFAULT_FULL_WEEK_MINUTES = 1200
 LOWER_STANDARD_PERCENT = 50  # share of an item's load that a simpler standard saves
-DROPPABLE_AREAS = frozenset({"magic"})  # special extras can be let go for a week
+FIRST_FEW = 3  # suggestions shown first: a few good options, not a wall
 
 # One full week for everyone, or one per member id (the default for the others).
 FullWeek = int | Mapping[int, int]
@@ -56,51 +66,89 @@ def relief_needed(
     return max(0, short, load - carrying_capacity(members, full_minutes))
 
 
-def kindness_suggestions(
+def relief(choice: Kindness | str | None, load: int, mental: int = 0) -> int:
+    """Minutes a kindness choice takes off an item's week: all of it when it waits (or is
+    let go), its doing when someone else does it (arranging it stays), half when simpler."""
+    if not choice:
+        return 0
+    choice = Kindness(choice)
+    if not choice.takes_load:
+        return load
+    if choice is Kindness.OUTSOURCE:
+        return max(0, load - mental)
+    return load * LOWER_STANDARD_PERCENT // 100
+
+
+def chosen_words(choice: Kindness | str, flex: Flexibility) -> str:
+    """What a choice means for the item this week, in plain words for the week page,
+    calendars and emails ("this week: sandwiches instead of cooking")."""
+    choice = Kindness(choice)
+    if choice is Kindness.LOWER_STANDARD and flex.simpler:
+        lighter = "a lighter version, " if flex.together else ""
+        return f"this week: {lighter}{flex.simpler}"
+    if choice is Kindness.OUTSOURCE and flex.help_from:
+        return f"this week: help from {flex.help_from}"
+    return choice.this_week
+
+
+def item_options(item: Item) -> tuple[KindnessOption, ...]:
+    """What this item allows, most room first; nothing for an item that must happen as
+    agreed and has no outside help. Time together only ever gets a lighter version."""
+    flex, options = item.flex, []
+    mental = item.load - item.effort if item.effort is not None else 0
+    if flex.simpler:
+        words = f"a lighter version: {flex.simpler}" if flex.together else flex.simpler
+        options.append(
+            KindnessOption(Kindness.LOWER_STANDARD, relief("lower_standard", item.load), words)
+        )
+    if flex.can_wait and not flex.together:
+        options.append(KindnessOption(Kindness.DEFER, item.load, "waits until next week"))
+    if flex.help_from is not None and not flex.together:
+        words = f"help from {flex.help_from}" if flex.help_from else "help from outside"
+        options.append(
+            KindnessOption(Kindness.OUTSOURCE, relief(Kindness.OUTSOURCE, item.load, mental), words)
+        )
+    options = [o for o in options if o.minutes > 0]
+    options.sort(key=lambda o: -o.minutes)  # stable: simpler before waiting on a tie
+    return tuple(options)
+
+
+def kindness_plan(
     members: Sequence[MemberLoad],
     items: Sequence[Item],
     proposal: Proposal | None = None,
     full_minutes: FullWeek = DEFAULT_FULL_WEEK_MINUTES,
-) -> list[KindnessSuggestion]:
-    """One suggestion per item, biggest relief first, until the relief needed is covered.
+) -> KindnessPlan:
+    """The kindness plan for a week that asks too much (empty when it fits).
 
-    Per item: defer it if it can wait; else outsource it if someone outside could do it;
-    else drop it for the week if it is a special extra (DROPPABLE_AREAS); else a lower
-    standard, saving LOWER_STANDARD_PERCENT of its load. Owners are taken after the
-    proposal's moves when one is given.
+    Only what each item allows is offered, ordered by the room it gives back. The first
+    few (at most FIRST_FEW) are enough to cover the relief needed when they can; the rest
+    follow, time together always last. Owners are taken after the proposal's moves.
     """
+    need = relief_needed(members, items, full_minutes)
     if not needs_kindness_plan(members, items, full_minutes):
-        return []
+        return KindnessPlan(need, (), ())
     names = {m.id: m.name for m in members}
     owner = {i.id: i.owner_id for i in items} | {
         mv.item_id: mv.to_id for mv in (proposal.moves if proposal else ())
     }
-    found = []
-    for item in items:
-        choice, minutes, why = _kindest_choice(item)
-        for_whom = f" for {names[owner[item.id]]}" if owner[item.id] in names else ""
-        if minutes > 0:
-            reason = f"{why}; that frees {minutes} min{for_whom}."
-            found.append(KindnessSuggestion(item.id, item.title, choice, minutes, reason))
-    found.sort(key=lambda s: (-s.minutes, s.title, s.item_id))
-    need, freed = relief_needed(members, items, full_minutes), 0
-    chosen: list[KindnessSuggestion] = []
+    found = [
+        KindnessSuggestion(
+            item.id,
+            item.title,
+            "" if item.flex.together else names.get(owner[item.id], ""),
+            options,
+            item.flex.together,
+        )
+        for item in items
+        if (options := item_options(item))
+    ]
+    found.sort(key=lambda s: (s.together, -s.minutes, s.title, s.item_id))
+    first: list[KindnessSuggestion] = []
+    freed = 0
     for suggestion in found:
-        if chosen and freed >= need:
+        if suggestion.together or len(first) == FIRST_FEW or (first and freed >= need):
             break
-        chosen.append(suggestion)
+        first.append(suggestion)
         freed += suggestion.minutes
-    return chosen
-
-
-def _kindest_choice(item: Item) -> tuple[Kindness, int, str]:
-    """The first choice that fits the item, in kindness_suggestions' order; the minutes it
-    frees; and why, in words."""
-    if item.can_defer:
-        return Kindness.DEFER, item.load, f"{item.title} can wait until next week"
-    if item.can_outsource:
-        return Kindness.OUTSOURCE, item.load, f"Outside help could do {item.title} this week"
-    if item.area in DROPPABLE_AREAS:
-        return Kindness.DROP, item.load, f"{item.title} can be let go this week"
-    minutes = item.load * LOWER_STANDARD_PERCENT // 100
-    return Kindness.LOWER_STANDARD, minutes, f"A simpler standard for {item.title} this week"
+    return KindnessPlan(need, tuple(first), tuple(found[len(first) :]))

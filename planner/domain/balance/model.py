@@ -20,6 +20,25 @@ class MemberLoad:
 
 
 @dataclass(frozen=True)
+class Flexibility:
+    """How much a responsibility can give in a hard week; more than one may apply.
+
+    With neither `can_wait` nor `simpler` it must happen as agreed (children's and pets'
+    care, medicine, bills with a due date): it is never suggested to wait or be simpler.
+    Outside help (`help_from`, None when no one else could do it) fits any item.
+    """
+
+    can_wait: bool = False
+    simpler: str = ""  # the simpler standard in words, e.g. "sandwiches instead of cooking"
+    help_from: str | None = None  # "" when help could come from anyone outside
+    together: bool = False  # time together or a shared task: it belongs to both
+
+    @property
+    def must_happen(self) -> bool:
+        return not self.can_wait and not self.simpler
+
+
+@dataclass(frozen=True)
 class Item:
     id: int
     title: str
@@ -29,8 +48,8 @@ class Item:
     allowed: frozenset[int] | None = None  # None: anyone
     blocked: frozenset[int] = frozenset()  # e.g. it falls in their self-care slot
     area: str = ""
-    can_defer: bool = True
-    can_outsource: bool = False
+    flex: Flexibility = Flexibility()
+    effort: int | None = None  # minutes of doing (load less mental load); None: all of it
 
 
 @dataclass(frozen=True)
@@ -55,9 +74,35 @@ class Proposal:
 
 
 @dataclass(frozen=True)
+class KindnessOption:
+    choice: Kindness
+    minutes: int  # room it gives back this week
+    words: str  # what it means, in plain words ("sandwiches instead of cooking")
+
+
+@dataclass(frozen=True)
 class KindnessSuggestion:
+    """What one item allows in a hard week, most room first."""
+
     item_id: int
     title: str
-    choice: Kindness
-    minutes: int  # relief this week
-    reason: str
+    owner: str  # who holds it (after the proposal's moves), "" when no one
+    options: tuple[KindnessOption, ...]
+    together: bool = False
+
+    @property
+    def minutes(self) -> int:
+        return self.options[0].minutes
+
+
+@dataclass(frozen=True)
+class KindnessPlan:
+    """A few good suggestions first (enough to cover what is needed), the rest after."""
+
+    need: int  # minutes to take off the week
+    first: tuple[KindnessSuggestion, ...]
+    more: tuple[KindnessSuggestion, ...]
+
+    @property
+    def suggestions(self) -> tuple[KindnessSuggestion, ...]:
+        return self.first + self.more
