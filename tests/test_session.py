@@ -11,7 +11,7 @@ from planner.extensions import db
 from planner.models import CheckIn, Household, WeekPlan
 from planner.session import services
 from tests.helpers import body, committing, login
-from tests.test_session_helpers import check_in, plan_for, plan_state
+from tests.test_session_helpers import add_last_week, check_in, plan_for, plan_state
 
 STEP_PATHS = (
     "",
@@ -85,6 +85,7 @@ def test_appreciation_saved_and_shown(app, client, make):
 
 def test_checkin_saves_own_with_default_capacity(app, client, make):
     planned = plan_for(app, make("Alex", "Sam"))
+    add_last_week(app, planned)
     alex, _ = planned.member_ids
     login(client, planned.emails[0])
     url = f"/session/{planned.plan_id}/checkin"
@@ -111,12 +112,30 @@ def test_checkin_saves_own_with_default_capacity(app, client, make):
 )
 def test_checkin_bad_input_saves_nothing(app, client, make, bad, message):
     planned = plan_for(app, make("Alex", "Sam"))
+    add_last_week(app, planned)
     login(client, planned.emails[0])
     data = {"state": "okay", "fairness": "4", **bad}
     response = client.post(f"/session/{planned.plan_id}/checkin", data=data)
     assert response.status_code == 422
     assert message in body(response)
     assert plan_state(app, planned)["checkins"] == {}
+
+
+def test_a_first_session_asks_nothing_about_last_week(app, client, make):
+    planned = plan_for(app, make("Alex", "Sam"))
+    alex = planned.member_ids[0]
+    login(client, planned.emails[0])
+    url = f"/session/{planned.plan_id}/checkin"
+    page = body(client.get(url))
+    assert "Did last week feel fair?" not in page
+    assert "Look back" not in page and "Step 2 of 7" in page  # the step is left out
+    assert client.post(url, data={"state": "okay", "fairness": "2"}).status_code == 302
+    assert plan_state(app, planned)["checkins"][alex] == ("okay", 100, None, False)
+    look_back = body(client.get(f"/session/{planned.plan_id}/look-back"))
+    assert "This is your first session" in look_back
+    add_last_week(app, planned)  # a household with a week behind it is asked
+    assert "Did last week feel fair?" in body(client.get(url))
+    assert "Step 2 of 8" in body(client.get(url))
 
 
 def test_member_cannot_set_the_partners_checkin(app, client, make):

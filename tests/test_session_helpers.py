@@ -4,7 +4,7 @@ and insight tests."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from planner.domain.vocabulary import CheckInState
 from planner.extensions import db
@@ -62,6 +62,14 @@ def plan_for(app, made, rows=RESPONSIBILITIES) -> Planned:
         plan = services.start_session(household)
         items = {i.title: i.id for i in plan.items}
         return Planned(made.household_id, made.member_ids, made.emails, plan.id, items)
+
+
+def add_last_week(app, planned: Planned) -> None:
+    """An agreed plan for the week before, so the session is not the household's first."""
+    with committing(app):
+        plan = db.session.get(WeekPlan, planned.plan_id)
+        last = plan.week_start - timedelta(days=7)
+        db.session.add(WeekPlan(household_id=plan.household_id, week_start=last, status="agreed"))
 
 
 def check_in(app, planned: Planned, member_id: int, state: str, capacity=None, fairness=None):

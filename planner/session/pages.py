@@ -12,7 +12,7 @@ from planner.insights import charts
 from planner.models import CheckIn, Member, WeekPlan
 from planner.selfcare.services import week_slots
 from planner.session import calendar, rebalance, services
-from planner.session.steps import STEPS, step
+from planner.session.steps import step, steps_for
 from planner.week.services import kindness_words
 
 
@@ -41,7 +41,8 @@ def progress(plan: WeekPlan, members: list[Member], checkins: dict[int, CheckIn]
         "agree": who(lambda c: c.agreed_at),
     }
     return [
-        StepProgress(s.key, s.title, done.get(s.key, []), summaries.get(s.key, "")) for s in STEPS
+        StepProgress(s.key, s.title, done.get(s.key, []), summaries.get(s.key, ""))
+        for s in steps_for(services.is_first_session(plan))
     ]
 
 
@@ -56,6 +57,7 @@ def base_context(plan: WeekPlan) -> dict:
         "members": members,
         "checkins": checkins,
         "progress": progress(plan, members, checkins),
+        "first_session": services.is_first_session(plan),
         "agreed": plan.status == PlanState.AGREED,
     }
 

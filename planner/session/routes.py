@@ -14,7 +14,7 @@ from planner.forms import int_or_none, required, show_refusal
 from planner.models import WeekPlan
 from planner.session import forms, live, pages, services
 from planner.session import rebalance as rebalancing
-from planner.session.steps import OVERVIEW, STEPS, neighbours, step
+from planner.session.steps import OVERVIEW, STEPS, neighbours, step, steps_for
 
 bp = Blueprint("session", __name__, url_prefix="/session")
 
@@ -89,7 +89,8 @@ def _save_checkin(plan, form):
         state=form.state.data,
         capacity=form.capacity.data,
         what_would_help=form.what_would_help.data,
-        fairness=form.fairness.data,
+        # A first session has no last week to ask about.
+        fairness=None if services.is_first_session(plan) else form.fairness.data,
         base=form.base.data,
         member_id=form.member_id.data,
         password=form.password.data,
@@ -286,11 +287,12 @@ def _render(plan: WeekPlan, key: str, status: int = 200, **extra):
         ctx["member_forms"] = pages.member_forms(
             key, ctx, extra.pop("posted", None), extra.pop("posted_for", None), "conflict" in extra
         )
-    before, after = neighbours(key)
+    steps = steps_for(ctx["first_session"])
+    before, after = neighbours(key, steps)
     ctx.update(
         key=key,
-        step=None if page is OVERVIEW else page,  # the layout numbers real steps only
-        steps=STEPS,
+        step=None if page is OVERVIEW or page not in steps else page,  # numbered steps only
+        steps=steps,
         before=before,
         after=after,
         forms=forms,

@@ -65,6 +65,14 @@ def start_session(household: Household) -> WeekPlan:
     return plan
 
 
+def is_first_session(plan: WeekPlan) -> bool:
+    """No earlier week was ever planned: there is no "last week" to ask about."""
+    earlier = select(WeekPlan.id).where(
+        WeekPlan.household_id == plan.household_id, WeekPlan.week_start < plan.week_start
+    )
+    return db.session.scalar(earlier.limit(1)) is None
+
+
 def load_plan(plan: WeekPlan) -> WeekPlan:
     """The plan with everything the session pages show, in a fixed number of queries."""
     return db.session.scalars(

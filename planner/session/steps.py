@@ -101,9 +101,14 @@ def step(key: str) -> Step:
     return _BY_KEY[key]
 
 
-def neighbours(key: str) -> tuple[Step | None, Step | None]:
+def steps_for(first_session: bool) -> tuple[Step, ...]:
+    """The steps of a session: a first session has no last week to look back on."""
+    return tuple(s for s in STEPS if not (first_session and s.key == "look_back"))
+
+
+def neighbours(key: str, steps: tuple[Step, ...] = STEPS) -> tuple[Step | None, Step | None]:
     """The steps before and after this one; the overview comes before the first."""
-    if key == OVERVIEW.key:
-        return None, STEPS[0]
-    i = STEP_KEYS.index(key)
-    return (STEPS[i - 1] if i else None, STEPS[i + 1] if i + 1 < len(STEPS) else None)
+    if key == OVERVIEW.key or key not in (keys := [s.key for s in steps]):
+        return None, steps[0]
+    i = keys.index(key)
+    return (steps[i - 1] if i else None, steps[i + 1] if i + 1 < len(steps) else None)
