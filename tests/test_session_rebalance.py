@@ -204,7 +204,7 @@ def test_kindness_plan_when_capacity_runs_short(app, client, make):
 
 def room_shown(page: str) -> int:
     """The week's load the kindness page shows, summed over members."""
-    return sum(int(n) for n in re.findall(r"</strong>: (\d+) min this week", page))
+    return sum(int(n) for n in re.findall(r'<span class="load">(\d+)</span> min this week', page))
 
 
 def test_kindness_plan_when_the_load_outgrows_the_room(app, client, make):

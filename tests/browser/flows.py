@@ -92,19 +92,19 @@ def couple(new_context, live, shot=None) -> Couple:
     return Couple(a_email, b_email, a, b)
 
 
-def pick_starter(page, owners: dict[str, str], shot=None) -> None:
-    """Tick starter-deck items of the home area, each with the named owner."""
+def pick_starter(page, owners: dict[str, str], shot=None, area_key: str = "home") -> None:
+    """Tick starter-deck items of one area (home unless named), each with the named owner."""
     page.goto("/inventory/starter")
     if shot:
         check_a11y(page, "starter deck")
         shot(page, "starter-deck")
-    area = page.locator("#deck-home")
+    area = page.locator(f"#deck-{area_key}")
     for key, owner in owners.items():
         area.locator(f"#pick-{key}").check()
         area.locator(f"#owner-{key}").select_option(label=owner)
     area.get_by_role("button", name=re.compile("Add ticked")).click()
     page.wait_for_load_state()
-    assert f"Added {len(owners)} responsibilities" in page.locator(".flashes").inner_text()
+    assert f"Added {len(owners)} responsibilit" in page.locator(".flashes").inner_text()
 
 
 def add_selfcare(page, title: str, weekday: int, start: str, minutes: int = 60) -> None:

@@ -12,13 +12,32 @@ from planner.extensions import db
 from tests.browser.conftest import check_a11y, text_of
 
 
-def after_the_session(pair, live, new_context, shot) -> None:
-    feed_on_the_phone(pair.a, shot)
+def after_the_session(pair, live, new_context, shot, kindness: str) -> None:
+    feeds = [feed_on_the_phone(pair.a, shot), feed_on_the_phone(pair.b, None)]
+    # Time together is in both calendars; the kindness choice is in its holder's.
+    assert all(any("Weekend time together (together)" in s for s, _ in f) for f in feeds)
+    chosen = [(s, d) for f in feeds for s, d in f if s.startswith("Cooking dinner")]
+    assert chosen and all("simpler standard" in s and kindness in d for s, d in chosen), chosen
+    kindness_on_the_week_page(pair, kindness, shot)
     mark_done_on_the_week_page(pair.a, shot)
     kept_from_the_reminder(pair, live, new_context, shot)
+    summary = text_of(live.inbox.wait_for(pair.a_email, "is agreed"))
+    assert f"this week: {kindness}" in summary and "Together:" in summary
 
 
-def feed_on_the_phone(page, shot) -> None:
+def kindness_on_the_week_page(pair, kindness: str, shot) -> None:
+    page = pair.a
+    page.get_by_role("link", name="This week").click()
+    if page.get_by_text("No plan for this week yet").count():  # the session planned next week
+        page.get_by_role("link", name="Next week").click()
+    dinner = page.locator("li.wk-entry", has_text="Cooking dinner").first
+    expect(dinner).to_contain_text(f"this week: {kindness}")
+    expect(dinner).to_contain_text("Sam buys bread")
+    shot(page, "week-kindness")
+
+
+def feed_on_the_phone(page, shot) -> list[tuple[str, str]]:
+    """The member's own feed, as their phone reads it: (summary, description) per event."""
     page.get_by_role("link", name="You", exact=True).click()
     page.get_by_role("link", name="Calendar feeds").click()
     check_a11y(page, "feeds")
@@ -26,7 +45,8 @@ def feed_on_the_phone(page, shot) -> None:
     url = page.locator("#member-https").input_value()
     assert page.locator("#member-webcal").input_value().startswith("webcal://")
     check_a11y(page, "feeds with a new address")
-    shot(page, "feed-address")
+    if shot:
+        shot(page, "feed-address")
     response = page.request.get(url)
     assert response.ok and response.headers["content-type"].startswith("text/calendar")
     calendar = Calendar.from_ical(response.body())
@@ -34,10 +54,10 @@ def feed_on_the_phone(page, shot) -> None:
     summaries = [str(e["SUMMARY"]) for e in events]
     assert calendar.walk("VTIMEZONE"), "times carry a VTIMEZONE, never floating"
     assert not calendar.walk("VTODO")
-    assert any("Run" in s for s in summaries), summaries  # Alex's own self-care
-    assert any("Sam" in s and "duty" in s.lower() for s in summaries), summaries
-    assert any("Bathroom" in s or "bathroom" in s for s in summaries), summaries
+    assert any("Run" in s or "Swim" in s for s in summaries), summaries  # own self-care
+    assert any("duty" in s.lower() for s in summaries), summaries  # the partner's time
     assert all(e.get("UID") and e.get("DTSTAMP") for e in events)
+    return [(str(e["SUMMARY"]), str(e.get("DESCRIPTION", ""))) for e in events]
 
 
 def mark_done_on_the_week_page(page, shot) -> None:
