@@ -43,6 +43,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals["WEEKDAYS"] = WEEKDAYS
     app.jinja_env.globals["kindness_words"] = kindness_words
+    app.jinja_env.globals["room_words"] = vocabulary.room_words
     app.jinja_env.globals["is_together"] = is_together
     # The product's vocabularies, so templates compare and label with them, never spell them.
     for words in (

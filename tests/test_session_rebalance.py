@@ -32,6 +32,23 @@ def test_rebalance_proposes_moves_to_the_member_with_room(app, client, make):
     assert '<svg class="chart"' in text and "<title>Alex:" in text
 
 
+def test_rebalance_says_room_in_words_and_what_would_help(app, client, make):
+    planned = plan_for(app, make("Alex", "Sam"))
+    alex, sam = planned.member_ids
+    check_in(app, planned, alex, "blown")
+    check_in(app, planned, sam, "okay", capacity=60)
+    with committing(app):
+        plan = db.session.get(WeekPlan, planned.plan_id)
+        row = pages.services.checkins_by_member(plan)[alex]
+        row.what_would_help = "Could you take bedtime?"
+    login(client, planned.emails[1])
+    text = body(client.get(f"/session/{planned.plan_id}/rebalance"))
+    assert "very little room this week" in text and "some room this week" in text
+    assert "What would help: “Could you take bedtime?”" in text
+    numbers = re.findall(r"<summary>The numbers</summary>(.*?)</details>", text, re.S)
+    assert "Capacity 25 of 100" in numbers[0] and "Capacity 60 of 100" in numbers[1]
+
+
 def test_veto_recomputes_without_the_move(app, client, make):
     planned = plan_for(app, make("Alex", "Sam"))
     alex, sam = planned.member_ids

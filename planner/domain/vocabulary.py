@@ -29,6 +29,20 @@ class CheckInState(StrEnum):
         return _CHECKIN_CAPACITY[self]
 
 
+# "Room this week" as a short scale people read at a glance: (lowest capacity, words).
+ROOM_SCALE = (
+    (80, "plenty of room"),
+    (55, "some room"),
+    (30, "a little room"),
+    (1, "very little room"),
+)
+
+
+def room_words(capacity: int) -> str:
+    """A member's capacity (0-100) in words: "plenty of room" … "no room this week"."""
+    return next((words for floor, words in ROOM_SCALE if capacity >= floor), "no room")
+
+
 _CHECKIN_LABELS = {
     CheckInState.OKAY: "okay",
     CheckInState.IN_THE_REEDS: "in the reeds",
