@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from planner import events
 from planner.domain.week import local_to_utc
 from planner.extensions import db
-from planner.models import Household, SelfCareSlot, SelfCareWeek
+from planner.models import Household, SelfCareSlot, SelfCareWeek, WeekPlan
 from planner.selfcare import services
+from planner.session.clashes import week_clashes
 from planner.week.services import week_start_for_household
 from tests.helpers import body, committing, login
 from tests.selfcare_helpers import add_plan_item, add_slot
@@ -178,7 +181,7 @@ def services_free_times(household, slot, week, now):
     return free_times(household, slot, week, now)
 
 
-def test_blocked_members_for_timed_occurrences_only(app, make):
+def test_clashes_with_self_care_for_timed_occurrences_only(app, make):
     home = make("Alex", "Sam")
     with committing(app):
         household = db.session.get(Household, home.household_id)
@@ -205,10 +208,14 @@ def test_blocked_members_for_timed_occurrences_only(app, make):
             effort=30,
         )
         untimed = add_plan_item(home, week, "Laundry", 1, [tuesday])
-        blocked = services.blocked_members_for_occurrences(household, week)
-        assert blocked[clash.id] == frozenset({home.member_ids[0]})
-        assert blocked[fine.id] == frozenset()
-        assert blocked[untimed.id] == frozenset()
+        plan = db.session.scalar(select(WeekPlan).where(WeekPlan.of_week(household.id, week)))
+        found = week_clashes(plan, household)
+        assert set(found[clash.id]) == {home.member_ids[0]}
+        assert (
+            "'s Run is Tuesday 18:30–19:30, when Bath time is due"
+            in found[clash.id][home.member_ids[0]]
+        )
+        assert found[fine.id] == {} and found[untimed.id] == {}
 
 
 def test_week_slots_partial_and_bad_week(app, client, make):

@@ -276,7 +276,7 @@ def test_one_off_added_in_look_ahead(app, client, make):
 
 
 def test_selfcare_step_flags_clashes_and_blocks_the_slot(app, client, make):
-    from planner.models import Area, Responsibility, SelfCareSlot
+    from planner.models import Area, PlanItem, Responsibility, SelfCareSlot
 
     planned = plan_for(app, make("Alex", "Sam"), rows=())
     alex = planned.member_ids[0]
@@ -312,6 +312,15 @@ def test_selfcare_step_flags_clashes_and_blocks_the_slot(app, client, make):
     assert "Swim" in text
     assert "clashes with their own Cooking" in text
     assert "On duty: Alex's time" in body(client.get(f"/session/{planned.plan_id}/look-ahead"))
-    assert "Cooking can't stay with Alex this week; Sam takes Cooking" in body(
-        client.get(f"/session/{planned.plan_id}/rebalance")
+    clash = "Alex's Swim is Monday 18:00–19:00, when Cooking is due"
+    rebalance_url = f"/session/{planned.plan_id}/rebalance"
+    assert f"{clash}; Sam takes Cooking (45 min)." in body(client.get(rebalance_url))
+    # Vetoed, the page says what happens instead: it stays, clash and all.
+    with committing(app):
+        cooking = db.session.scalar(db.select(PlanItem.id).where(PlanItem.title == "Cooking"))
+    sam = planned.member_ids[1]
+    veto = client.post(rebalance_url + "/veto", data={"item_id": cooking, "to_member_id": sam})
+    assert veto.status_code == 302
+    assert f"Cooking stays with Alex as you chose, though {clash}." in body(
+        client.get(rebalance_url)
     )

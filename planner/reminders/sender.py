@@ -112,9 +112,10 @@ def claim(limit: int, now: datetime | None = None) -> Sequence[Row[*tuple[Any, .
         ).all()
         target = Reminder.id.in_(ids)
     else:
-        # One statement: SQLite runs it under its write lock, so it is all or nothing.
+        # One statement: SQLite picks and claims under its write lock, so two claims never
+        # take the same rows (picking first and claiming after would: test_claim_race).
         due = select(Reminder.id).where(_claimable(now)).order_by(Reminder.due_at).limit(limit)
-        target = and_(Reminder.id.in_(due.scalar_subquery()), _claimable(now))
+        target = Reminder.id.in_(due.scalar_subquery())
     db.session.execute(
         update(Reminder)
         .where(target)
@@ -130,6 +131,7 @@ def claim(limit: int, now: datetime | None = None) -> Sequence[Row[*tuple[Any, .
             Reminder.expires_at,
             Reminder.attempts,
             Reminder.lease_until,
+            Reminder.claimed_by,
         )
         .where(claimed)
         .order_by(Reminder.due_at)
@@ -164,10 +166,16 @@ def _send(row, connection) -> None:
 
 # The reminder Table itself (the model's `__table__` is typed as any FromClause).
 _TABLE = Reminder.metadata.tables[Reminder.__tablename__]
-# The hot path, built once: one UPDATE per sent message.
+# The hot path, built once: one UPDATE per sent message. Every write after the claim
+# names the claim it belongs to: a holder whose lease ran out never touches the rows
+# someone else has claimed since (nor marks their sends, nor hands them back).
 _MARK_SENT = (
     _TABLE.update()
-    .where(_TABLE.c.id == bindparam("row_id"), _TABLE.c.state == ReminderState.SENDING)
+    .where(
+        _TABLE.c.id == bindparam("row_id"),
+        _TABLE.c.state == ReminderState.SENDING,
+        _TABLE.c.claimed_by == bindparam("claim"),
+    )
     .values(
         state=ReminderState.SENT,
         lease_until=None,
@@ -182,15 +190,20 @@ def _sent(row) -> None:
     """Committed straight away: after a crash only this one message could go out again."""
     now = utcnow()
     db.session.connection().execute(
-        _MARK_SENT, {"row_id": row.id, "now": now, "attempts": row.attempts + 1}
+        _MARK_SENT,
+        {"row_id": row.id, "claim": row.claimed_by, "now": now, "attempts": row.attempts + 1},
     )
     db.session.commit()
 
 
-def _record(row_id: int, **values) -> None:
+def _record(row, **values) -> None:
     db.session.connection().execute(
         _TABLE.update()
-        .where(_TABLE.c.id == row_id, _TABLE.c.state == ReminderState.SENDING)
+        .where(
+            _TABLE.c.id == row.id,
+            _TABLE.c.state == ReminderState.SENDING,
+            _TABLE.c.claimed_by == row.claimed_by,
+        )
         .values(lease_until=None, updated_at=utcnow(), **values)
     )
     db.session.commit()
@@ -201,7 +214,7 @@ def _failed(row, error: str, now: datetime, final: bool = False) -> None:
     give_up = final or attempts >= kinds.MAX_ATTEMPTS
     retry = None if give_up else now + kinds.retry_delay(attempts)
     _record(
-        row.id,
+        row,
         state=ReminderState.FAILED,
         attempts=attempts,
         next_attempt_at=retry,
@@ -214,7 +227,11 @@ def _release(rows) -> None:
     if rows:
         db.session.execute(
             update(Reminder)
-            .where(Reminder.id.in_([r.id for r in rows]), Reminder.state == ReminderState.SENDING)
+            .where(
+                Reminder.id.in_([r.id for r in rows]),
+                Reminder.state == ReminderState.SENDING,
+                Reminder.claimed_by == rows[0].claimed_by,  # one claim per batch
+            )
             .values(state=ReminderState.PENDING, lease_until=None, claimed_by=None)
             .execution_options(synchronize_session=False)
         )
@@ -231,7 +248,7 @@ def send_batch(rows, outcome: Outcome) -> bool:
                     _release(rows[index:])  # our lease is running out: let others take these
                     return True
                 if now >= row.expires_at:
-                    _record(row.id, state=ReminderState.EXPIRED, next_attempt_at=None)
+                    _record(row, state=ReminderState.EXPIRED, next_attempt_at=None)
                     outcome.expired += 1
                     continue
                 try:

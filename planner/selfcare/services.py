@@ -23,13 +23,10 @@ from planner.extensions import db
 from planner.models import (
     Household,
     Member,
-    PlanItem,
-    PlanOccurrence,
     SelfCareSlot,
     SelfCareWeek,
-    WeekPlan,
 )
-from planner.selfcare.timing import day_in_week, overlaps
+from planner.selfcare.timing import day_in_week
 from planner.week.services import week_start_for_household
 
 # How far a stored row's week_start can be from its week by today's settings (a row
@@ -229,31 +226,6 @@ def week_outcomes(household: Household, week_start: date) -> list[SelfCareWeek]:
         if (row := rows_by_week(household, mine[0].slot, mine).get(week_start)) is not None
     ]
     return sorted(found, key=lambda row: row.id)
-
-
-def blocked_members_for_occurrences(
-    household: Household, week_start: date
-) -> dict[int, frozenset[int]]:
-    """Per plan item of the week: members whose self-care overlaps one of its timed occurrences."""
-    busy = [
-        (w.member_id, (w.start_utc, w.end_utc))
-        for w in week_slots(household, week_start)
-        if w.status != SelfCareStatus.SKIPPED_AHEAD
-    ]
-    rows = db.session.execute(
-        select(PlanItem.id, PlanItem.effort_minutes, PlanOccurrence.starts_at)
-        .join(WeekPlan, WeekPlan.id == PlanItem.week_plan_id)
-        .outerjoin(PlanOccurrence, PlanOccurrence.plan_item_id == PlanItem.id)
-        .where(WeekPlan.of_week(household.id, week_start))
-    )
-    blocked: dict[int, set[int]] = {}
-    for item_id, effort, starts_at in rows:
-        members = blocked.setdefault(item_id, set())
-        if starts_at is None:
-            continue  # untimed occurrences can be done around self-care
-        span = (starts_at, starts_at + timedelta(minutes=max(effort, 1)))
-        members.update(m for m, slot in busy if overlaps(span, slot))
-    return {item_id: frozenset(members) for item_id, members in blocked.items()}
 
 
 def keep_rates(household: Household, weeks: int = 12) -> dict[int, list[tuple[date, int, int]]]:

@@ -13,7 +13,7 @@ from planner.domain.text import clean_text
 from planner.domain.vocabulary import Kindness
 from planner.extensions import db
 from planner.models import Member, PlanItem, Veto, WeekPlan
-from planner.selfcare.services import blocked_members_for_occurrences
+from planner.session.clashes import week_clashes
 from planner.session.services import (
     capacity_of,
     checkins_by_member,
@@ -70,7 +70,7 @@ def compute(plan: WeekPlan) -> Rebalance:
         state, capacity = capacity_of(checkins.get(m.id))
         member_loads.append(balance.MemberLoad(m.id, m.display_name, capacity, state))
     household = plan.household
-    blocked = blocked_members_for_occurrences(household, plan.week_start)
+    clashes = week_clashes(plan, household)
     items, raw = [], []
     for item in plan.items:
         r = item.responsibility
@@ -82,7 +82,8 @@ def compute(plan: WeekPlan) -> Rebalance:
             owner_id=item.owner_id or 0,
             pinned=item.pinned,
             allowed=allowed,
-            blocked=frozenset(blocked.get(item.id, ())),
+            blocked=frozenset(clashes.get(item.id, {})),
+            clashes=tuple(sorted(clashes.get(item.id, {}).items())),
             area=r.area.key if r else "",
             flex=week_services.flexibility(item),
         )

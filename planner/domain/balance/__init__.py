@@ -40,7 +40,12 @@ from planner.domain.balance.model import (
     Move,
     Proposal,
 )
-from planner.domain.balance.reasons import Handover, move_reason, proposal_message
+from planner.domain.balance.reasons import (
+    Handover,
+    clash_words,
+    move_reason,
+    proposal_message,
+)
 from planner.domain.balance.targets import (
     TOLERANCE_MINUTES,
     TOLERANCE_PERCENT,
@@ -140,6 +145,7 @@ def propose(
             members[h.to].id,
             h.item.load,
             move_reason(h, members, handovers),
+            clash_words(h.item, h.item.owner_id) if h.start not in h.options else "",
         )
         for h in handovers
     ]
@@ -149,7 +155,7 @@ def propose(
         for k, m in enumerate(members)
     }
     targets = fair_shares(members, total)
-    message = proposal_message(items, start, options, vetoed, bool(moves))
+    message = proposal_message(members, items, start, options, vetoed, bool(moves))
     return Proposal(
         tuple(moves),
         before,

@@ -46,7 +46,8 @@ class Item:
     owner_id: int  # may be someone who is no longer a member
     pinned: bool = False
     allowed: frozenset[int] | None = None  # None: anyone
-    blocked: frozenset[int] = frozenset()  # e.g. it falls in their self-care slot
+    blocked: frozenset[int] = frozenset()  # not free: e.g. it falls in their self-care slot
+    clashes: tuple[tuple[int, str], ...] = ()  # (member id, why they are not free), in words
     area: str = ""
     flex: Flexibility = Flexibility()
     effort: int | None = None  # minutes of doing (load less mental load); None: all of it
@@ -60,6 +61,7 @@ class Move:
     to_id: int
     minutes: int
     reason: str
+    clash: str = ""  # why its owner can't keep it (the move's cause), when a clash
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,9 @@ def move_reason(
         return f"No one in the household holds {item.title} now; {took}"
     giver = members[start]
     if start not in handover.options:
+        clash = clash_words(item, giver.id)
+        if clash:
+            return f"{clash}; {took}"
         return f"{item.title} can't stay with {giver.name} this week; {took}"
     if taker.capacity <= giver.capacity:
         return _toward_less_room(handover, members, handovers, took)
@@ -41,6 +44,11 @@ def move_reason(
         f"{taker.name} has more room this week "
         f"(capacity {taker.capacity} vs {giver.capacity}); {took}"
     )
+
+
+def clash_words(item: Item, member_id: int) -> str:
+    """Why the member is not free for the item, in words ("" when they are)."""
+    return next((why for m, why in item.clashes if m == member_id), "")
 
 
 def _state_words(member: MemberLoad) -> str:
@@ -80,7 +88,15 @@ def _toward_less_room(
     return f"{swap}. {taker.name} is {state} this week: veto it if it's too much."
 
 
+def _stays_despite_clash(item: Item, owner: MemberLoad, vetoed: set[tuple[int, int]]) -> str:
+    why = clash_words(item, owner.id)
+    if any(v[0] == item.id for v in vetoed):
+        return f"{item.title} stays with {owner.name} as you chose, though {why}."
+    return f"{item.title} stays with {owner.name}: no one else is free then ({why})."
+
+
 def proposal_message(
+    members: Sequence[MemberLoad],
     items: Sequence[Item],
     start: Sequence[int | None],
     options: Sequence[tuple[int, ...]],
@@ -91,6 +107,12 @@ def proposal_message(
     moves when nothing does."""
     stuck = [i.title for i, s, o in zip(items, start, options, strict=True) if s is None and not o]
     parts = [f"No one in the household can take: {', '.join(stuck)}."] if stuck else []
+    parts += [
+        _stays_despite_clash(item, members[s], vetoed)
+        for item, s, o in zip(items, start, options, strict=True)
+        if s is not None and not o and not item.pinned and not item.flex.together
+        if clash_words(item, members[s].id)
+    ]
     if not any_moves:
         parts.append(_why_nothing_moves(items, options, vetoed))
     return " ".join(p if p.endswith(".") else p + "." for p in parts) or None

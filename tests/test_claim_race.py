@@ -1,0 +1,219 @@
+"""Two senders claiming at the same moment, forced rather than hoped for.
+
+The end-to-end test (test_reminders_processes) runs two real schedulers and only sometimes
+makes them overlap. Here two threads, each with its own app context, session and database
+connection, run the real `claim()` and `send_batch()` against one real database, and an
+SQLAlchemy cursor event stops the first claimer at the exact point where the second must
+get in: on PostgreSQL right after the first's SELECT … FOR UPDATE has locked its rows
+(before its UPDATE and commit), on SQLite right after the first's claiming UPDATE (holding
+the write lock, before its commit). A lease that runs out is forced with time_machine.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from sqlalchemy import event, select
+
+from planner import create_app
+from planner.extensions import db
+from planner.models import Reminder
+from planner.reminders import kinds
+from planner.reminders.sender import Outcome, claim, send_batch
+from tests.conftest import app_settings, make_database
+from tests.helpers import committing
+from tests.test_reminders_processes import seed
+
+# How long a stopped claimer waits for the other: only a broken claim ever waits this long.
+WAIT = 3.0
+
+
+@pytest.fixture(
+    scope="module",
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres_only)],
+)
+def race_db(request, tmp_path_factory):
+    """A fresh database of its own (PostgreSQL only when PLANNER_TEST_PG_URL is set)."""
+    if request.param == "postgresql":
+        if not os.environ.get("PLANNER_TEST_PG_URL"):
+            pytest.skip("PLANNER_TEST_PG_URL is not set")
+        url, drop = make_database(tmp_path_factory, "race")
+    else:
+        url, drop = f"sqlite:///{tmp_path_factory.mktemp('race') / 'race.sqlite3'}", None
+    app = create_app(app_settings(url, tmp_path_factory.mktemp("race_app")))
+    with committing(app):
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    if drop:
+        drop()
+
+
+@pytest.fixture
+def race_app(race_db, smtp_server):
+    """The race database's app, sending through the loopback SMTP server; emptied after."""
+    race_db.config.update(
+        MAIL_BACKEND="smtp",
+        SMTP_HOST=smtp_server.host,
+        SMTP_PORT=smtp_server.port,
+        SMTP_STARTTLS=False,
+        SMTP_USERNAME="",
+    )
+    yield race_db
+    with race_db.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+def outbox(app) -> dict[str, str]:
+    """Message-ID → state of every reminder."""
+    with app.app_context():
+        result = db.session.execute(select(Reminder.message_id, Reminder.state)).all()
+        db.session.remove()
+    return {r.message_id: r.state for r in result}
+
+
+def delivered(smtp_server) -> Counter[str]:
+    with smtp_server.lock:
+        return Counter(m["Message-ID"].strip() for m in smtp_server.messages)
+
+
+def test_two_claims_at_once_take_disjoint_rows_and_send_each_once(race_app, smtp_server):
+    seed(race_app, 10)
+    with race_app.app_context():
+        engine = db.engine
+        postgres = engine.dialect.name == "postgresql"
+
+    who = threading.local()  # which claimer this thread is
+    first_stopped = (
+        threading.Event()
+    )  # the first has read/locked (PG) or written (SQLite) its claim
+    second_started = threading.Event()  # the second's claim statement is on its way to the database
+    second_claimed = threading.Event()  # the second has committed its whole claim
+    first_gave_up = threading.Event()  # the first waited WAIT for the second, in vain
+    both_claimed = threading.Barrier(2, timeout=WAIT)  # both hold their rows before either sends
+    claims: dict[str, list] = {}
+    outcomes = {"first": Outcome(), "second": Outcome()}
+    errors: list[BaseException] = []
+
+    def claim_statement(statement: str) -> bool:
+        if postgres:  # the SELECT … FOR UPDATE that picks the rows (not the read-back after)
+            return statement.startswith("SELECT reminder.id \nFROM reminder")
+        return statement.startswith("UPDATE reminder SET state")  # the one conditional UPDATE
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        if getattr(who, "name", None) == "second" and claim_statement(statement):
+            second_started.set()
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        if getattr(who, "name", None) != "first" or first_stopped.is_set():
+            return
+        if not claim_statement(statement):
+            return
+        first_stopped.set()
+        if postgres:
+            # The first holds its rows locked and has not written yet: the second must claim
+            # in full now, past those locks (waiting on them would never end here).
+            if not second_claimed.wait(WAIT):
+                first_gave_up.set()
+        else:
+            # The first holds SQLite's write lock, uncommitted: the second's claim has to
+            # queue behind it and then see the first's rows as taken.
+            if not second_started.wait(WAIT):
+                first_gave_up.set()
+            time.sleep(0.2)  # the second is now waiting on the write lock
+
+    def worker(name: str) -> None:
+        who.name = name
+        try:
+            with race_app.app_context():
+                try:
+                    if name == "second" and not first_stopped.wait(WAIT):
+                        raise AssertionError("the first claimer never reached its claim")
+                    claims[name] = list(claim(5))
+                    if name == "second":
+                        second_claimed.set()
+                    both_claimed.wait()
+                    send_batch(claims[name], outcomes[name])
+                finally:
+                    db.session.remove()
+        except BaseException as exc:  # reported from the main thread
+            both_claimed.abort()
+            errors.append(exc)
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        threads = [threading.Thread(target=worker, args=(n,)) for n in ("first", "second")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(4 * WAIT)
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+
+    assert not any(t.is_alive() for t in threads), "a claimer hung"
+    assert not first_gave_up.is_set(), (
+        "the second claimer waited on the rows the first had locked (no SKIP LOCKED?)"
+        if postgres
+        else "the second claimer never started while the first held its claim"
+    )
+    assert not errors, errors
+    first = {r.id for r in claims["first"]}
+    second = {r.id for r in claims["second"]}
+    assert not first & second, "both claimers took the same reminders"
+    assert len(first) == len(second) == 5, "each claimer takes five of the ten due reminders"
+    received = delivered(smtp_server)
+    rows = outbox(race_app)
+    assert max(received.values()) == 1, "a reminder arrived twice"
+    assert set(received) == set(rows) and len(rows) == 10
+    assert set(rows.values()) == {"sent"}
+    assert outcomes["first"].sent == outcomes["second"].sent == 5
+
+
+def test_a_claim_whose_lease_ran_out_is_not_sent_by_its_first_holder(race_app, smtp_server):
+    with time_machine.travel(datetime.now(UTC), tick=True) as traveller:
+        seed(race_app, 4)
+        with race_app.app_context():
+            first = claim(10)
+            # The first holder stalls past its lease; a second sender claims the same rows.
+            traveller.shift(kinds.LEASE + timedelta(minutes=1))
+            second = claim(10)
+            assert {r.id for r in second} == {r.id for r in first} and len(first) == 4
+            late, current = Outcome(), Outcome()
+            send_batch(first, late)  # wakes up: its lease is over, so it sends nothing
+            assert not delivered(smtp_server), "a sender whose lease ran out still sent"
+            assert late.sent == late.failed == 0
+            send_batch(second, current)
+            db.session.remove()
+    received = delivered(smtp_server)
+    assert current.sent == 4 and max(received.values()) == 1
+    assert set(received) == set(outbox(race_app))
+
+
+def test_a_late_holder_leaves_the_new_holders_claim_alone(race_app, smtp_server):
+    with time_machine.travel(datetime.now(UTC), tick=True) as traveller:
+        seed(race_app, 4)
+        with race_app.app_context():
+            first = claim(10)
+            traveller.shift(kinds.LEASE + timedelta(minutes=1))
+            second = claim(10)
+            send_batch(first, Outcome())
+            send_batch(second, Outcome())
+            again = claim(10)  # the next tick
+            send_batch(again, Outcome())
+            db.session.remove()
+    assert not again, "reminders already sent were claimed again"
+    assert set(outbox(race_app).values()) == {"sent"}
+    assert max(delivered(smtp_server).values()) == 1
