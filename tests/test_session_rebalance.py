@@ -49,6 +49,38 @@ def test_rebalance_says_room_in_words_and_what_would_help(app, client, make):
     assert "Capacity 25 of 100" in numbers[0] and "Capacity 60 of 100" in numbers[1]
 
 
+def test_a_timed_item_never_lands_on_someone_busy_then(app, client, make):
+    from datetime import date, time
+
+    from planner.models import Area, Household, Responsibility
+
+    planned = plan_for(app, make("Alex", "Sam"), rows=())
+    alex, sam = planned.member_ids
+    with committing(app):
+        household = db.session.get(Household, planned.household_id)
+        area = db.session.scalar(db.select(Area.id).where(Area.household_id == household.id))
+        for title, owner, minutes in (("Bedtime", alex, 45), ("Laundry", sam, 30)):
+            db.session.add(
+                Responsibility(
+                    household_id=household.id,
+                    area_id=area,
+                    title=title,
+                    rrule="FREQ=DAILY",
+                    starts_on=date(2025, 1, 6),
+                    preferred_time=time(19, 0),
+                    effort_minutes=minutes,
+                    default_owner_id=owner,
+                )
+            )
+        db.session.flush()
+        pages.services.week_services.refresh_draft(db.session.get(WeekPlan, planned.plan_id))
+    check_in(app, planned, alex, "blown")
+    check_in(app, planned, sam, "okay")
+    result = _proposal(app, planned)
+    # Alex is blown, but Sam does the laundry at 19:00 every day: bedtime stays.
+    assert "Bedtime" not in {m.title for m in result.proposal.moves}
+
+
 def test_veto_recomputes_without_the_move(app, client, make):
     planned = plan_for(app, make("Alex", "Sam"))
     alex, sam = planned.member_ids
