@@ -24,7 +24,9 @@ class StepProgress:
     summary: str
 
 
-def progress(plan: WeekPlan, members: list[Member], checkins: dict[int, CheckIn]) -> list:
+def progress(
+    plan: WeekPlan, members: list[Member], checkins: dict[int, CheckIn], first_session: bool
+) -> list:
     def who(test) -> list[str]:
         return [m.display_name for m in members if (c := checkins.get(m.id)) and test(c)]
 
@@ -42,7 +44,7 @@ def progress(plan: WeekPlan, members: list[Member], checkins: dict[int, CheckIn]
     }
     return [
         StepProgress(s.key, s.title, done.get(s.key, []), summaries.get(s.key, ""))
-        for s in steps_for(services.is_first_session(plan))
+        for s in steps_for(first_session)
     ]
 
 
@@ -51,13 +53,14 @@ def base_context(plan: WeekPlan) -> dict:
     household = plan.household
     members = list(household.members)
     checkins = services.checkins_by_member(plan)
+    first = services.is_first_session(plan)
     return {
         "plan": plan,
         "household": household,
         "members": members,
         "checkins": checkins,
-        "progress": progress(plan, members, checkins),
-        "first_session": services.is_first_session(plan),
+        "progress": progress(plan, members, checkins, first),
+        "first_session": first,
         "agreed": plan.status == PlanState.AGREED,
     }
 
