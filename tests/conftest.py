@@ -73,6 +73,27 @@ def make_database(tmp_path_factory, label: str):
     return admin.rsplit("/", 1)[0] + f"/{name}", drop
 
 
+def own_database(kind: str, tmp_path_factory, label: str):
+    """A fresh database of the kind asked for: "postgresql" (skipped unless a server is
+    given in PLANNER_TEST_PG_URL) or "sqlite"; returns its URL and how to drop it."""
+    if kind == "postgresql":
+        if not _pg_admin_url():
+            pytest.skip("PLANNER_TEST_PG_URL is not set")
+        return make_database(tmp_path_factory, label)
+    return f"sqlite:///{tmp_path_factory.mktemp(label) / f'{label}.sqlite3'}", lambda: None
+
+
+def smtp_settings(smtp_server) -> dict:
+    """Settings that send through the loopback SMTP server."""
+    return {
+        "MAIL_BACKEND": "smtp",
+        "SMTP_HOST": smtp_server.host,
+        "SMTP_PORT": smtp_server.port,
+        "SMTP_STARTTLS": False,
+        "SMTP_USERNAME": "",
+    }
+
+
 def app_settings(database_url: str, tmp_dir, **overrides) -> dict:
     settings = {
         "TESTING": True,
@@ -187,16 +208,8 @@ def smtp_server():
 @pytest.fixture
 def smtp_app(app, smtp_server):
     """The suite's app, sending through the loopback SMTP server for one test."""
-    saved = {
-        k: app.config[k]
-        for k in ("MAIL_BACKEND", "SMTP_HOST", "SMTP_PORT", "SMTP_STARTTLS", "SMTP_USERNAME")
-    }
-    app.config.update(
-        MAIL_BACKEND="smtp",
-        SMTP_HOST=smtp_server.host,
-        SMTP_PORT=smtp_server.port,
-        SMTP_STARTTLS=False,
-        SMTP_USERNAME="",
-    )
+    smtp = smtp_settings(smtp_server)
+    saved = {k: app.config[k] for k in smtp}
+    app.config.update(smtp)
     yield app
     app.config.update(saved)

@@ -11,7 +11,6 @@ the write lock, before its commit). A lease that runs out is forced with time_ma
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections import Counter
@@ -26,7 +25,7 @@ from planner.extensions import db
 from planner.models import Reminder
 from planner.reminders import kinds
 from planner.reminders.sender import Outcome, claim, send_batch
-from tests.conftest import app_settings, make_database
+from tests.conftest import app_settings, own_database, smtp_settings
 from tests.helpers import committing
 from tests.test_reminders_processes import seed
 
@@ -40,12 +39,7 @@ WAIT = 3.0
 )
 def race_db(request, tmp_path_factory):
     """A fresh database of its own (PostgreSQL only when PLANNER_TEST_PG_URL is set)."""
-    if request.param == "postgresql":
-        if not os.environ.get("PLANNER_TEST_PG_URL"):
-            pytest.skip("PLANNER_TEST_PG_URL is not set")
-        url, drop = make_database(tmp_path_factory, "race")
-    else:
-        url, drop = f"sqlite:///{tmp_path_factory.mktemp('race') / 'race.sqlite3'}", None
+    url, drop = own_database(request.param, tmp_path_factory, "race")
     app = create_app(app_settings(url, tmp_path_factory.mktemp("race_app")))
     with committing(app):
         db.create_all()
@@ -53,20 +47,13 @@ def race_db(request, tmp_path_factory):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-    if drop:
-        drop()
+    drop()
 
 
 @pytest.fixture
 def race_app(race_db, smtp_server):
     """The race database's app, sending through the loopback SMTP server; emptied after."""
-    race_db.config.update(
-        MAIL_BACKEND="smtp",
-        SMTP_HOST=smtp_server.host,
-        SMTP_PORT=smtp_server.port,
-        SMTP_STARTTLS=False,
-        SMTP_USERNAME="",
-    )
+    race_db.config.update(smtp_settings(smtp_server))
     yield race_db
     with race_db.app_context():
         db.session.remove()

@@ -21,7 +21,7 @@ from planner import create_app
 from planner.extensions import db
 from planner.models import Household, Member, Reminder
 from planner.reminders.outbox import insert_rows, row_values
-from tests.conftest import TEST_SECRET, app_settings, free_port, frozen_now, make_database
+from tests.conftest import TEST_SECRET, app_settings, free_port, frozen_now, own_database
 from tests.helpers import committing
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,12 +72,7 @@ class Inbox:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def outbox_db(request, tmp_path_factory):
     """A fresh database of its own (PostgreSQL only when PLANNER_TEST_PG_URL is set)."""
-    if request.param == "postgresql":
-        if not os.environ.get("PLANNER_TEST_PG_URL"):
-            pytest.skip("PLANNER_TEST_PG_URL is not set")
-        url, drop = make_database(tmp_path_factory, "outbox")
-    else:
-        url, drop = f"sqlite:///{tmp_path_factory.mktemp('outbox') / 'outbox.sqlite3'}", None
+    url, drop = own_database(request.param, tmp_path_factory, "outbox")
     app = create_app(app_settings(url, tmp_path_factory.mktemp("outbox_app")))
     with committing(app):
         db.create_all()
@@ -85,8 +80,7 @@ def outbox_db(request, tmp_path_factory):
     with committing(app):
         db.session.remove()
         db.engine.dispose()
-    if drop:
-        drop()
+    drop()
 
 
 def seed(app, count: int, due_minutes_ago: float = 1, kind: str = "planning", prefix: str = "r"):
