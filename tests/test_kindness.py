@@ -173,6 +173,15 @@ def test_time_together_is_in_both_calendars_and_never_moved(app, client, make):
     assert "Date night (together)" in _feed(client, "member")
     rebalance_page = body(client.get(f"/session/{planned.plan_id}/rebalance"))
     assert "takes Date night" not in rebalance_page
+    # Nor is it handed over on the week page: there is no one to hand it to.
+    with committing(app):
+        plan = db.session.get(WeekPlan, planned.plan_id)
+        week, date_night = plan.week_start, planned.item_ids["Date night"]
+    assert "Date night" not in body(client.get(f"/week/{week.isoformat()}")).split("Hand over")[1]
+    asked = client.post(f"/week/items/{date_night}/handover", data={"to_member_id": sam})
+    assert asked.status_code == 422 and "is time together" in body(asked)
+    with committing(app):
+        assert db.session.get(PlanItem, date_night).handover_to_id is None
 
 
 def test_flexibility_is_set_in_the_inventory(app, client, make):

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from planner.domain.vocabulary import OccurrenceState
 from planner.models import Household, Member, PlanItem, PlanOccurrence, WeekPlan
+from planner.week.services import is_together
 
 
 @dataclass
@@ -71,7 +72,12 @@ def build(
         asked_of_me=[i for i in plan.items if i.handover_to_id == member.id],
         asked_by_me=[i for i in plan.items if i.handover_to_id and i.owner_id == member.id],
         my_items=sorted(
-            (i for i in plan.items if i.owner_id == member.id and not i.pinned),
+            # Time together is both members': there is no one to hand it to.
+            (
+                i
+                for i in plan.items
+                if i.owner_id == member.id and not i.pinned and not is_together(i)
+            ),
             key=lambda i: i.title.lower(),
         ),
         open_count=open_count,

@@ -275,6 +275,8 @@ def request_handover(item: PlanItem, from_member: Member, to_member: Member) -> 
     members = {m.id for m in from_member.household.members}
     if not generation.may_hold(item.responsibility, to_member.id, members) or item.pinned:
         raise Refused(f"{item.title} can only be held by its owner.")
+    if is_together(item):
+        raise Refused(f"{item.title} is time together: it is yours and {to_member.display_name}'s.")
     item.handover_to_id = to_member.id
     _history(
         item.week_plan,
