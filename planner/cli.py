@@ -24,7 +24,7 @@ def demo_command() -> None:
 @planner_cli.command("refresh-calendars")
 def refresh_calendars_command() -> None:
     """Refresh imported calendars whose refresh interval has passed."""
-    from planner.imports.services import refresh_due_imports
+    from planner.imports.job import refresh_due_imports
 
     click.echo(f"Refreshed {refresh_due_imports()} calendar(s).")
 

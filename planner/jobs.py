@@ -51,7 +51,7 @@ def tick(app: Flask) -> None:
 def read_calendars(app: Flask) -> None:
     """One round of the calendar job: fetch what is due, read what waits."""
     from planner.extensions import db
-    from planner.imports.services import refresh_due_imports
+    from planner.imports.job import refresh_due_imports
 
     with app.app_context():
         try:

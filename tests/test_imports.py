@@ -11,7 +11,7 @@ import pytest
 
 from planner.domain.busy import MAX_ICS_BYTES
 from planner.extensions import db
-from planner.imports import services
+from planner.imports import job, services
 from planner.models import BusyBlock, CalendarImport, Household
 from tests.helpers import body, committing, login
 
@@ -41,7 +41,7 @@ def upload(client, data: bytes, filename: str = "cal.ics"):
 def read_waiting(app) -> int:
     """Run the calendar job once, as the scheduler would: it reads what requests stored."""
     with committing(app):
-        return services.refresh_due_imports()
+        return job.refresh_due_imports()
 
 
 def test_upload_gives_private_busy_times(app, client, make):
@@ -174,10 +174,10 @@ def test_subscribe_to_url_and_refresh(app, client, make, calendar_server):
         imported = db.session.get(CalendarImport, import_id)
         imported.last_fetched_at = datetime.now(UTC) - timedelta(days=1)
         db.session.commit()
-        assert services.refresh_due_imports() == 1
+        assert job.refresh_due_imports() == 1
         imported = db.session.get(CalendarImport, import_id)
         assert "web page" in imported.last_error and len(imported.busy_blocks) == 1
-        assert services.refresh_due_imports() == 0  # not due again yet
+        assert job.refresh_due_imports() == 0  # not due again yet
     assert client.post(f"/imports/{import_id}/remove").status_code == 302
     with committing(app):
         assert db.session.query(BusyBlock).count() == 0

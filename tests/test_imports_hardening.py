@@ -31,7 +31,7 @@ from planner import create_app
 from planner.domain.busy import CalendarImportError, parse_busy_times
 from planner.domain.vocabulary import ReminderKind, ReminderState
 from planner.extensions import db
-from planner.imports import services
+from planner.imports import job
 from planner.models import BusyBlock, CalendarImport, Household, Member, Reminder, SelfCareSlot
 from tests.conftest import app_settings
 from tests.helpers import body, committing, login
@@ -231,7 +231,7 @@ def upload(client, data: bytes):
 
 def read_waiting(app) -> int:
     with committing(app):
-        return services.refresh_due_imports()
+        return job.refresh_due_imports()
 
 
 def nothing_saved(app) -> bool:

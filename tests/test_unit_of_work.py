@@ -122,7 +122,7 @@ BOUNDARIES = {
     "planner/cli.py",
     "planner/reminders/sender.py",
     "planner/reminders/outbox.py",
-    "planner/imports/services.py",
+    "planner/imports/job.py",
 }
 
 
