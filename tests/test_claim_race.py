@@ -32,6 +32,8 @@ from tests.test_reminders_processes import seed
 # How long a stopped claimer waits for the other: only a broken claim ever waits this long.
 WAIT = 3.0
 
+RACE_START = datetime(2026, 6, 10, 12, tzinfo=UTC)  # a fixed moment: the lease runs out from here
+
 
 @pytest.fixture(
     scope="module",
@@ -170,7 +172,7 @@ def test_two_claims_at_once_take_disjoint_rows_and_send_each_once(race_app, smtp
 
 
 def test_a_claim_whose_lease_ran_out_is_not_sent_by_its_first_holder(race_app, smtp_server):
-    with time_machine.travel(datetime.now(UTC), tick=True) as traveller:
+    with time_machine.travel(RACE_START, tick=True) as traveller:
         seed(race_app, 4)
         with race_app.app_context():
             first = claim(10)
@@ -190,7 +192,7 @@ def test_a_claim_whose_lease_ran_out_is_not_sent_by_its_first_holder(race_app, s
 
 
 def test_a_late_holder_leaves_the_new_holders_claim_alone(race_app, smtp_server):
-    with time_machine.travel(datetime.now(UTC), tick=True) as traveller:
+    with time_machine.travel(RACE_START, tick=True) as traveller:
         seed(race_app, 4)
         with race_app.app_context():
             first = claim(10)

@@ -417,6 +417,7 @@ def _reminder_sent(app) -> bool:
         return ReminderState.SENT in set(states)
 
 
+@time_machine.travel(NOW, tick=True)  # the real scheduler runs on from a fixed moment
 def test_a_stuck_calendar_never_delays_a_reminder(app, make, server, database_url, tmp_path):
     """The embedded scheduler runs calendars as a job of their own: while one calendar
     is stuck on a server that keeps trickling, a reminder that falls due is still sent."""

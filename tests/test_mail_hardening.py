@@ -33,6 +33,7 @@ from tests.helpers import PASSWORD, body, committing, login
 # A Sunday evening in winter: London is on UTC. Planning is at 19:00, reminders an hour
 # ahead, so every household's planning reminder is due at 18:00.
 SUNDAY_EVENING = datetime(2026, 1, 11, 18, 0, 30, tzinfo=UTC)
+WEEKDAY_NOON = datetime(2026, 6, 10, 12, tzinfo=UTC)  # queued rows fall due just before it
 JOSE = "jösé@example.com"
 
 
@@ -229,6 +230,7 @@ def _queue(app, member_id: int, key: str, due: datetime) -> int:
         return db.session.scalar(select(Reminder.id).where(Reminder.occurrence_key == key))
 
 
+@time_machine.travel(WEEKDAY_NOON, tick=True)
 def test_a_corrupt_row_fails_alone_and_shows_on_the_page(app, client, make, plain_smtp):
     made = make("Alex", "Sam")
     now = datetime.now(UTC)
@@ -257,6 +259,7 @@ def test_a_corrupt_row_fails_alone_and_shows_on_the_page(app, client, make, plai
     assert page.status_code == 200 and body(page).count("could not be built") == 2
 
 
+@time_machine.travel(WEEKDAY_NOON, tick=True)
 def test_an_unreadable_payload_fails_alone(app, make, plain_smtp):
     made = make("Alex", "Sam")
     now = datetime.now(UTC)
@@ -275,6 +278,7 @@ def test_an_unreadable_payload_fails_alone(app, make, plain_smtp):
     assert _states(app) == {"sent": 2, "failed": 1}
 
 
+@time_machine.travel(WEEKDAY_NOON, tick=True)
 def test_a_poison_message_fails_alone_and_a_broken_connection_hands_the_rest_back(
     app, client, make, plain_smtp
 ):
@@ -341,6 +345,7 @@ def test_list_unsubscribe_one_click_turns_that_members_reminders_off(
     assert client.get("/reminders").status_code == 302  # it signed nobody in
 
 
+@time_machine.travel(WEEKDAY_NOON, tick=True)
 def test_one_click_with_a_bad_or_expired_link_is_410(csrf_app, make):
     made = make("Alex")
     client = csrf_app.test_client()
