@@ -77,7 +77,13 @@ def find_week_plan(household: Household, week_start: date) -> WeekPlan | None:
     return db.session.scalar(
         select(WeekPlan)
         .where(WeekPlan.of_week(household.id, week_start))
-        .options(selectinload(WeekPlan.items).selectinload(PlanItem.occurrences))
+        .options(
+            selectinload(WeekPlan.items).options(
+                selectinload(PlanItem.occurrences),
+                # Whether an item is time together, and its kindness words, come from it.
+                selectinload(PlanItem.responsibility),
+            )
+        )
     )
 
 
