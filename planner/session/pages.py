@@ -103,10 +103,6 @@ def _kindness(plan: WeekPlan, ctx: dict) -> None:
     shown = [row["item"] for rows in groups.values() for row in rows]
     ctx["kindness_base"] = rebalance.kindness_fingerprint(shown)
     ctx["kindness_room"] = room_this_week(ctx["balance"])
-    result = ctx["balance"]
-    given_back = sum(i.load for i in result.raw_items) - sum(i.load for i in result.items)
-    ctx["kindness_given_back"] = given_back
-    ctx["kindness_still_needed"] = max(0, result.kindness.need - given_back)
 
 
 def room_this_week(result: rebalance.Rebalance) -> list[dict]:

@@ -46,6 +46,16 @@ class Rebalance:
     def fingerprint(self) -> str:
         return fingerprint(*((m.item_id, m.to_id) for m in self.proposal.moves))
 
+    @property
+    def given_back(self) -> int:
+        """Minutes the saved kindness choices take off the week."""
+        return sum(i.load for i in self.raw_items) - sum(i.load for i in self.items)
+
+    @property
+    def still_needed(self) -> int:
+        """Minutes still to take off for the week to fit."""
+        return max(0, self.kindness.need - self.given_back)
+
     def vetoed(self, item_id: int, to_id: int) -> bool:
         return any(v.plan_item_id == item_id and v.to_member_id == to_id for v in self.vetoes)
 

@@ -89,8 +89,7 @@ def _save_checkin(plan, form):
         state=form.state.data,
         capacity=form.capacity.data,
         what_would_help=form.what_would_help.data,
-        # A first session has no last week to ask about.
-        fairness=None if services.is_first_session(plan) else form.fairness.data,
+        fairness=form.fairness.data,
         base=form.base.data,
         member_id=form.member_id.data,
         password=form.password.data,

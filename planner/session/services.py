@@ -221,7 +221,8 @@ def save_checkin(
     checkin.state = state
     checkin.capacity = state.default_capacity if capacity is None else capacity
     checkin.what_would_help = what_would_help
-    checkin.fairness = fairness
+    # A first session has no last week to ask about: nothing to record.
+    checkin.fairness = None if is_first_session(plan) else fairness
     db.session.flush()
     return checkin
 

@@ -99,7 +99,9 @@ def item_options(item: Item) -> tuple[KindnessOption, ...]:
     if flex.simpler:
         words = f"a lighter version: {flex.simpler}" if flex.together else flex.simpler
         options.append(
-            KindnessOption(Kindness.LOWER_STANDARD, relief("lower_standard", item.load), words)
+            KindnessOption(
+                Kindness.LOWER_STANDARD, relief(Kindness.LOWER_STANDARD, item.load), words
+            )
         )
     if flex.can_wait and not flex.together:
         options.append(KindnessOption(Kindness.DEFER, item.load, "waits until next week"))
