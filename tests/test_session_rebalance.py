@@ -8,7 +8,7 @@ from flask import url_for
 
 from planner import events
 from planner.extensions import db
-from planner.models import Veto, WeekPlan
+from planner.models import BusyBlock, Veto, WeekPlan
 from planner.session import pages, rebalance
 from tests.helpers import body, committing, login
 from tests.test_session_helpers import check_in, plan_for, plan_state
@@ -49,6 +49,35 @@ def test_rebalance_says_room_in_words_and_what_would_help(app, client, make):
     assert "Capacity 25 of 100" in numbers[0] and "Capacity 60 of 100" in numbers[1]
 
 
+def test_a_request_in_what_would_help_becomes_a_move_and_a_veto_says_what_follows(
+    app, client, make
+):
+    from planner.models import PlanItem
+
+    planned = plan_for(app, make("Alex", "Sam"))
+    alex, sam = planned.member_ids
+    with committing(app):  # a week that fits as it is: Alex 245 min, Sam 230 min
+        for title in ("School lunches", "Groceries", "Bins"):
+            db.session.get(PlanItem, planned.item_ids[title]).owner_id = sam
+    check_in(app, planned, sam, "okay")
+    login(client, planned.emails[0])
+    said = {"state": "okay", "what_would_help": "Could you take the laundry this week?"}
+    assert client.post(f"/session/{planned.plan_id}/checkin", data=said).status_code == 302
+    url = f"/session/{planned.plan_id}/rebalance"
+    asked = (
+        "Alex asked: “Could you take the laundry this week?”. Sam has room this week; "
+        "Sam takes Laundry (95 min)."
+    )
+    assert asked in body(client.get(url))
+    # Sam says no: it stays with Alex, and the page says so.
+    login(client, planned.emails[1])
+    veto = {"item_id": planned.item_ids["Laundry"], "to_member_id": sam}
+    assert client.post(f"{url}/veto", data=veto).status_code == 302
+    text = body(client.get(url))
+    assert asked not in text
+    assert "Alex asked for help with Laundry; it stays with Alex as you chose." in text
+
+
 def test_a_timed_item_never_lands_on_someone_busy_then(app, client, make):
     from datetime import date, time
 
@@ -79,6 +108,44 @@ def test_a_timed_item_never_lands_on_someone_busy_then(app, client, make):
     result = _proposal(app, planned)
     # Alex is blown, but Sam does the laundry at 19:00 every day: bedtime stays.
     assert "Bedtime" not in {m.title for m in result.proposal.moves}
+
+
+def test_an_imported_busy_time_is_a_clash_said_first(app, client, make):
+    from datetime import time, timedelta
+
+    from planner.domain.week import local_to_utc
+    from planner.models import Household, Responsibility
+    from tests.test_imports import ics, read_waiting, upload
+
+    rows = (("Cooking dinner", "FREQ=DAILY", 40, 10), ("Laundry", "FREQ=WEEKLY;BYDAY=MO", 60, 0))
+    planned = plan_for(app, make("Alex", "Sam"), rows=rows)
+    alex, sam = planned.member_ids
+    with committing(app):
+        household = db.session.get(Household, planned.household_id)
+        db.session.execute(
+            db.update(Responsibility)
+            .where(Responsibility.household_id == household.id)
+            .values(preferred_time=time(18, 0))
+        )
+        plan = db.session.get(WeekPlan, planned.plan_id)
+        pages.services.week_services.refresh_draft(plan)
+        tuesday = plan.week_start + timedelta(days=(1 - plan.week_start.weekday()) % 7)
+        busy_from = local_to_utc(tuesday, time(17, 30), household.tz)
+    check_in(app, planned, alex, "blown")
+    check_in(app, planned, sam, "okay")
+    # Sam's work calendar says Sam is busy on Tuesday evening: dinner can't go to Sam.
+    login(client, planned.emails[1])
+    assert upload(client, ics(busy_from, "Late shift", hours=2)).status_code == 302
+    assert read_waiting(app) == 1
+    moves = {m.title: m for m in _proposal(app, planned).proposal.moves}
+    assert "Cooking dinner" not in moves and "Laundry" in moves
+    # Now it is Alex's calendar instead: dinner moves to Sam, the clash said first.
+    with committing(app):
+        db.session.execute(db.update(BusyBlock).values(member_id=alex))
+    clash = f"Alex is busy {tuesday:%A} 17:30–19:30, when Cooking dinner is due"
+    text = body(client.get(f"/session/{planned.plan_id}/rebalance"))
+    assert f"{clash}; Sam takes Cooking dinner" in text
+    assert "Late shift" not in text  # an imported calendar's titles stay private
 
 
 def test_veto_recomputes_without_the_move(app, client, make):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 
 from planner.domain import balance
+from planner.domain.balance.asks import items_named
 from planner.domain.refusal import Conflict, Refused, fingerprint
 from planner.domain.text import clean_text
 from planner.domain.vocabulary import Kindness
@@ -25,6 +26,7 @@ from planner.week import generation
 from planner.week import services as week_services
 
 MAX_NOTE = 300
+QUOTE = 90  # characters of "what would help" quoted in a move's reason
 
 
 @dataclass
@@ -81,6 +83,7 @@ def compute(plan: WeekPlan) -> Rebalance:
         member_loads.append(balance.MemberLoad(m.id, m.display_name, capacity, state))
     household = plan.household
     clashes = week_clashes(plan, household)
+    asked = _asked(plan, checkins)
     items, raw = [], []
     for item in plan.items:
         r = item.responsibility
@@ -94,6 +97,7 @@ def compute(plan: WeekPlan) -> Rebalance:
             allowed=allowed,
             blocked=frozenset(clashes.get(item.id, {})),
             clashes=tuple(sorted(clashes.get(item.id, {}).items())),
+            asked=asked.get(item.id, ()),
             area=r.area.key if r else "",
             flex=week_services.flexibility(item),
         )
@@ -116,6 +120,20 @@ def compute(plan: WeekPlan) -> Rebalance:
         balance.kindness_plan(member_loads, raw, proposal),
         balance.carrying_capacity(member_loads),
     )
+
+
+def _asked(plan: WeekPlan, checkins) -> dict[int, tuple[tuple[int, str], ...]]:
+    """Items a member's "what would help" names among their own, as (member id, words)."""
+    found: dict[int, tuple[tuple[int, str], ...]] = {}
+    for member_id, checkin in checkins.items():
+        words = " ".join((checkin.what_would_help or "").split())
+        if not words:
+            continue
+        quoted = words if len(words) <= QUOTE else words[: QUOTE - 1].rstrip() + "…"
+        mine = {i.id: i.title for i in plan.items if i.owner_id == member_id}
+        for item_id in items_named(words, mine):
+            found[item_id] = ((member_id, quoted),)
+    return found
 
 
 def _item(plan: WeekPlan, item_id: int | None) -> PlanItem:

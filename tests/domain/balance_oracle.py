@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from planner.domain.balance import Item, MemberLoad
+from planner.domain.balance import Item, MemberLoad, has_room_for
 
 
 def options(item: Item, members: Sequence[MemberLoad], vetoes) -> tuple[list[int], bool]:
@@ -18,5 +18,9 @@ def options(item: Item, members: Sequence[MemberLoad], vetoes) -> tuple[list[int
     ]
     to = [m for m in ok if m != item.owner_id and (item.id, m) not in vetoes]
     if item.owner_id in ok:
+        asker = next(m for m in members if m.id == item.owner_id)
+        takers = [m.id for m in members if m.id in to and has_room_for(m, asker)]
+        if any(m == asker.id for m, _ in item.asked) and takers:
+            return takers, False  # its owner asked someone with room to take it
         return [item.owner_id, *to], True
     return (to or [item.owner_id]), not to

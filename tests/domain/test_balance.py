@@ -19,6 +19,7 @@ from planner.domain.balance import (
     Proposal,
     carrying_capacity,
     deviation,
+    has_room_for,
     kindness_plan,
     needs_kindness_plan,
     propose,
@@ -59,19 +60,25 @@ def households(draw, sizes=(2, 2), max_items=10, departed=True):
     ids = [m.id for m in members]
     owners = st.sampled_from(ids + [DEPARTED]) if departed else st.sampled_from(ids)
     subsets = st.frozensets(st.sampled_from(ids), max_size=n)
-    items = [
-        Item(
-            k,
-            f"Item {k}",
-            draw(st.integers(0, 300) | st.integers(1, 12).map(lambda x: 15 * x)),
-            draw(owners),
-            pinned=draw(st.integers(0, 4)) == 0,
-            allowed=draw(st.none() | subsets),
-            blocked=draw(st.just(frozenset()) | subsets),
-            flex=draw(flexibilities()),
+    items = []
+    for k in range(draw(st.integers(0, max_items))):
+        owner = draw(owners)
+        items.append(
+            Item(
+                k,
+                f"Item {k}",
+                draw(st.integers(0, 300) | st.integers(1, 12).map(lambda x: 15 * x)),
+                owner,
+                pinned=draw(st.integers(0, 4)) == 0,
+                allowed=draw(st.none() | subsets),
+                blocked=draw(st.just(frozenset()) | subsets),
+                flex=draw(flexibilities()),
+                # its owner asks in "what would help" for someone else to take it
+                asked=((owner, f"could you take item {k}?"),)
+                if draw(st.integers(0, 4)) == 0
+                else (),
+            )
         )
-        for k in range(draw(st.integers(0, max_items)))
-    ]
     pairs = [(i.id, m) for i in items for m in ids]
     vetoes = draw(st.frozensets(st.sampled_from(pairs), max_size=4)) if pairs else frozenset()
     return members, items, vetoes
@@ -272,6 +279,66 @@ def test_departed_owner_and_blocked_owner_hand_over():
     assert reasons[1].startswith("No one in the household holds Garden now;")
     assert reasons[2] == "Pickup can't stay with Alex this week; Sam takes Pickup (30 min)."
     assert proposal.loads_after == {1: 60, 2: 60}
+
+
+def test_a_request_in_what_would_help_becomes_a_move_when_the_other_has_room():
+    alex, sam = MemberLoad(1, "Alex", 100, "okay"), MemberLoad(2, "Sam", 100, "okay")
+    asked = ((2, "could you take bedtime?"),)
+    # Balanced as it is: only Sam's request moves anything, and it says so first.
+    items = [Item(1, "Bedtime", 70, 2, asked=asked), Item(2, "Laundry", 70, 1)]
+    proposal = propose([alex, sam], items)
+    moves = {mv.title: mv for mv in proposal.moves}
+    assert moves["Bedtime"].reason == (
+        "Sam asked: “could you take bedtime?”. Alex has room this week; "
+        "Alex takes Bedtime (70 min)."
+    )
+    assert moves["Bedtime"].asked == "could you take bedtime?"
+    # Vetoed by Alex, it stays, and the page says so.
+    vetoed = propose([alex, sam], items, vetoes={(1, 1)})
+    assert vetoed.moves == ()
+    assert "Sam asked for help with Bedtime; it stays with Sam as you chose." in (
+        vetoed.message or ""
+    )
+    # With Alex blown there is no room: nothing moves for the request, and it is said.
+    spent = propose([dataclasses.replace(alex, capacity=25, state="blown"), sam], items)
+    assert "Bedtime" not in {mv.title for mv in spent.moves}
+    assert "Sam asked for help with Bedtime, but no one has more room this week" in (
+        spent.message or ""
+    )
+    # Someone else's item named in Sam's words is not Sam's to hand over.
+    offered = [Item(1, "Bedtime", 70, 1, asked=asked), Item(2, "Laundry", 70, 2)]
+    assert propose([alex, sam], offered).moves == ()
+
+
+@FAST
+@given(households(sizes=(2, 4), departed=False))
+def test_a_request_moves_to_someone_with_room_whenever_someone_may_take_it(case):
+    members, items, vetoes = case
+    assume(sum(m.capacity for m in members) > 0)
+    proposal = propose(members, items, vetoes)
+    moved = {mv.item_id: mv.to_id for mv in proposal.moves}
+    reasons = {mv.item_id: mv.reason for mv in proposal.moves}
+    by_id = {m.id: m for m in members}
+
+    def may_hold(item, m):
+        return (item.allowed is None or m.id in item.allowed) and m.id not in item.blocked
+
+    for item in items:
+        owner = by_id[item.owner_id]
+        if not item.asked or item.pinned or item.flex.together or not may_hold(item, owner):
+            continue
+        takers = {
+            m.id
+            for m in members
+            if m is not owner and may_hold(item, m) and (item.id, m.id) not in vetoes
+            if has_room_for(m, owner)
+        }
+        if takers:
+            assert moved[item.id] in takers
+        elif item.id not in moved:  # stays: the page says why
+            assert f"{owner.name} asked for help with {item.title}" in (proposal.message or "")
+        asked = f"{owner.name} asked: “could you take {item.title.lower()}?”."
+        assert item.id not in moved or reasons[item.id].startswith(asked)
 
 
 def test_zero_capacity_gives_no_targets_and_a_message():

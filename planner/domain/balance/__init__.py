@@ -42,7 +42,9 @@ from planner.domain.balance.model import (
 )
 from planner.domain.balance.reasons import (
     Handover,
+    asked_words,
     clash_words,
+    has_room_for,
     move_reason,
     proposal_message,
 )
@@ -73,9 +75,11 @@ __all__ = [
     "MemberLoad",
     "Move",
     "Proposal",
+    "asked_words",
     "carrying_capacity",
     "chosen_words",
     "deviation",
+    "has_room_for",
     "item_options",
     "kindness_plan",
     "needs_kindness_plan",
@@ -98,7 +102,8 @@ def propose(
     """Propose owners for the week. Vetoes are (item_id, to_member_id) moves not to make.
 
     Items whose owner is not a member, or may not hold them (allowed, blocked), move to
-    someone who may, if anyone can; everything else may stay or move. Two members get the
+    someone who may, if anyone can; so does an item its owner asked someone to take, when
+    someone has room for it (`has_room_for`). Everything else may stay or move. Two members get the
     exact optimum; more get the best plan found, exact when the branch and bound ends
     within `node_budget` nodes.
     """
@@ -146,6 +151,7 @@ def propose(
             h.item.load,
             move_reason(h, members, handovers),
             clash_words(h.item, h.item.owner_id) if h.start not in h.options else "",
+            asked_words(h.item, h.item.owner_id),
         )
         for h in handovers
     ]
@@ -155,7 +161,7 @@ def propose(
         for k, m in enumerate(members)
     }
     targets = fair_shares(members, total)
-    message = proposal_message(members, items, start, options, vetoed, bool(moves))
+    message = proposal_message(members, items, start, options, owner, vetoed, bool(moves))
     return Proposal(
         tuple(moves),
         before,
@@ -191,5 +197,11 @@ def _owner_options(
     ]
     others = tuple(k for k in may_hold if k != start and (item.id, members[k].id) not in vetoed)
     if start is not None and start in may_hold:
+        asker = members[start]
+        if asked_words(item, asker.id):
+            # Asked for in "what would help": it goes to someone with room, if anyone has.
+            takers = tuple(k for k in others if has_room_for(members[k], asker))
+            if takers:
+                return takers
         return (start, *others) if others else ()
     return others  # its owner may not keep it: it moves if anyone can take it

@@ -48,6 +48,8 @@ class Item:
     allowed: frozenset[int] | None = None  # None: anyone
     blocked: frozenset[int] = frozenset()  # not free: e.g. it falls in their self-care slot
     clashes: tuple[tuple[int, str], ...] = ()  # (member id, why they are not free), in words
+    # (member id, their words) when "what would help" asks someone else to take it
+    asked: tuple[tuple[int, str], ...] = ()
     area: str = ""
     flex: Flexibility = Flexibility()
     effort: int | None = None  # minutes of doing (load less mental load); None: all of it
@@ -62,6 +64,7 @@ class Move:
     minutes: int
     reason: str
     clash: str = ""  # why its owner can't keep it (the move's cause), when a clash
+    asked: str = ""  # what its owner asked for in "what would help", when they did
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,10 @@ def move_reason(
     if start is None:
         return f"No one in the household holds {item.title} now; {took}"
     giver = members[start]
+    asked = asked_words(item, giver.id)
+    if asked:
+        room = f"{taker.name} has room this week; " if has_room_for(taker, giver) else ""
+        return f"{giver.name} asked: “{asked}”. {room}{took}"
     if start not in handover.options:
         clash = clash_words(item, giver.id)
         if clash:
@@ -44,6 +48,17 @@ def move_reason(
         f"{taker.name} has more room this week "
         f"(capacity {taker.capacity} vs {giver.capacity}); {took}"
     )
+
+
+def asked_words(item: Item, member_id: int) -> str:
+    """What the member asked for in "what would help", when it names this item ("" if not)."""
+    return next((words for m, words in item.asked if m == member_id), "")
+
+
+def has_room_for(taker: MemberLoad, asker: MemberLoad) -> bool:
+    """Whether `taker` has room to take on what `asker` asked for: not spent, and with at
+    least the room the asker has."""
+    return taker.state != CheckInState.BLOWN and taker.capacity >= asker.capacity
 
 
 def clash_words(item: Item, member_id: int) -> str:
@@ -95,16 +110,32 @@ def _stays_despite_clash(item: Item, owner: MemberLoad, vetoed: set[tuple[int, i
     return f"{item.title} stays with {owner.name}: no one else is free then ({why})."
 
 
+def _stays_despite_ask(
+    item: Item, owner: MemberLoad, vetoed: set[tuple[int, int]], others: bool
+) -> str:
+    """Why an item its owner asked someone to take stays with them."""
+    asked = f"{owner.name} asked for help with {item.title}"
+    if item.pinned or item.flex.together:
+        kept = "time together" if item.flex.together else "pinned"
+        return f"{asked}; it is {kept}, so it stays as it is"
+    if any(v[0] == item.id for v in vetoed):
+        return f"{asked}; it stays with {owner.name} as you chose"
+    if not others:
+        return f"{asked}, but no one else can take it this week; the kindness plan may help"
+    return f"{asked}, but no one has more room this week; the kindness plan may help"
+
+
 def proposal_message(
     members: Sequence[MemberLoad],
     items: Sequence[Item],
     start: Sequence[int | None],
     options: Sequence[tuple[int, ...]],
+    owner: Sequence[int | None],
     vetoed: set[tuple[int, int]],
     any_moves: bool,
 ) -> str | None:
-    """What the proposal says besides its moves: items no one can take, and why nothing
-    moves when nothing does."""
+    """What the proposal says besides its moves: items no one can take, requests that
+    can't be met, and why nothing moves when nothing does."""
     stuck = [i.title for i, s, o in zip(items, start, options, strict=True) if s is None and not o]
     parts = [f"No one in the household can take: {', '.join(stuck)}."] if stuck else []
     parts += [
@@ -112,6 +143,11 @@ def proposal_message(
         for item, s, o in zip(items, start, options, strict=True)
         if s is not None and not o and not item.pinned and not item.flex.together
         if clash_words(item, members[s].id)
+    ]
+    parts += [
+        _stays_despite_ask(item, members[s], vetoed, any(k != s for k in o))
+        for item, s, o, ends in zip(items, start, options, owner, strict=True)
+        if s is not None and ends == s and asked_words(item, members[s].id)
     ]
     if not any_moves:
         parts.append(_why_nothing_moves(items, options, vetoed))
