@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask_login import current_user
 
 from planner.domain import vocabulary
+from planner.selfcare.charts import TOGETHER_COLOUR
 from planner.week.services import is_together, kindness_words
 
 # Main navigation in order; entries whose endpoint is not registered are hidden.
@@ -45,6 +46,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["kindness_words"] = kindness_words
     app.jinja_env.globals["room_words"] = vocabulary.room_words
     app.jinja_env.globals["is_together"] = is_together
+    app.jinja_env.globals["TOGETHER_COLOUR"] = TOGETHER_COLOUR
     # The product's vocabularies, so templates compare and label with them, never spell them.
     for words in (
         vocabulary.CheckInState,

@@ -243,16 +243,24 @@ def test_demo_step_is_registered_and_idempotent(app, make):
         add_demo_selfcare(household)
         db.session.commit()
         slots = db.session.query(SelfCareSlot).order_by(SelfCareSlot.id).all()
-        assert [(s.title, s.weekday, s.start_time, s.minutes) for s in slots] == [
-            ("Run", 1, time(18, 30), 60),
-            ("Pottery", 5, time(9), 120),
+        assert [(s.title, s.weekday, s.start_time, s.minutes, s.together) for s in slots] == [
+            ("Run", 1, time(18, 30), 60, False),
+            ("Pottery", 5, time(9), 120, False),
+            ("A walk together", 6, time(10), 60, True),
         ]
         assert (
-            db.session.query(SelfCareWeek).filter(SelfCareWeek.outcome.is_not(None)).count() == 10
+            db.session.query(SelfCareWeek).filter(SelfCareWeek.outcome.is_not(None)).count() == 15
         )
-        household = slots[0].member.household
         rates = services.keep_rates(household, weeks=6)
         assert sum(k for _, k, _ in rates[slots[0].member_id]) == 4
+        assert [(k, p) for _, k, p in rates[None]] == [
+            (1, 1),
+            (0, 1),
+            (1, 1),
+            (0, 1),
+            (1, 1),
+            (1, 1),
+        ]
 
 
 def test_now_helpers_are_aware():

@@ -156,8 +156,11 @@ def _selfcare_events(household, member_id, names, stamps, window) -> list[FeedEv
         stamps.append(slot.created_at)
         if not date(2, 1, 1) <= slot.created_at.date() <= window[1]:
             continue  # not a date this app writes; nothing a calendar could use
-        name = names.get(slot.member_id, "")
-        if member_id is None:
+        name = names.get(slot.member_id or 0, "")
+        if slot.together:  # in everyone's feed, the household's too: it belongs to both
+            summary = f"Time together: {slot.title}"
+            description = "Time for the two of you, protected like self-care."
+        elif member_id is None:
             summary, description = f"{name}'s time: {slot.title}", f"{name}'s self-care time."
         elif slot.member_id == member_id:
             summary, description = slot.title, "Your self-care time. Protect it kindly."
@@ -199,7 +202,7 @@ def _slot_event(household, slot: SelfCareSlot, summary, description, stamps, win
         rrule=f"FREQ=WEEKLY;BYDAY={BYDAY[weekday]}",
         exdates=tuple(exdates),
         overrides=tuple(overrides),
-        categories=("Self-care",),
+        categories=("Time together",) if slot.together else ("Self-care",),
     )
 
 

@@ -14,13 +14,16 @@ from planner.models.household import Household, Member
 
 
 class SelfCareSlot(Model):
-    """Weekly protected time of one member; the partner is on duty during it."""
+    """Weekly protected time: one member's self-care (the partner is on duty during it),
+    or, with no member, time together that belongs to both."""
 
     __tablename__ = "self_care_slot"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("member.id", ondelete="CASCADE"), index=True
+    )  # None: time together
     title: Mapped[str] = mapped_column(String(80))
     weekday: Mapped[int] = mapped_column()  # 0 = Monday
     start_time: Mapped[time] = mapped_column(Time)  # household-local wall time
@@ -30,10 +33,18 @@ class SelfCareSlot(Model):
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     household: Mapped[Household] = relationship()
-    member: Mapped[Member] = relationship()
+    member: Mapped[Member | None] = relationship()
     weeks: Mapped[list[SelfCareWeek]] = relationship(
         back_populates="slot", cascade="all, delete-orphan"
     )
+
+    @property
+    def together(self) -> bool:
+        return self.member_id is None
+
+    def kept_by(self, member_id: int) -> bool:
+        """Whether the member looks after this slot: their own, or time together."""
+        return self.member_id is None or self.member_id == member_id
 
 
 class SelfCareWeek(Model):

@@ -81,24 +81,31 @@ def selfcare_payload(household: Household, occ: Occurrence, now: datetime) -> di
         for action in ("kept", "skip")
     }
     sequence = slot.sequence + (occ.week.sequence if occ.week else 0)
+    if slot.together:
+        summary, description = f"Time together: {slot.title}", "Time for the two of you."
+        subject = f"In {occ.lead_minutes} minutes: time together, {slot.title}"
+    else:
+        summary = f"Self-care: {slot.title}"
+        description = f"Your protected time. {partner} is on duty." if partner else ""
+        subject = f"In {occ.lead_minutes} minutes: your time for {slot.title}"
     event = FeedEvent(
         uid=f"selfcare-{slot.id}-{occ.week_start:%Y%m%d}@planner",
-        summary=f"Self-care: {slot.title}",
+        summary=summary,
         start=occ.start,
         end=occ.end,
         sequence=sequence,
-        description=f"Your protected time. {partner} is on duty." if partner else "",
-        categories=("Self-care",),
+        description=description,
+        categories=("Time together",) if slot.together else ("Self-care",),
     )
     ics = build_event_ics(event, household.timezone, dtstamp=now)
     attachment = {
-        "filename": "self-care.ics",
+        "filename": "time-together.ics" if slot.together else "self-care.ics",
         "mimetype": "text/calendar",
         "content": base64.b64encode(ics).decode(),
     }
     return _payload(
         member,
-        f"In {occ.lead_minutes} minutes: your time for {slot.title}",
+        subject,
         "selfcare",
         [attachment],
         slot=slot,

@@ -1,5 +1,6 @@
-"""Which scheduled reminders should exist in a window: self-care slots (with their moved
-and skipped weeks) and the planning session, all in the household's zone."""
+"""Which scheduled reminders should exist in a window: self-care slots and time together
+(with their moved and skipped weeks) and the planning session, all in the household's
+zone."""
 
 from __future__ import annotations
 
@@ -62,21 +63,25 @@ def _selfcare(household: Household, start: datetime, end: datetime):
     first = week_start_for_household(household, (start - timedelta(days=8)).astimezone(tz).date())
     last = week_start_for_household(household, (end + timedelta(days=8)).astimezone(tz).date())
     for t in slot_times(household, first, last):
-        lead = leads.get(t.slot.member_id)
-        if lead is None or t.status == SelfCareStatus.SKIPPED_AHEAD:
+        if t.status == SelfCareStatus.SKIPPED_AHEAD:
             continue
-        yield Occurrence(
-            kind=ReminderKind.SELFCARE,
-            member=members[t.slot.member_id],
-            occurrence_key=selfcare_key(t.slot.id, t.week_start),
-            start=t.start,
-            end=t.end,
-            due_at=t.start - timedelta(minutes=lead),
-            lead_minutes=lead,
-            week_start=t.week_start,
-            slot=t.slot,
-            week=t.row,
-        )
+        # Time together reminds both of them, each with their own lead time.
+        for member_id in members if t.slot.member_id is None else (t.slot.member_id,):
+            lead = leads.get(member_id)
+            if lead is None:
+                continue
+            yield Occurrence(
+                kind=ReminderKind.SELFCARE,
+                member=members[member_id],
+                occurrence_key=selfcare_key(t.slot.id, t.week_start),
+                start=t.start,
+                end=t.end,
+                due_at=t.start - timedelta(minutes=lead),
+                lead_minutes=lead,
+                week_start=t.week_start,
+                slot=t.slot,
+                week=t.row,
+            )
 
 
 def _planning(household: Household, start: datetime, end: datetime):

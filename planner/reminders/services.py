@@ -68,7 +68,9 @@ def read_slot_link(token: str, now: datetime | None = None) -> SlotChoice:
             "This link isn't valid. Open it straight from the email.", status=LINK_GONE
         ) from exc
     slot = db.session.get(SelfCareSlot, slot_id)
-    if member is None or slot is None or slot.member_id != member.id:
+    if member is None or slot is None or slot.household_id != member.household_id:
+        raise Refused("This self-care slot no longer exists.", status=LINK_GONE)
+    if not slot.kept_by(member.id):
         raise Refused("This self-care slot no longer exists.", status=LINK_GONE)
     if _reminder(link.member_id, link.occurrence_key).link_used_at is not None:
         raise Refused("This link has already been used. Each link works once.", status=LINK_GONE)

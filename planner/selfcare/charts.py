@@ -20,7 +20,7 @@ class Bar:
 
 @dataclass(frozen=True)
 class KeepChart:
-    member_id: int
+    member_id: int | None  # None: time together
     name: str
     colour: str
     bars: list[Bar]
@@ -29,38 +29,48 @@ class KeepChart:
 
     @property
     def summary(self) -> str:
+        if self.member_id is None:
+            return f"You had time together {self.kept} of the {self.planned} times you planned."
         if not self.planned:
             return f"{self.name} had no self-care time planned in these weeks."
         return f"{self.name} kept {self.kept} of {self.planned} self-care times in these weeks."
 
 
-def keep_charts(members, rates: dict[int, list[tuple[date, int, int]]]) -> list[KeepChart]:
-    charts = []
-    for member in members:
-        series = rates.get(member.id, [])
-        slot_width = WIDTH / max(len(series), 1)
-        bars = []
-        for i, (week, kept, planned) in enumerate(series):
-            share = kept / planned if planned else 0
-            height = max(share * HEIGHT, 2 if planned else 0)
-            bars.append(
-                Bar(
-                    x=round(i * slot_width + GAP / 2, 1),
-                    y=round(HEIGHT - height, 1),
-                    width=round(slot_width - GAP, 1),
-                    height=round(height, 1),
-                    label=f"Week of {week:%d %b}: kept {kept} of {planned}",
-                    planned=bool(planned),
-                )
-            )
-        charts.append(
-            KeepChart(
-                member_id=member.id,
-                name=member.display_name,
-                colour=member.colour,
-                bars=bars,
-                kept=sum(k for _, k, _ in series),
-                planned=sum(p for _, _, p in series),
+TOGETHER_COLOUR = "#8a6bb8"
+
+
+def keep_charts(members, rates: dict[int | None, list[tuple[date, int, int]]]) -> list[KeepChart]:
+    """One chart per member, then one of time together when any was planned."""
+    charts = [_chart(m.id, m.display_name, m.colour, rates.get(m.id, [])) for m in members]
+    together = rates.get(None, [])
+    if any(planned for _, _, planned in together):
+        charts.append(_chart(None, "Time together", TOGETHER_COLOUR, together))
+    return charts
+
+
+def _chart(
+    member_id: int | None, name: str, colour: str, series: list[tuple[date, int, int]]
+) -> KeepChart:
+    slot_width = WIDTH / max(len(series), 1)
+    bars = []
+    for i, (week, kept, planned) in enumerate(series):
+        share = kept / planned if planned else 0
+        height = max(share * HEIGHT, 2 if planned else 0)
+        bars.append(
+            Bar(
+                x=round(i * slot_width + GAP / 2, 1),
+                y=round(HEIGHT - height, 1),
+                width=round(slot_width - GAP, 1),
+                height=round(height, 1),
+                label=f"Week of {week:%d %b}: kept {kept} of {planned}",
+                planned=bool(planned),
             )
         )
-    return charts
+    return KeepChart(
+        member_id=member_id,
+        name=name,
+        colour=colour,
+        bars=bars,
+        kept=sum(k for _, k, _ in series),
+        planned=sum(p for _, _, p in series),
+    )

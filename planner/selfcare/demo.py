@@ -1,4 +1,5 @@
-"""Demo self-care: Alex runs on Tuesdays, Sam does pottery on Saturdays, with some history."""
+"""Demo self-care: Alex runs on Tuesdays, Sam does pottery on Saturdays, and the two of them
+walk together on Sunday mornings, with some history."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ KEPT, MISSED = SelfCareOutcome.KEPT, SelfCareOutcome.MISSED
 DEMO_SLOTS = (
     ("Alex", "Run", 1, time(18, 30), 60, (KEPT, KEPT, None, KEPT, MISSED, KEPT)),
     ("Sam", "Pottery", 5, time(9, 0), 120, (KEPT, MISSED, MISSED, KEPT, KEPT, None)),
+    (None, "A walk together", 6, time(10, 0), 60, (KEPT, None, KEPT, MISSED, KEPT, KEPT)),
 )
 
 
@@ -24,12 +26,12 @@ def add_demo_selfcare(household) -> None:
     members = {m.display_name: m for m in household.members}
     this_week = week_start_for_household(household)
     for name, title, weekday, at, minutes, history in DEMO_SLOTS:
-        member = members.get(name)
-        if member is None or _exists(member.id, title):
+        member = members.get(name) if name else None  # no name: time together
+        if (name and member is None) or _exists(household.id, title):
             continue
         slot = SelfCareSlot(
             household_id=household.id,
-            member_id=member.id,
+            member_id=member.id if member else None,
             title=title,
             weekday=weekday,
             start_time=at,
@@ -55,10 +57,10 @@ def add_demo_selfcare(household) -> None:
     db.session.flush()
 
 
-def _exists(member_id: int, title: str) -> bool:
+def _exists(household_id: int, title: str) -> bool:
     found = db.session.scalar(
         select(SelfCareSlot.id).where(
-            SelfCareSlot.member_id == member_id, SelfCareSlot.title == title
+            SelfCareSlot.household_id == household_id, SelfCareSlot.title == title
         )
     )
     return found is not None

@@ -22,6 +22,14 @@ class SlotForm(PlannerForm):
     )
 
 
+def together_form(posted: bool = False) -> SlotForm:
+    """The form that sets weekly time together (on the self-care page and in the session);
+    its prefix keeps its fields apart from the member's own on the same page."""
+    if posted:
+        return SlotForm(prefix="together")
+    return SlotForm(formdata=None, prefix="together", minutes=90)
+
+
 class MoveForm(PlannerForm):
     """Move one week's slot to a day and time of the same week."""
 

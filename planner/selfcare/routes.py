@@ -15,7 +15,7 @@ from planner.forms import required, show_refusal
 from planner.models import SelfCareSlot
 from planner.selfcare import services
 from planner.selfcare.charts import keep_charts
-from planner.selfcare.forms import MoveForm, PickForm, SlotForm, WeekActionForm
+from planner.selfcare.forms import MoveForm, PickForm, SlotForm, WeekActionForm, together_form
 from planner.selfcare.suggest import free_times
 from planner.week.services import parse_week, week_start_for_household
 
@@ -28,12 +28,17 @@ DONE = {
     SelfCareOutcome.MISSED: "That's okay. Would another time this week work?",
     "undo": "Taken back: nothing is marked for this week.",
 }
+TOGETHER_DONE = {
+    "skip": "Skipped for this week. Both your calendars update at their next refresh.",
+    SelfCareOutcome.KEPT: "Kept. Glad you had that time together.",
+    SelfCareOutcome.MISSED: "That's okay. Would another time this week work for you both?",
+}
 
 
 def _own_slot(slot_id: int) -> SelfCareSlot:
     slot = get_owned_or_404(SelfCareSlot, slot_id)
-    if slot.member_id != current_user.id:
-        abort(403)  # each member looks after their own time
+    if not slot.kept_by(current_user.id):
+        abort(403)  # each member looks after their own time; time together is both's
     return slot
 
 
@@ -59,19 +64,37 @@ def add():
     form = SlotForm()
     if not form.validate_on_submit():
         return _index_page(form, week_start_for_household(current_user.household)), 422
-    title = required(form.title.data)
+    add_from(form, together=False)
+    return redirect(url_for("selfcare.index"))
+
+
+@bp.post("/together")
+@login_required
+def add_together():
+    form = together_form(posted=True)
+    if not form.validate_on_submit():
+        week = week_start_for_household(current_user.household)
+        return _index_page(SlotForm(formdata=None), week, together=form), 422
+    add_from(form, together=True)
+    return redirect(url_for("selfcare.index", _anchor="together"))
+
+
+def add_from(form: SlotForm, *, together: bool) -> None:
+    """Save a validated slot form: the member's own time, or time together."""
+    title = required(form.title.data).strip()
     services.add_slot(
         current_user,
         title,
         form.weekday.data,
         required(form.start_time.data),
         required(form.minutes.data),
+        together=together,
     )
-    flash(f"“{title.strip()}” is now protected time, every week.", "success")
-    return redirect(url_for("selfcare.index"))
+    whose = "time together for both of you" if together else "protected time"
+    flash(f"“{title}” is now {whose}, every week.", "success")
 
 
-def _index_page(form: SlotForm, week):
+def _index_page(form: SlotForm, week, together: SlotForm | None = None):
     household = current_user.household
     slots = [s for s in services.household_slots(household) if s.archived_at is None]
     return render_template(
@@ -83,7 +106,10 @@ def _index_page(form: SlotForm, week):
         this_week=week_start_for_household(household),
         week_slots=services.week_slots(household, week),
         my_slots=[s for s in slots if s.member_id == current_user.id],
-        partner_slots=[s for s in slots if s.member_id != current_user.id],
+        partner_slots=[s for s in slots if s.member_id not in (None, current_user.id)],
+        together_slots=[s for s in slots if s.together],
+        together_form=together or together_form(),
+        together_action=url_for("selfcare.add_together"),
         charts=keep_charts(household.members, services.keep_rates(household)),
     )
 
@@ -111,7 +137,7 @@ def edit(slot_id: int):
 def archive(slot_id: int):
     slot = _own_slot(slot_id)
     services.archive_slot(slot)
-    flash(f"“{slot.title}” is no longer in your week.", "info")
+    flash(f"“{slot.title}” is no longer in your week.", "info")  # nor, if together, in theirs
     return redirect(url_for("selfcare.index"))
 
 
@@ -128,7 +154,8 @@ def week_action(slot_id: int, week: str):
         flash(refused.message, "error")
         return _index_page(SlotForm(formdata=None), week_start), refused.status
     missed = form.action.data == SelfCareOutcome.MISSED
-    flash(DONE[form.action.data], "info" if missed else "success")
+    done = TOGETHER_DONE if slot.together else DONE
+    flash(done.get(form.action.data, DONE[form.action.data]), "info" if missed else "success")
     if missed:
         return redirect(
             url_for("selfcare.reschedule", slot_id=slot.id, week=week_start.isoformat())

@@ -34,10 +34,13 @@ from planner.week.services import week_start_for_household
 _REANCHOR_REACH = timedelta(days=6)
 
 
+TOGETHER = "Together"  # whose time a slot of time together is
+
+
 @dataclass(frozen=True)
 class WeekSlot:
     slot_id: int
-    member_id: int
+    member_id: int | None  # None: time together
     member_name: str
     title: str
     start_utc: datetime
@@ -47,6 +50,10 @@ class WeekSlot:
     week_start: date
     original_start_utc: datetime
     started: bool = False  # its time has come: it can be marked kept or skipped
+
+    @property
+    def together(self) -> bool:
+        return self.member_id is None
 
 
 def occurrence_day(slot: SelfCareSlot, week_start: date) -> date:
@@ -164,7 +171,7 @@ def week_slots(household: Household, week_start: date) -> list[WeekSlot]:
         WeekSlot(
             slot_id=t.slot.id,
             member_id=t.slot.member_id,
-            member_name=names.get(t.slot.member_id, ""),
+            member_name=TOGETHER if t.slot.together else names.get(t.slot.member_id or 0, ""),
             title=t.slot.title,
             start_utc=t.start,
             end_utc=t.end,
@@ -228,8 +235,11 @@ def week_outcomes(household: Household, week_start: date) -> list[SelfCareWeek]:
     return sorted(found, key=lambda row: row.id)
 
 
-def keep_rates(household: Household, weeks: int = 12) -> dict[int, list[tuple[date, int, int]]]:
-    """Per member, for the last `weeks` finished weeks: (week_start, kept, planned)."""
+def keep_rates(
+    household: Household, weeks: int = 12
+) -> dict[int | None, list[tuple[date, int, int]]]:
+    """Per member, and for time together under None, for the last `weeks` finished weeks:
+    (week_start, kept, planned)."""
     this_week = week_start_for_household(household)
     starts = [this_week - timedelta(weeks=n) for n in range(weeks, 0, -1)]
     slots = household_slots(household)
@@ -247,7 +257,8 @@ def keep_rates(household: Household, weeks: int = 12) -> dict[int, list[tuple[da
         for row in rows
         if row.slot_id in by_id
     }
-    rates: dict[int, list[tuple[date, int, int]]] = {m.id: [] for m in household.members}
+    rates: dict[int | None, list[tuple[date, int, int]]] = {m.id: [] for m in household.members}
+    rates[None] = []
     for week in starts:
         for member_id, series in rates.items():
             mine = [
@@ -258,10 +269,19 @@ def keep_rates(household: Household, weeks: int = 12) -> dict[int, list[tuple[da
     return rates
 
 
-def add_slot(member: Member, title: str, weekday: int, start_time: time, minutes: int):
+def add_slot(
+    member: Member,
+    title: str,
+    weekday: int,
+    start_time: time,
+    minutes: int,
+    *,
+    together: bool = False,
+):
+    """A weekly slot of the member's own time, or (`together`) time together for both."""
     slot = SelfCareSlot(
         household_id=member.household_id,
-        member_id=member.id,
+        member_id=None if together else member.id,
         title=title.strip(),
         weekday=weekday,
         start_time=start_time,
@@ -279,7 +299,7 @@ def update_slot(slot: SelfCareSlot, title: str, weekday: int, start_time: time, 
         start_time,
         minutes,
     )
-    household = slot.member.household
+    household = slot.household
     this_week = week_start_for_household(household)
     # Exceptions of coming weeks follow the new rule; past ones stay as they were.
     for week, row in rows_by_week(household, slot, slot.weeks).items():
@@ -290,26 +310,26 @@ def update_slot(slot: SelfCareSlot, title: str, weekday: int, start_time: time, 
 
 def archive_slot(slot: SelfCareSlot) -> None:
     slot.archived_at = utcnow()
-    _announce(slot.member.household, slot, None)
+    _announce(slot.household, slot, None)
 
 
 def skip_week(slot: SelfCareSlot, week_start: date) -> None:
     row = _row(slot, week_start)
     row.status, row.moved_start = SelfCareStatus.SKIPPED_AHEAD, None
-    _announce(slot.member.household, slot, row)
+    _announce(slot.household, slot, row)
 
 
 def restore_week(slot: SelfCareSlot, week_start: date) -> None:
     row = _row(slot, week_start)
     row.status, row.moved_start = SelfCareStatus.PLANNED, None
-    _announce(slot.member.household, slot, row)
+    _announce(slot.household, slot, row)
 
 
 def move_week(
     slot: SelfCareSlot, week_start: date, new_start: datetime, *, not_before: datetime | None = None
 ) -> None:
     """Move this week's slot to another time in the same week (also used to reschedule)."""
-    household = slot.member.household
+    household = slot.household
     begin, end = week_bounds_utc(week_start, household.tz)
     if not begin <= new_start < end:
         raise Refused("Pick a time within the same week.")
@@ -328,7 +348,7 @@ def move_to(slot: SelfCareSlot, week_start: date, day: date, at: time) -> None:
     """Move this week's slot to a local day and time of the same week."""
     if not week_start <= day < week_start + timedelta(weeks=1):
         raise Refused("Pick a day in this week.")
-    start = local_to_utc(day, at, slot.member.household.tz)
+    start = local_to_utc(day, at, slot.household.tz)
     move_week(slot, week_start, start, not_before=utcnow())
 
 
@@ -356,24 +376,24 @@ def mark_outcome(
         raise Refused("Choose kept or missed.")
     row = _row(slot, week_start)
     moved = row.moved_start if row.status == SelfCareStatus.MOVED else None
-    start = moved or slot_start(slot.member.household, slot, week_start)
+    start = moved or slot_start(slot.household, slot, week_start)
     if outcome is not None and start > (now or utcnow()):
         raise Refused("You can mark it once its time has come.")
     if outcome is None and row.outcome is None:
         raise Refused("Nothing is marked for this week.")
     row.outcome = outcome
-    _announce(slot.member.household, slot, row)
+    _announce(slot.household, slot, row)
 
 
 def week_row(slot: SelfCareSlot, week_start: date) -> SelfCareWeek | None:
     """The stored row of the slot's occurrence in the week beginning `week_start`, matched
     by the one rule (`row_week`); None when that week has nothing stored."""
-    household = slot.member.household
+    household = slot.household
     return _week_rows(household, [slot], week_start, week_start).get((slot.id, week_start))
 
 
 def _row(slot: SelfCareSlot, week_start: date) -> SelfCareWeek:
-    household = slot.member.household
+    household = slot.household
     if not slot_active(household, slot, week_start):
         raise Refused("This slot isn't part of that week.")
     row = week_row(slot, week_start)

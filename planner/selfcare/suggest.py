@@ -1,5 +1,6 @@
 """Free times in a week for a skipped slot: around the member's own timed responsibilities,
-the partner's self-care and the member's imported busy times."""
+the partner's self-care and the member's imported busy times (both members' for time
+together)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,9 @@ PER_DAY, AT_MOST = 3, 12
 STEP = timedelta(minutes=30)
 
 
-def busy_for_member(household, member_id: int, week_start: date, *, except_slot: int | None):
-    """Everything that rules a time out for this member's self-care in that week."""
+def busy_for_member(household, member_id: int | None, week_start: date, *, except_slot: int | None):
+    """Everything that rules a time out for this member's self-care in that week; with
+    no member (time together), for either of them."""
     busy: list[tuple[datetime, datetime]] = []
     for slot in week_slots(household, week_start):
         if slot.status != SelfCareStatus.SKIPPED_AHEAD and slot.slot_id != except_slot:
@@ -32,7 +34,7 @@ def busy_for_member(household, member_id: int, week_start: date, *, except_slot:
         .join(WeekPlan, WeekPlan.id == PlanItem.week_plan_id)
         .where(
             WeekPlan.of_week(household.id, week_start),
-            PlanItem.owner_id == member_id,
+            PlanItem.owner_id.is_not(None) if member_id is None else PlanItem.owner_id == member_id,
             PlanOccurrence.starts_at.is_not(None),
         )
     )

@@ -33,12 +33,19 @@ class MemberWeek:
 
 
 @dataclass
+class TogetherWeek:
+    kept: int = 0
+    skipped: int = 0
+
+
+@dataclass
 class LookBack:
     plan: WeekPlan | None
     members: list[MemberWeek]
     skipped: list[tuple[PlanItem, PlanOccurrence]]
     carried: list[tuple[PlanItem, PlanOccurrence, str]]  # item, occurrence, who did it
     changes: list[str]
+    together: TogetherWeek = field(default_factory=TogetherWeek)
 
 
 def look_back(household: Household, plan: WeekPlan) -> LookBack:
@@ -72,20 +79,24 @@ def look_back(household: Household, plan: WeekPlan) -> LookBack:
             carried.append((item, occ, names.get(occ.done_by_id, "someone")))
             if row is not None:
                 row.carried_for_them.append(item.title)
+    together = TogetherWeek()
     for week in week_outcomes(household, week_start):
-        row = members.get(week.slot.member_id)
-        if row is not None and week.outcome == SelfCareOutcome.KEPT:
-            row.selfcare_kept += 1
-        elif row is not None and (
+        kept = week.outcome == SelfCareOutcome.KEPT
+        lost = not kept and (
             week.outcome == SelfCareOutcome.MISSED or week.status == SelfCareStatus.SKIPPED_AHEAD
-        ):
-            row.selfcare_skipped += 1
-    return LookBack(previous, list(members.values()), skipped, carried, list(changes))
+        )
+        if week.slot.together:
+            together.kept += kept
+            together.skipped += lost
+        elif (row := members.get(week.slot.member_id or 0)) is not None:
+            row.selfcare_kept += kept
+            row.selfcare_skipped += lost
+    return LookBack(previous, list(members.values()), skipped, carried, list(changes), together)
 
 
 @dataclass(frozen=True)
 class Entry:
-    kind: str  # item | one_off | session | selfcare | on_duty | busy
+    kind: str  # item | one_off | session | selfcare | together | on_duty | busy
     title: str
     start: datetime | None  # household-local; None = any time that day
     minutes: int
@@ -121,13 +132,16 @@ def look_ahead(household: Household, plan: WeekPlan) -> list[Day]:
             None,
         )
     )
-    names = {m.id: m.display_name for m in household.members}
     for slot in week_slots(household, plan.week_start):
         if slot.status == SelfCareStatus.SKIPPED_AHEAD:
             continue
         start = slot.start_utc.astimezone(tz)
         minutes = int((slot.end_utc - slot.start_utc).total_seconds() // 60)
-        title = f"{names.get(slot.member_id, '')}'s time: {slot.title}"
+        if slot.together:
+            title = f"Time together: {slot.title}"
+            days.setdefault(start.date(), []).append(Entry("together", title, start, minutes, None))
+            continue
+        title = f"{slot.member_name}'s time: {slot.title}"
         days.setdefault(start.date(), []).append(
             Entry("selfcare", title, start, minutes, slot.member_id)
         )
@@ -135,11 +149,7 @@ def look_ahead(household: Household, plan: WeekPlan) -> list[Day]:
             if other.id != slot.member_id:
                 days[start.date()].append(
                     Entry(
-                        "on_duty",
-                        f"On duty: {names[slot.member_id]}'s time",
-                        start,
-                        minutes,
-                        other.id,
+                        "on_duty", f"On duty: {slot.member_name}'s time", start, minutes, other.id
                     )
                 )
     for busy in _busy_times(household, plan.week_start):
@@ -164,8 +174,8 @@ def _busy_times(household: Household, week_start: date) -> list:
 
 
 def selfcare_flags(household: Household, plan: WeekPlan, slots: list) -> list[str]:
-    """Self-care times that clash with the member's busy times, or with their own work
-    this week, and how much the partner on duty holds during them."""
+    """Self-care times and time together that clash with busy times or with the week's
+    own timed work, and how much the one on duty holds during someone's own time."""
     tz = household.tz
     names = {m.id: m.display_name for m in household.members}
     busy = _busy_times(household, plan.week_start)
@@ -179,24 +189,40 @@ def selfcare_flags(household: Household, plan: WeekPlan, slots: list) -> list[st
     for slot in slots:
         if slot.status == SelfCareStatus.SKIPPED_AHEAD:
             continue
-        name, when = (
-            names.get(slot.member_id, ""),
-            slot.start_utc.astimezone(tz).strftime("%a %H:%M"),
-        )
+        when = slot.start_utc.astimezone(tz).strftime("%a %H:%M")
 
         def during(start, end, slot=slot) -> bool:
             return start < slot.end_utc and slot.start_utc < end
 
+        clashing = [
+            (item, names.get(item.owner_id or 0, ""))
+            for item, starts_at in timed
+            if during(starts_at, starts_at + timedelta(minutes=max(item.effort_minutes, 1)))
+        ]
+        if slot.together:
+            flags += _together_flags(slot, when, busy, clashing, during)
+            continue
+        name = slot.member_name
         if any(during(b.start, b.end) and b.summary.startswith(f"{name}:") for b in busy):
             flags.append(f"{name}'s time on {when} overlaps a busy time in their calendar.")
-        own: list[str] = []
-        duty: list[str] = []
-        for item, starts_at in timed:
-            end = starts_at + timedelta(minutes=max(item.effort_minutes, 1))
-            if during(starts_at, end):
-                (own if item.owner_id == slot.member_id else duty).append(item.title)
+        own = [item.title for item, _ in clashing if item.owner_id == slot.member_id]
+        duty = [item.title for item, _ in clashing if item.owner_id != slot.member_id]
         if own:
             flags.append(f"{name}'s time on {when} clashes with their own {', '.join(own)}.")
         if duty:
             flags.append(f"During {name}'s time on {when}, the one on duty has {', '.join(duty)}.")
+    return flags
+
+
+def _together_flags(slot, when: str, busy: list, clashing: list, during) -> list[str]:
+    """Time together clashes with anyone's busy time or timed work: it is both of theirs."""
+    flags = []
+    busy_names = sorted({b.summary.split(":")[0] for b in busy if during(b.start, b.end)})
+    if busy_names:
+        flags.append(
+            f"{slot.title} on {when} overlaps a busy time in {' and '.join(busy_names)}'s calendar."
+        )
+    work = [f"{owner}'s {item.title}" if owner else item.title for item, owner in clashing]
+    if work:
+        flags.append(f"{slot.title} on {when} clashes with {', '.join(work)}.")
     return flags

@@ -1,8 +1,8 @@
 """Who is not free when a timed item of the week happens, and why, in words.
 
 A member is not free for a timed item when its time overlaps their self-care, a busy
-time from their imported calendar, time together, or another timed item they already
-hold. The rebalancer never hands an item to someone who is not free (and moves it away
+time from their imported calendar, time together (a slot or a responsibility), or another
+timed item they already hold. The rebalancer never hands an item to someone who is not free (and moves it away
 from an owner whose self-care or calendar clashes), and each such move starts with the
 clash: "Alex's Run is Tuesday 18:00–19:30, when Cooking dinner is due".
 """
@@ -64,10 +64,12 @@ def _commitments(plan: WeekPlan, household: Household) -> list[Commitment]:
 
     found = [
         Commitment(
-            frozenset({w.member_id}),
+            everyone if w.together else frozenset({w.member_id or 0}),
             w.start_utc,
             w.end_utc,
-            f"{w.member_name}'s {w.title} is {when(w.start_utc, w.end_utc)}",
+            f"{w.title} together is {when(w.start_utc, w.end_utc)}"
+            if w.together
+            else f"{w.member_name}'s {w.title} is {when(w.start_utc, w.end_utc)}",
         )
         for w in week_slots(household, plan.week_start)
         if w.status != SelfCareStatus.SKIPPED_AHEAD

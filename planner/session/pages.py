@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import url_for
 from flask_login import current_user
 
 from planner.domain import balance
 from planner.domain.vocabulary import Kindness, PlanState
 from planner.insights import charts
 from planner.models import CheckIn, Member, WeekPlan
+from planner.selfcare.forms import together_form
 from planner.selfcare.services import week_slots
 from planner.session import calendar, rebalance, services
 from planner.session.steps import step, steps_for
@@ -89,6 +91,9 @@ def _days(plan: WeekPlan, ctx: dict) -> None:
 def _selfcare(plan: WeekPlan, ctx: dict) -> None:
     ctx["slots"] = ctx["week_slots"] = week_slots(ctx["household"], plan.week_start)
     ctx["selfcare_flags"] = calendar.selfcare_flags(ctx["household"], plan, ctx["slots"])
+    ctx["together_slots"] = [s for s in ctx["slots"] if s.together]
+    ctx["together_form"] = together_form()
+    ctx["together_action"] = url_for("session.together", plan_id=plan.id)
 
 
 def _bars(plan: WeekPlan, ctx: dict) -> None:

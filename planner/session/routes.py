@@ -12,6 +12,8 @@ from planner.domain.refusal import Conflict, Refused
 from planner.domain.vocabulary import PlanState
 from planner.forms import int_or_none, required, show_refusal
 from planner.models import WeekPlan
+from planner.selfcare.forms import together_form
+from planner.selfcare.routes import add_from
 from planner.session import forms, live, pages, services
 from planner.session import rebalance as rebalancing
 from planner.session.steps import OVERVIEW, STEPS, neighbours, step, steps_for
@@ -218,6 +220,18 @@ def kindness(plan_id: int):
 @login_required
 def selfcare(plan_id: int):
     return _render(get_owned_or_404(WeekPlan, plan_id), "selfcare")
+
+
+@bp.post("/<int:plan_id>/together")
+@login_required
+def together(plan_id: int):
+    """Set weekly time together from the session's step; it is protected from this week."""
+    plan = get_owned_or_404(WeekPlan, plan_id)
+    form = together_form(posted=True)
+    if not form.validate_on_submit():
+        return _render(plan, "selfcare", status=422, together_form=form)
+    add_from(form, together=True)
+    return redirect(url_for("session.selfcare", plan_id=plan.id, _anchor="together"))
 
 
 # -- helpers -----------------------------------------------------------------------

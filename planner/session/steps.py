@@ -77,8 +77,8 @@ STEPS = (
     ),
     Step(
         "selfcare",
-        "Protect self-care",
-        "Each of you keeps some time of your own.",
+        "Protect your time",
+        "Time of your own, and time together.",
         needs=("selfcare",),
     ),
     Step(
