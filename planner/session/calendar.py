@@ -19,6 +19,7 @@ from planner.extensions import db
 from planner.imports.services import busy_times_for
 from planner.models import Household, Member, PlanChange, PlanItem, PlanOccurrence, WeekPlan
 from planner.selfcare.services import week_outcomes, week_slots
+from planner.week.services import is_together
 
 
 @dataclass
@@ -195,7 +196,7 @@ def selfcare_flags(household: Household, plan: WeekPlan, slots: list) -> list[st
             return start < slot.end_utc and slot.start_utc < end
 
         clashing = [
-            (item, names.get(item.owner_id or 0, ""))
+            (item, "" if is_together(item) else names.get(item.owner_id or 0, ""))
             for item, starts_at in timed
             if during(starts_at, starts_at + timedelta(minutes=max(item.effort_minutes, 1)))
         ]

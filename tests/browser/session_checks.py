@@ -12,10 +12,12 @@ from planner.extensions import db
 from tests.browser.conftest import check_a11y, text_of
 
 
-def after_the_session(pair, live, new_context, shot, kindness: str) -> None:
+def after_the_session(pair, live, new_context, shot, kindness: str, together: str) -> None:
     feeds = [feed_on_the_phone(pair.a, shot), feed_on_the_phone(pair.b, None)]
-    # Time together is in both calendars; the kindness choice is in its holder's.
+    # Time together is in both calendars (the responsibility and the weekly slot); the
+    # kindness choice is in its holder's.
     assert all(any("Weekend time together (together)" in s for s, _ in f) for f in feeds)
+    assert all(any(s == f"Time together: {together}" for s, _ in f) for f in feeds)
     chosen = [(s, d) for f in feeds for s, d in f if s.startswith("Cooking dinner")]
     assert chosen and all("simpler standard" in s and kindness in d for s, d in chosen), chosen
     kindness_on_the_week_page(pair, kindness, shot)

@@ -32,6 +32,7 @@ HOME = {
 }
 MAGIC = {"weekend_together": "Alex"}  # time together: in both calendars whoever holds it
 DINNER_SIMPLER = "sandwiches, leftovers or a ready meal instead of cooking"
+WALK = "Sunday walk"
 
 
 def test_whole_session_on_two_phones(new_context, live, shot):
@@ -71,11 +72,12 @@ def test_whole_session_on_two_phones(new_context, live, shot):
     a.goto(plan_url + "/selfcare")
     expect(a.locator("#live-selfcare")).to_contain_text("Swim")
     step(a, shot, "selfcare-step")
+    time_together(b, plan_url, shot)
 
     latencies.append(both_agree(a, b, plan_url, shot))
     print(f"live update latencies (s): {[round(x, 2) for x in latencies]}")
 
-    after_the_session(pair, live, new_context, shot, kindness=DINNER_SIMPLER)
+    after_the_session(pair, live, new_context, shot, kindness=DINNER_SIMPLER, together=WALK)
 
 
 def step(page, shot, name: str) -> None:
@@ -215,6 +217,21 @@ def kindness(a, b, plan_url, shot) -> None:
     summary = a.locator("#live-kindness-summary")
     expect(summary).to_contain_text(f"Cooking dinner — this week: {DINNER_SIMPLER}")
     step(a, shot, "kindness-chosen")
+
+
+def time_together(b, plan_url, shot) -> None:
+    """Sam sets a weekly walk together in the session's step: it is both of theirs."""
+    b.goto(plan_url + "/selfcare")
+    form = b.locator("#together form")
+    form.get_by_label("What is it?").fill(WALK)
+    form.get_by_label("Day").select_option(value="6")
+    form.get_by_label("Starts at").fill("10:00")
+    form.get_by_label("Length (minutes)").fill("60")
+    form.get_by_role("button", name="Protect time together").click()
+    expect(b.locator(".flashes")).to_contain_text("time together for both of you")
+    expect(b.locator("#together")).to_contain_text(f"{WALK} Sunday 10:00")
+    expect(b.locator("#live-selfcare li.together")).to_contain_text("Together")
+    step(b, shot, "selfcare-step-together")
 
 
 def both_agree(a, b, plan_url, shot) -> float:
