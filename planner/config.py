@@ -32,6 +32,8 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         "SECRET_KEY": env.get("SECRET_KEY", ""),
         "SQLALCHEMY_DATABASE_URI": _database_url(env.get("DATABASE_URL") or default_db),
         "PLANNER_BASE_URL": env.get("PLANNER_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # Unset, a development server's links follow the host and port it is reached on.
+        "PLANNER_BASE_URL_SET": bool(env.get("PLANNER_BASE_URL")),
         "MAIL_BACKEND": env.get("MAIL_BACKEND", "file"),
         "SMTP_HOST": env.get("SMTP_HOST", "localhost"),
         "SMTP_PORT": int(env.get("SMTP_PORT", "25") or 25),

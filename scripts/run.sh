@@ -9,5 +9,8 @@ if ! grep -qs '^SECRET_KEY=' .env; then
 fi
 .venv/bin/flask --app wsgi db upgrade
 .venv/bin/flask --app wsgi planner demo
-echo "Planner is at http://127.0.0.1:5000"
-exec .venv/bin/flask --app wsgi run --debug --host 127.0.0.1 --port "${PORT:-5000}"
+port=${PORT:-5000}
+# Emails sent by the in-process scheduler have no request to take the address from.
+export PLANNER_BASE_URL=${PLANNER_BASE_URL:-http://127.0.0.1:$port}
+echo "Planner is at $PLANNER_BASE_URL"
+exec .venv/bin/flask --app wsgi run --debug --host 127.0.0.1 --port "$port"
