@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -219,6 +220,11 @@ def test_feeds_page_and_bad_input(app, client, make):
     assert "webcal://planner.test/feeds/" in page and "<svg" in page and "data-copy-target" in page
     url = re.search(r'value="(http://planner\.test/feeds/[^"]+\.ics)"', page).group(1)
     assert url in body(client.get("/feeds"))  # the same address is shown again later
+    # One tap subscribes this phone; Google Calendar gets the address to subscribe itself.
+    webcal = "webcal://" + url.removeprefix("http://")
+    assert f'<a class="button primary" href="{webcal}">Subscribe on this device</a>' in page
+    google = "https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe="")
+    assert f'href="{google}"' in page
     assert "/feeds" in body(client.get("/profile"))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.http import http_date
@@ -65,9 +67,18 @@ def _page(form: FeedLinkForm):
     return render_template("feeds/settings.html", form=form, links=links)
 
 
+GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/r?cid="
+
+
 def _link(token: str | None) -> dict | None:
     if token is None:
         return None
     https = absolute_url("feeds.feed", token=token)
     webcal = "webcal://" + https.split("://", 1)[1]
-    return {"https": https, "webcal": webcal, "qr": qr_svg(webcal, "QR code of the feed address")}
+    return {
+        "https": https,
+        "webcal": webcal,
+        # Google Calendar subscribes from its own servers: it needs an address it can reach.
+        "google": GOOGLE_SUBSCRIBE + quote(webcal, safe=""),
+        "qr": qr_svg(webcal, "QR code of the feed address"),
+    }
