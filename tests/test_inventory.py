@@ -268,6 +268,31 @@ def test_starter_deck_page_and_picks(app, client, make):
     assert "Added" in body(client.get("/inventory/starter"))
 
 
+def test_starter_deck_keeps_every_tick_across_areas(app, client, make):
+    """Every area's ticks and owners are in one form, so any area's button adds them all."""
+    from html.parser import HTMLParser
+
+    class Fields(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.forms, self.fields = 0, {}
+
+        def handle_starttag(self, tag, attrs):
+            name = dict(attrs).get("name") or ""
+            if tag == "form":
+                self.forms += 1
+            elif name == "pick" or name.startswith("owner-") or name == "area":
+                self.fields.setdefault(self.forms, []).append(name)
+
+    signed_in(client, make)
+    parser = Fields()
+    parser.feed(body(client.get("/inventory/starter")))
+    (form,) = parser.fields  # all in the one form, whichever area they belong to
+    names = parser.fields[form]
+    assert names.count("pick") == len(STARTER_DECK)
+    assert names.count("area") == len({i.area for i in STARTER_DECK})  # one button each
+
+
 def test_starter_deck_bad_owner(app, client, make):
     made = signed_in(client, make)
     other = make("Kim")
