@@ -67,6 +67,11 @@ def timezone_names() -> tuple[str, ...]:
     return tuple(sorted(z for z in available_timezones() if "/" in z or z == "UTC"))
 
 
+# The zone field offers every name as a searchable list (templates/_timezones.html);
+# on sign-up, app.js puts the browser's own zone in while the field is untouched.
+TIMEZONE_LIST = {"list": "timezones", "autocomplete": "off", "spellcheck": "false"}
+
+
 def valid_timezone(form, field) -> None:
     if field.data not in timezone_names():
         raise ValidationError("Pick a time zone from the list, such as Europe/London.")

@@ -47,6 +47,9 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["room_words"] = vocabulary.room_words
     app.jinja_env.globals["is_together"] = is_together
     app.jinja_env.globals["TOGETHER_COLOUR"] = TOGETHER_COLOUR
+    from planner.forms import timezone_names  # planner.forms imports WEEKDAYS from here
+
+    app.jinja_env.globals["timezone_names"] = timezone_names
     # The product's vocabularies, so templates compare and label with them, never spell them.
     for words in (
         vocabulary.CheckInState,

@@ -1,7 +1,13 @@
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length
 
-from planner.forms import PlannerForm, email_field_validators, password_validators, valid_timezone
+from planner.forms import (
+    TIMEZONE_LIST,
+    PlannerForm,
+    email_field_validators,
+    password_validators,
+    valid_timezone,
+)
 
 
 class SignupForm(PlannerForm):
@@ -11,7 +17,11 @@ class SignupForm(PlannerForm):
     display_name = StringField("Your name", [InputRequired("Tell us your name."), Length(max=60)])
     email = EmailField("Email", email_field_validators())
     password = PasswordField("Password", password_validators())
-    timezone = StringField("Time zone", [InputRequired("Pick a time zone."), valid_timezone])
+    timezone = StringField(
+        "Time zone",
+        [InputRequired("Pick a time zone."), valid_timezone],
+        render_kw={**TIMEZONE_LIST, "data-browser-zone": ""},
+    )
 
 
 class LoginForm(PlannerForm):

@@ -10,6 +10,7 @@ from wtforms import (
 from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, Regexp
 
 from planner.forms import (
+    TIMEZONE_LIST,
     WEEKDAY_CHOICES,
     PlannerForm,
     email_field_validators,
@@ -22,7 +23,11 @@ class HouseholdForm(PlannerForm):
     name = StringField(
         "Household name", [InputRequired("Give your household a name."), Length(max=80)]
     )
-    timezone = StringField("Time zone", [InputRequired("Pick a time zone."), valid_timezone])
+    timezone = StringField(
+        "Time zone",
+        [InputRequired("Pick a time zone."), valid_timezone],
+        render_kw={**TIMEZONE_LIST},
+    )
     week_start = SelectField("Weeks start on", choices=WEEKDAY_CHOICES, coerce=int)
     planning_weekday = SelectField("Planning day", choices=WEEKDAY_CHOICES, coerce=int)
     planning_time = TimeField("Planning time", [InputRequired("Pick a time, like 19:00.")])

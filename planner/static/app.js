@@ -9,3 +9,10 @@ document.addEventListener("click", (event) => {
   if (navigator.clipboard) navigator.clipboard.writeText(input.value).then(done, () => document.execCommand("copy") && done());
   else if (document.execCommand("copy")) done();
 });
+
+// Sign-up: the browser's own time zone, while the field still holds the page's default.
+for (const input of document.querySelectorAll("input[data-browser-zone]")) {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const known = document.querySelector(`#${input.getAttribute("list")} option[value="${zone}"]`);
+  if (zone && known && input.value === input.defaultValue) input.value = zone;
+}

@@ -61,3 +61,21 @@ def test_sign_in_and_out_without_javascript(new_context, live):
     page.get_by_label("Password").fill(PASSWORD + "x")
     page.get_by_role("button", name="Sign in").click()
     assert "don't match" in page.locator(".error").inner_text()
+
+
+def test_sign_up_starts_from_the_browsers_time_zone(new_context, live):
+    """The zone field is a searchable list and starts at the phone's own zone."""
+    page = new_context(timezone_id="America/New_York").new_page()
+    page.goto("/signup")
+    zone = page.get_by_label("Time zone")
+    assert zone.input_value() == "America/New_York"
+    assert zone.get_attribute("list") == "timezones"
+    assert page.locator("#timezones option[value='Europe/London']").count() == 1
+    page.get_by_label("Household name").fill("The Garcias")
+    page.get_by_label("Your name").fill("Ana")
+    page.get_by_label("Email").fill(unique_email("ana"))
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Create household").click()
+    page.wait_for_url("**/home")
+    page.goto("/household")
+    assert page.get_by_label("Time zone").input_value() == "America/New_York"
