@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
+import time_machine
 
+from planner.database import utcnow
 from planner.domain.refusal import Refused
 from planner.extensions import db
 from planner.models import CheckIn, Household, WeekPlan
@@ -183,6 +185,39 @@ def test_partner_checks_in_on_a_shared_screen_with_their_password(app, client, m
     )
     assert response.status_code == 302
     assert plan_state(app, planned)["checkins"][sam] == ("okay", 100, None, False)
+
+
+def test_a_partner_confirms_once_per_session_on_a_shared_screen(app, client, make, password):
+    planned = plan_for(app, make("Alex", "Sam"))
+    alex, sam = planned.member_ids
+    login(client, planned.emails[0])
+    checkin = f"/session/{planned.plan_id}/checkin"
+    asked = body(client.get(checkin))
+    assert "Sam's password" in asked
+    data = {"for": sam, f"p{sam}-state": "okay"}
+    assert client.post(checkin, data={**data, f"p{sam}-password": password}).status_code == 302
+    # Later saves in this session need no password: the page says Sam confirmed earlier.
+    page = body(client.get(checkin))
+    assert "Sam confirmed it's them on this screen earlier in this session." in page
+    assert "Sam's password" not in page
+    again = client.post(checkin, data={**data, f"p{sam}-state": "blown"})
+    assert again.status_code == 302
+    assert plan_state(app, planned)["checkins"][sam][0] == "blown"
+    note = {"for": sam, f"p{sam}-appreciation": "Thank you for the bins."}
+    assert client.post(f"/session/{planned.plan_id}/appreciate", data=note).status_code == 302
+    # A wrong password typed anyway is still refused.
+    wrong = client.post(checkin, data={**data, f"p{sam}-password": "nope nope nope"})
+    assert wrong.status_code == 403
+    # Signed in as Sam on the same screen, Alex is not taken as confirmed.
+    login(client, planned.emails[1])
+    refused = client.post(checkin, data={"for": alex, f"p{alex}-state": "blown"})
+    assert refused.status_code == 403 and "Only Alex can do this" in body(refused)
+    # Nor does the confirmation outlive its hours.
+    login(client, planned.emails[0])
+    assert client.post(checkin, data={**data, f"p{sam}-password": password}).status_code == 302
+    with time_machine.travel(utcnow() + timedelta(hours=5)):
+        late = client.post(checkin, data={**data, f"p{sam}-state": "okay"})
+    assert late.status_code == 403 and "Only Sam can do this" in body(late)
 
 
 def test_look_back_shows_last_week(app, client, make):

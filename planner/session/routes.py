@@ -14,7 +14,7 @@ from planner.forms import int_or_none, required, show_refusal
 from planner.models import WeekPlan
 from planner.selfcare.forms import together_form
 from planner.selfcare.routes import add_from
-from planner.session import forms, live, pages, services
+from planner.session import forms, live, pages, services, shared_screen
 from planner.session import rebalance as rebalancing
 from planner.session.steps import OVERVIEW, STEPS, neighbours, step, steps_for
 
@@ -67,7 +67,7 @@ def appreciate(plan_id: int):
     return _acting_step(plan_id, "appreciate", _save_appreciation)
 
 
-def _save_appreciation(plan, form):
+def _save_appreciation(plan, form, confirmed: bool):
     services.save_appreciation(
         plan,
         current_user,
@@ -75,6 +75,7 @@ def _save_appreciation(plan, form):
         form.base.data,
         member_id=form.member_id.data,
         password=form.password.data,
+        confirmed=confirmed,
     )
 
 
@@ -84,7 +85,7 @@ def checkin(plan_id: int):
     return _acting_step(plan_id, "checkin", _save_checkin)
 
 
-def _save_checkin(plan, form):
+def _save_checkin(plan, form, confirmed: bool):
     services.save_checkin(
         plan,
         current_user,
@@ -95,6 +96,7 @@ def _save_checkin(plan, form):
         base=form.base.data,
         member_id=form.member_id.data,
         password=form.password.data,
+        confirmed=confirmed,
     )
 
 
@@ -104,9 +106,9 @@ def agree(plan_id: int):
     return _acting_step(plan_id, "agree", _save_agreement)
 
 
-def _save_agreement(plan, form):
+def _save_agreement(plan, form, confirmed: bool):
     done = services.agree(
-        plan, current_user, form.base.data, form.member_id.data, form.password.data
+        plan, current_user, form.base.data, form.member_id.data, form.password.data, confirmed
     )
     if done:
         flash("Agreed by everyone. The week is set — have a kind week.", "success")
@@ -248,12 +250,16 @@ def _acting_step(plan_id: int, key: str, save):
     form = make_form(prefix=f"p{partner}" if partner else "")
     if not form.validate_on_submit():
         return _render(plan, key, status=422, posted=form, posted_for=partner)
+    confirmed = False
     if partner:
         form.member_id.data = partner  # a partner's form on a shared screen is theirs
+        confirmed = partner in shared_screen.confirmed(current_user.id, plan.id)
     try:
-        save(plan, form)
+        save(plan, form, confirmed)
     except Refused as exc:
         return _refused(plan, key, exc, posted=form, posted_for=partner)
+    if partner and form.password.data:
+        shared_screen.remember(current_user.id, plan.id, partner)
     if key != "agree" or plan.status != PlanState.AGREED:
         flash("Saved.", "success")
     return redirect(url_for(f"session.{key}", plan_id=plan.id))
@@ -303,6 +309,7 @@ def _render(plan: WeekPlan, key: str, status: int = 200, **extra):
     steps = steps_for(ctx["first_session"])
     before, after = neighbours(key, steps)
     ctx.update(
+        confirmed_here=shared_screen.confirmed(current_user.id, plan.id),
         key=key,
         step=None if page is OVERVIEW or page not in steps else page,  # numbered steps only
         steps=steps,

@@ -109,14 +109,19 @@ def capacity_of(checkin: CheckIn | None) -> tuple[CheckInState, int]:
     return checkin.state, checkin.state.default_capacity if capacity is None else capacity
 
 
-def acting_member(by: Member, member_id: int | None, password: str | None) -> Member:
-    """The member a write is for: oneself, or a partner on the same screen who has just
-    entered their own password. Anyone else is refused."""
+def acting_member(
+    by: Member, member_id: int | None, password: str | None, confirmed: bool = False
+) -> Member:
+    """The member a write is for: oneself, or a partner on the same screen who has entered
+    their own password now or earlier in this session (`confirmed`, see
+    planner.session.shared_screen). Anyone else is refused."""
     if member_id is None or member_id == by.id:
         return by
     partner = next((m for m in by.household.members if m.id == member_id), None)
     if partner is None:
         raise Refused("Pick a member of your household.", "member_id", NOT_YOURS)
+    if confirmed and not password:
+        return partner
     if not password:
         raise Refused(
             f"Only {partner.display_name} can do this. On a shared screen, "
@@ -167,7 +172,9 @@ def appreciation_fingerprint(checkin: CheckIn | None) -> str:
 def save_appreciation(
     plan: WeekPlan, by: Member, text: str, base: str | None = None, **acting
 ) -> CheckIn:
-    member = acting_member(by, acting.get("member_id"), acting.get("password"))
+    member = acting_member(
+        by, acting.get("member_id"), acting.get("password"), acting.get("confirmed", False)
+    )
     text = (text or "").strip()
     if len(text) > MAX_TEXT:
         raise Refused(f"Keep it under {MAX_TEXT} characters.", "appreciation")
@@ -196,9 +203,10 @@ def save_checkin(
     base: str | None = None,
     member_id: int | None = None,
     password: str | None = None,
+    confirmed: bool = False,
 ) -> CheckIn:
     """Each member sets only their own check-in (or a partner with their own password)."""
-    member = acting_member(by, member_id, password)
+    member = acting_member(by, member_id, password, confirmed)
     claim_draft(plan)
     if state not in set(CheckInState):
         raise Refused("Pick okay, in the reeds or blown.", "state")
@@ -249,9 +257,10 @@ def agree(
     base: str | None,
     member_id: int | None = None,
     password: str | None = None,
+    confirmed: bool = False,
 ) -> bool:
     """Record one member's agreement; True when this made the plan agreed."""
-    member = acting_member(by, member_id, password)
+    member = acting_member(by, member_id, password, confirmed)
     claim_draft(plan)
     if base != plan_fingerprint(plan):
         raise Conflict(
