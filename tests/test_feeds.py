@@ -105,6 +105,37 @@ def test_member_feed_is_a_correct_private_calendar(app, client, make):
     assert "draft plan" in str(bins["DESCRIPTION"])
 
 
+def test_untimed_things_can_come_as_one_list_a_day(app, client, make):
+    home = make("Alex", "Sam")
+    week = seed(app, home)
+    with committing(app):
+        add_plan_item(home, week, "Water the plants", 0, [week + timedelta(days=4)])
+    login(client, home.emails[0])
+    url = path_of(new_feed_url(client))
+    before = client.get(url)
+    titles = [str(e["SUMMARY"]) for e in parse(before).walk("VEVENT")]
+    assert "Laundry" in titles and "Water the plants" in titles
+    assert client.post("/feeds/day-list", data={"day_list": "y"}).status_code == 302
+    assert '<input checked id="day_list" name="day_list"' in body(client.get("/feeds"))
+    after = client.get(url)
+    assert after.headers["ETag"] != before.headers["ETag"]  # built afresh
+    events = {str(e["SUMMARY"]): e for e in parse(after).walk("VEVENT")}
+    day = events["Today's list (2)"]
+    assert str(day["DESCRIPTION"]) == "• Laundry\n• Water the plants"
+    assert day["DTSTART"].dt == week + timedelta(days=4)  # an all-day date
+    assert "Laundry" not in events and "Water the plants" not in events
+    assert "Bins out" in events and "Run" in events  # timed things stay as they are
+    # Sam's feed is Sam's choice; the household feed is never folded.
+    page = body(client.post("/feeds/links", data={"feed": "household"}, follow_redirects=True))
+    everything = re.search(r'id="household-https" type="text" readonly value="([^"]+)"', page)
+    household = parse(client.get(path_of(everything.group(1))))
+    assert any(str(e["SUMMARY"]).startswith("Laundry") for e in household.walk("VEVENT"))
+    # And back again.
+    assert client.post("/feeds/day-list", data={}).status_code == 302
+    back = {str(e["SUMMARY"]) for e in parse(client.get(url)).walk("VEVENT")}
+    assert "Laundry" in back and not any(t.startswith("Today's list") for t in back)
+
+
 def test_household_feed_has_everything(app, client, make):
     home = make("Alex", "Sam")
     seed(app, home)

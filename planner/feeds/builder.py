@@ -52,6 +52,9 @@ def build_feed(household: Household, member_id: int | None, week_start: date | N
     last_day = week_start + timedelta(days=6)  # the last day these bytes are served
     window = (reachable_dates(week_start)[0], reachable_dates(last_day)[1])
     events = _plan_events(household, member_id, week_start, names, stamps)
+    member = next((m for m in household.members if m.id == member_id), None)
+    if member is not None and member.feed_day_list:
+        events = day_lists(household, events)
     events += _selfcare_events(household, member_id, names, stamps, window)
     events.append(_planning_event(household))
     events = [_with_uid(e, f"{e.uid}-{scope}@{domain}") for e in events]
@@ -65,6 +68,35 @@ def build_feed(household: Household, member_id: int | None, week_start: date | N
         # Cached for the week: the VTIMEZONE covers five years from any day it is read.
         today=last_day,
     )
+
+
+def day_lists(household: Household, events: list[FeedEvent]) -> list[FeedEvent]:
+    """Untimed responsibilities folded into one all-day "today's list" per day; timed ones
+    stay as they are. Its SEQUENCE is the highest of its items': a list changes when they
+    do (a calendar subscription replaces it whole on refresh either way)."""
+    by_day: dict[date, list[FeedEvent]] = {}
+    kept = []
+    for e in events:
+        if e.all_day and "Responsibility" in e.categories:
+            by_day.setdefault(e.start.astimezone(household.tz).date(), []).append(e)
+        else:
+            kept.append(e)
+    for day, items in sorted(by_day.items()):
+        lines = [f"• {e.summary}" for e in items]
+        kept.append(
+            FeedEvent(
+                uid=f"day-{day:%Y%m%d}",
+                summary=f"Today's list ({len(items)})",
+                start=items[0].start,
+                end=items[0].end,
+                sequence=max(e.sequence for e in items),
+                description="\n".join(lines),
+                categories=("Responsibility",),
+                transparent=True,
+                all_day=True,
+            )
+        )
+    return kept
 
 
 def _with_uid(event: FeedEvent, uid: str) -> FeedEvent:

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from werkzeug.http import http_date
 
 from planner.feeds import services
-from planner.feeds.forms import FeedLinkForm
+from planner.feeds.forms import DayListForm, FeedLinkForm
 from planner.feeds.qr import qr_svg
 from planner.urls import absolute_url
 
@@ -58,13 +58,30 @@ def new_link():
     return redirect(url_for("feeds.settings") + f"#feed-{form.feed.data}")
 
 
+@bp.post("/feeds/day-list")
+@login_required
+def day_list():
+    form = DayListForm()
+    if not form.validate_on_submit():
+        return _page(FeedLinkForm(formdata=None)), 422
+    services.set_day_list(current_user, form.day_list.data)
+    flash(
+        "Your feed now has one “today's list” a day for untimed things."
+        if form.day_list.data
+        else "Your feed now has one event for each untimed thing.",
+        "success",
+    )
+    return redirect(url_for("feeds.settings") + "#feed-member")
+
+
 def _page(form: FeedLinkForm):
     household = current_user.household
     links = {
         key: _link(services.feed_token(household, member))
         for key, member in (("member", current_user), ("household", None))
     }
-    return render_template("feeds/settings.html", form=form, links=links)
+    day_list = DayListForm(formdata=None, day_list=current_user.feed_day_list)
+    return render_template("feeds/settings.html", form=form, links=links, day_list=day_list)
 
 
 GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/r?cid="

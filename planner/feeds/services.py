@@ -184,3 +184,10 @@ def _scope(statement, household: Household, member: Member | None):
     if member is None:
         return statement.where(FeedToken.member_id.is_(None))
     return statement.where(FeedToken.member_id == member.id)
+
+
+def set_day_list(member: Member, on: bool) -> None:
+    """Untimed responsibilities as one all-day list per day in the member's own feed; the
+    household's version moves on with it, so the feed is built afresh."""
+    member.feed_day_list = on
+    db.session.flush()

@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, Time
+from sqlalchemy import ForeignKey, String, Time, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.database import UTCDateTime, utcnow
@@ -60,6 +60,8 @@ class Member(UserMixin, Model):
     # Reminder lead times in minutes; None = no reminder of that kind.
     selfcare_reminder_minutes: Mapped[int | None] = mapped_column(default=30, server_default="30")
     planning_reminder_minutes: Mapped[int | None] = mapped_column(default=60, server_default="60")
+    # In their own feed: untimed responsibilities as one all-day list per day, not one each.
+    feed_day_list: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     household: Mapped[Household] = relationship(back_populates="members")
