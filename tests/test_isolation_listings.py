@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+import time_machine
 
 from planner.domain.vocabulary import (
     CheckInState,
@@ -52,6 +53,13 @@ from planner.session import services as session_services
 from planner.tokens import hash_token
 from planner.week.services import week_start_for_household
 from tests.helpers import body, committing, login
+
+
+@pytest.fixture(autouse=True)
+def _a_fixed_moment():
+    """Seeded rows are placed around "now": a Wednesday noon, whatever the real clock says."""
+    with time_machine.travel(datetime(2026, 11, 25, 12, tzinfo=UTC), tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import time_machine
 from sqlalchemy import select
 
 from planner import events
@@ -218,6 +219,7 @@ def test_clashes_with_self_care_for_timed_occurrences_only(app, make):
         assert found[fine.id] == {} and found[untimed.id] == {}
 
 
+@time_machine.travel(datetime(2026, 11, 25, 12, tzinfo=UTC), tick=True)
 def test_week_slots_partial_and_bad_week(app, client, make):
     home = make()
     with committing(app):
