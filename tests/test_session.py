@@ -349,7 +349,9 @@ def test_selfcare_step_flags_clashes_and_blocks_the_slot(app, client, make):
     assert "On duty: Alex's time" in body(client.get(f"/session/{planned.plan_id}/look-ahead"))
     clash = "Alex's Swim is Monday 18:00–19:00, when Cooking is due"
     rebalance_url = f"/session/{planned.plan_id}/rebalance"
-    assert f"{clash}; Sam takes Cooking (45 min)." in body(client.get(rebalance_url))
+    proposed = body(client.get(rebalance_url))
+    assert f"{clash}; Sam takes Cooking (45 min)." in proposed
+    assert f'<span class="badge in_the_reeds">clash</span> {clash}' in proposed  # shown as one
     # Vetoed, the page says what happens instead: it stays, clash and all.
     with committing(app):
         cooking = db.session.scalar(db.select(PlanItem.id).where(PlanItem.title == "Cooking"))

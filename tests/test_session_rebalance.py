@@ -68,7 +68,9 @@ def test_a_request_in_what_would_help_becomes_a_move_and_a_veto_says_what_follow
         "Alex asked: “Could you take the laundry this week?”. Sam has room this week; "
         "Sam takes Laundry (95 min)."
     )
-    assert asked in body(client.get(url))
+    proposed = body(client.get(url))
+    assert asked in proposed
+    assert f'<span class="badge okay">asked for</span> {asked}' in proposed
     # Sam says no: it stays with Alex, and the page says so.
     login(client, planned.emails[1])
     veto = {"item_id": planned.item_ids["Laundry"], "to_member_id": sam}
