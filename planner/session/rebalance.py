@@ -68,11 +68,6 @@ def plan_vetoes(plan: WeekPlan) -> list[Veto]:
     )
 
 
-def _raw_load(item: PlanItem) -> int:
-    # The load before any kindness choice, so the kindness step keeps what was ticked.
-    return item.effort_minutes * len(item.occurrences) + item.mental_load_minutes
-
-
 def compute(plan: WeekPlan) -> Rebalance:
     """The proposal for a loaded plan (planner.session.services.load_plan)."""
     members = members_of(plan)
@@ -102,7 +97,8 @@ def compute(plan: WeekPlan) -> Rebalance:
             flex=week_services.flexibility(item),
         )
         items.append(week_item)
-        raw_load = _raw_load(item)
+        # The load before any kindness choice, so the kindness step keeps what was ticked.
+        raw_load = week_services.item_usual_load(item)
         effort = raw_load - item.mental_load_minutes
         raw.append(replace(week_item, load=raw_load, effort=effort))
     vetoes = plan_vetoes(plan)

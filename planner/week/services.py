@@ -194,10 +194,15 @@ def _same_one_off(
     )
 
 
+def item_usual_load(item: PlanItem) -> int:
+    """Minutes this week as usual: effort × occurrences + mental load."""
+    return item.effort_minutes * len(item.occurrences) + item.mental_load_minutes
+
+
 def item_week_load(item: PlanItem) -> int:
-    """Minutes this week: effort × occurrences + mental load, less what the kindness
-    choice takes off (all of it when it waits, the doing when someone else does it)."""
-    load = item.effort_minutes * len(item.occurrences) + item.mental_load_minutes
+    """The usual load less what the kindness choice takes off (all of it when it waits,
+    the doing when someone else does it)."""
+    load = item_usual_load(item)
     return load - balance.relief(item.kindness, load, item.mental_load_minutes)
 
 
