@@ -10,6 +10,7 @@ stored bytes wait to be read, and `last_error` says why the last read failed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
@@ -25,6 +26,7 @@ __all__ = [
     "add_file",
     "fetch_checked",
     "busy_times_for",
+    "member_busy",
     "imports_of",
     "is_waiting",
     "refresh_import",
@@ -43,14 +45,19 @@ def imports_of(member: Member) -> list[CalendarImport]:
     )
 
 
-def busy_times_for(
-    household: Household, start_utc: datetime, end_utc: datetime, member_id: int | None = None
-) -> list[BusyTime]:
-    """Busy times of the household's members (or one member) overlapping the window.
+@dataclass(frozen=True)
+class MemberBusy:
+    """A busy time from one member's imported calendar (its title stays private)."""
 
-    Titles stay private to their owner: each busy time reads "<name>: busy".
-    """
-    names = {m.id: m.display_name for m in household.members}
+    member_id: int
+    start: datetime
+    end: datetime
+
+
+def member_busy(
+    household: Household, start_utc: datetime, end_utc: datetime, member_id: int | None = None
+) -> list[MemberBusy]:
+    """Busy times of the household's members (or one member) overlapping the window."""
     query = select(BusyBlock.member_id, BusyBlock.starts_at, BusyBlock.ends_at).where(
         BusyBlock.household_id == household.id,
         BusyBlock.starts_at < end_utc,
@@ -59,7 +66,18 @@ def busy_times_for(
     if member_id is not None:
         query = query.where(BusyBlock.member_id == member_id)
     rows = db.session.execute(query.order_by(BusyBlock.starts_at, BusyBlock.ends_at))
-    return [BusyTime(start=s, end=e, summary=f"{names.get(m, '')}: busy") for m, s, e in rows]
+    return [MemberBusy(m, s, e) for m, s, e in rows]
+
+
+def busy_times_for(
+    household: Household, start_utc: datetime, end_utc: datetime, member_id: int | None = None
+) -> list[BusyTime]:
+    """`member_busy` as calendar entries: each busy time reads "<name>: busy"."""
+    names = {m.id: m.display_name for m in household.members}
+    return [
+        BusyTime(start=b.start, end=b.end, summary=f"{names.get(b.member_id, '')}: busy")
+        for b in member_busy(household, start_utc, end_utc, member_id)
+    ]
 
 
 def is_waiting(imported: CalendarImport) -> bool:

@@ -43,11 +43,11 @@ def busy_for_member(household, member_id: int | None, week_start: date, *, excep
         for start, effort in rows
         if start is not None  # none is, by the query
     ]
-    from planner.imports.services import busy_times_for
+    from planner.imports.services import member_busy
 
     first = local_to_utc(week_start, time(), household.tz)
     last = local_to_utc(week_start + timedelta(days=7), time(), household.tz)
-    busy += [(b.start, b.end) for b in busy_times_for(household, first, last, member_id)]
+    busy += [(b.start, b.end) for b in member_busy(household, first, last, member_id)]
     return busy
 
 

@@ -16,7 +16,7 @@ from planner.domain.vocabulary import (
 )
 from planner.domain.week import local_to_utc, week_bounds_utc
 from planner.extensions import db
-from planner.imports.services import busy_times_for
+from planner.imports.services import busy_times_for, member_busy
 from planner.models import Household, Member, PlanChange, PlanItem, PlanOccurrence, WeekPlan
 from planner.selfcare.services import week_outcomes, week_slots
 from planner.week.services import is_together
@@ -179,7 +179,7 @@ def selfcare_flags(household: Household, plan: WeekPlan, slots: list) -> list[st
     own timed work, and how much the one on duty holds during someone's own time."""
     tz = household.tz
     names = {m.id: m.display_name for m in household.members}
-    busy = _busy_times(household, plan.week_start)
+    busy = member_busy(household, *week_bounds_utc(plan.week_start, tz))
     timed = [
         (item, occ.starts_at)
         for item in plan.items
@@ -201,10 +201,13 @@ def selfcare_flags(household: Household, plan: WeekPlan, slots: list) -> list[st
             if during(starts_at, starts_at + timedelta(minutes=max(item.effort_minutes, 1)))
         ]
         if slot.together:
-            flags += _together_flags(slot, when, busy, clashing, during)
+            busy_names = sorted(
+                {names.get(b.member_id, "") for b in busy if during(b.start, b.end)}
+            )
+            flags += _together_flags(slot, when, busy_names, clashing)
             continue
         name = slot.member_name
-        if any(during(b.start, b.end) and b.summary.startswith(f"{name}:") for b in busy):
+        if any(during(b.start, b.end) and b.member_id == slot.member_id for b in busy):
             flags.append(f"{name}'s time on {when} overlaps a busy time in their calendar.")
         own = [item.title for item, _ in clashing if item.owner_id == slot.member_id]
         duty = [item.title for item, _ in clashing if item.owner_id != slot.member_id]
@@ -215,10 +218,9 @@ def selfcare_flags(household: Household, plan: WeekPlan, slots: list) -> list[st
     return flags
 
 
-def _together_flags(slot, when: str, busy: list, clashing: list, during) -> list[str]:
+def _together_flags(slot, when: str, busy_names: list[str], clashing: list) -> list[str]:
     """Time together clashes with anyone's busy time or timed work: it is both of theirs."""
     flags = []
-    busy_names = sorted({b.summary.split(":")[0] for b in busy if during(b.start, b.end)})
     if busy_names:
         flags.append(
             f"{slot.title} on {when} overlaps a busy time in {' and '.join(busy_names)}'s calendar."

@@ -12,12 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-
 from planner.domain.vocabulary import SelfCareStatus, takes_place
 from planner.domain.week import week_bounds_utc
-from planner.extensions import db
-from planner.models import BusyBlock, Household, WeekPlan
+from planner.imports.services import member_busy
+from planner.models import Household, WeekPlan
 from planner.selfcare.services import week_slots
 from planner.selfcare.timing import overlaps
 from planner.week.services import is_together
@@ -75,17 +73,10 @@ def _commitments(plan: WeekPlan, household: Household) -> list[Commitment]:
         if w.status != SelfCareStatus.SKIPPED_AHEAD
     ]
     week_start, week_end = week_bounds_utc(plan.week_start, tz)
-    busy = db.session.execute(
-        select(BusyBlock.member_id, BusyBlock.starts_at, BusyBlock.ends_at).where(
-            BusyBlock.household_id == household.id,
-            BusyBlock.starts_at < week_end,
-            BusyBlock.ends_at > week_start,
-        )
-    )
-    for member_id, start, end in busy:  # titles stay private: "busy" is all it says
-        if member_id in names:
-            words = f"{names[member_id]} is busy {when(start, end)}"
-            found.append(Commitment(frozenset({member_id}), start, end, words))
+    for b in member_busy(household, week_start, week_end):  # "busy" is all it says
+        if b.member_id in names:
+            words = f"{names[b.member_id]} is busy {when(b.start, b.end)}"
+            found.append(Commitment(frozenset({b.member_id}), b.start, b.end, words))
     for item in plan.items:
         if not takes_place(item.kindness):
             continue
