@@ -145,7 +145,8 @@ class ReminderKind(StrEnum):
     SELFCARE = "selfcare"
     PLANNING = "planning"
     PLAN_SUMMARY = "plan_summary"
-    HANDOVER = "handover"
+    HANDOVER = "handover"  # an offer, a request or its answer between partners
+    MIDWEEK = "midweek"  # a partner checked in again during the week
 
 
 class ReminderState(StrEnum):

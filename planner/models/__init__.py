@@ -8,6 +8,7 @@ from planner.models.inventory import Area, Responsibility, responsibility_allowe
 from planner.models.reminders import Reminder
 from planner.models.selfcare import SelfCareSlot, SelfCareWeek
 from planner.models.week import (
+    AwayTime,
     CheckIn,
     PlanChange,
     PlanItem,
@@ -18,6 +19,7 @@ from planner.models.week import (
 
 __all__ = [
     "Area",
+    "AwayTime",
     "Base",
     "BusyBlock",
     "CalendarImport",

@@ -53,6 +53,12 @@ class CheckIn(Model):
         vocabulary(CheckInState, "checkin_state", 16)
     )
     capacity: Mapped[int | None] = mapped_column()
+    # Checked in again during the week (planner.midweek): the latest word wins.
+    midweek_state: Mapped[CheckInState | None] = mapped_column(
+        vocabulary(CheckInState, "midweek_state", 16)
+    )
+    midweek_help: Mapped[str] = mapped_column(Text, default="")
+    midweek_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     what_would_help: Mapped[str] = mapped_column(Text, default="")
     fairness: Mapped[int | None] = mapped_column()  # "did last week feel fair?" 1–5
     appreciation: Mapped[str] = mapped_column(Text, default="")  # for the partner
@@ -115,8 +121,41 @@ class PlanOccurrence(Model):
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     skip_reason: Mapped[str] = mapped_column(String(300), default="")
+    # "I've got it", or an accepted "Can you take it?": who does this one day instead of
+    # the item's owner. The item's owner (and next week's draft) stay as agreed.
+    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A "Can you take it?" waiting for an answer, and who asked and why.
+    asked_to_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    asked_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ask_reason: Mapped[str] = mapped_column(String(300), default="")
 
     item: Mapped[PlanItem] = relationship(back_populates="occurrences")
+
+    @property
+    def holder_id(self) -> int | None:
+        """Who does it: whoever took it, else the item's owner."""
+        return self.taken_by_id or self.item.owner_id
+
+
+class AwayTime(Model):
+    """Days a member is away ("I'm away Tue–Thu"): nothing of the week is theirs then."""
+
+    __tablename__ = "away_time"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    member: Mapped[Member] = relationship()
+
+    def covers(self, day: date) -> bool:
+        return self.first_day <= day <= self.last_day
 
 
 class Veto(Model):

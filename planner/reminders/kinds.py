@@ -19,7 +19,8 @@ KINDS = {
     ReminderKind.SELFCARE: Kind("Self-care reminder", timedelta(minutes=25)),
     ReminderKind.PLANNING: Kind("Planning session reminder", timedelta(minutes=45)),
     ReminderKind.PLAN_SUMMARY: Kind("Agreed week plan", timedelta(hours=24)),
-    ReminderKind.HANDOVER: Kind("Handover request", timedelta(hours=24)),
+    ReminderKind.HANDOVER: Kind("Offer or request from your partner", timedelta(hours=24)),
+    ReminderKind.MIDWEEK: Kind("Partner's mid-week check-in", timedelta(hours=24)),
 }
 # Kinds made from the calendar (re-computed every tick) rather than from one event.
 SCHEDULED_KINDS = (ReminderKind.SELFCARE, ReminderKind.PLANNING)

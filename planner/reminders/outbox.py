@@ -235,6 +235,22 @@ def queue_plan_summary(household: Household, plan: WeekPlan, now: datetime | Non
     )
 
 
+def queue_notice(
+    kind: ReminderKind,
+    to_member: Member,
+    key: str,
+    payload: dict,
+    push: dict | None = None,
+    now: datetime | None = None,
+) -> None:
+    """One notice to one member, due now (once per key, so a double submit sends one).
+
+    `payload` is the email; `push` ({"title", "body", "url"}) what a phone notification
+    says, for members who chose push for this kind."""
+    now = now or utcnow()
+    insert_rows([row_values(kind, to_member, key, now, payload)])
+
+
 def queue_handover(
     household: Household,
     item: PlanItem,
@@ -246,4 +262,4 @@ def queue_handover(
     now = now or utcnow()
     key = f"item{item.id}:to{to_member.id}:{int(now.timestamp()) // 60}"
     payload = emails.handover_payload(household, item, to_member, from_member)
-    insert_rows([row_values(ReminderKind.HANDOVER, to_member, key, now, payload)])
+    queue_notice(ReminderKind.HANDOVER, to_member, key, payload, None, now)
