@@ -83,6 +83,8 @@ def _project_root() -> Path:
 BLUEPRINT_MODULES = (
     "planner.auth.routes",
     "planner.household.routes",
+    "planner.today.routes",
+    "planner.midweek.routes",
     "planner.inventory.routes",
     "planner.week.routes",
     "planner.selfcare.routes",

@@ -10,5 +10,6 @@ _signals = Namespace()
 plan_agreed = _signals.signal("plan-agreed")
 # sender: the Household; a self-care slot or one week of it changed
 selfcare_changed = _signals.signal("selfcare-changed")
-# sender: the Household; kwargs: item (PlanItem), to_member (Member), from_member (Member)
-handover_requested = _signals.signal("handover-requested")
+# sender: the Household; kwargs: notice (planner.week.handovers.Notice), what one member
+# is told about an offer, a request or an answer between partners
+partner_notice = _signals.signal("partner-notice")

@@ -12,17 +12,25 @@ from planner.domain import vocabulary
 from planner.selfcare.charts import TOGETHER_COLOUR
 from planner.week.services import is_together, kindness_words
 
-# Main navigation in order; entries whose endpoint is not registered are hidden.
+# Main navigation in order: five, so it fits one row on a phone; the rest is under More.
+# Entries whose endpoint is not registered are hidden.
 NAV_ITEMS = (
-    ("household.home", "Home"),
+    ("today.home", "Today"),
+    ("week.current", "Week"),
     ("session.start", "Session"),
-    ("week.current", "This week"),
-    ("inventory.index", "Everything"),
     ("selfcare.index", "Self-care"),
-    ("insights.index", "Insights"),
-    ("reminders.index", "Reminders"),
-    ("household.settings", "Household"),
-    ("household.profile", "You"),
+    ("today.more", "More"),
+)
+# One tap away, on the More page.
+MORE_ITEMS = (
+    ("inventory.index", "Everything it takes", "Your household's responsibilities"),
+    ("midweek.index", "Check in again", "How you are now, and days you're away"),
+    ("insights.index", "Insights", "How the weeks have gone"),
+    ("feeds.settings", "Calendars", "Subscribe on your phone"),
+    ("imports.index", "Busy times", "Calendars you're busy in"),
+    ("reminders.index", "Reminders", "Emails and notifications"),
+    ("household.settings", "Household", "Settings and invites"),
+    ("household.profile", "You", "Your name, email and password"),
 )
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -39,8 +47,13 @@ def nav_items() -> list[tuple[str, str]]:
     return [(e, label) for e, label in NAV_ITEMS if e in current_app.view_functions]
 
 
+def more_items() -> list[tuple[str, str, str]]:
+    return [item for item in MORE_ITEMS if item[0] in current_app.view_functions]
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.globals["more_items"] = more_items
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals["WEEKDAYS"] = WEEKDAYS
     app.jinja_env.globals["kindness_words"] = kindness_words

@@ -146,6 +146,23 @@ def _plan_occurrence(owner) -> int:
     return db.session.get(PlanItem, _plan_item(owner)).occurrences[0].id
 
 
+@owned("away_id")
+def _away_time(owner) -> int:
+    from datetime import date
+
+    from planner.models import AwayTime
+
+    away = AwayTime(
+        household_id=owner.household_id,
+        member_id=owner.member_ids[0],
+        first_day=date(2026, 11, 25),
+        last_day=date(2026, 11, 27),
+    )
+    db.session.add(away)
+    db.session.commit()
+    return away.id
+
+
 def _responsibility_ids(owner) -> list[int]:
     from planner.models import Responsibility
 

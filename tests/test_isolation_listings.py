@@ -33,6 +33,7 @@ from planner.extensions import db
 from planner.feeds import services as feed_services
 from planner.models import (
     Area,
+    AwayTime,
     BusyBlock,
     CalendarImport,
     CheckIn,
@@ -129,6 +130,7 @@ def seed(app, make, tag: str, busy_at: time) -> Seeded:
         "reminder recent": f"{tag} recent reminder subject",
         "reminder error": f"{tag} mailbox full",
         "invite": f"{tag.lower()}-invitee@example.com",
+        "away": f"{tag} at the coast",
     }
     now = utcnow()
     with committing(app):
@@ -288,6 +290,15 @@ def seed(app, make, tag: str, busy_at: time) -> Seeded:
         db.session.flush()
         s.ids["slot"] = slots[0].id
         db.session.add(
+            AwayTime(
+                household_id=s.household_id,
+                member_id=m1.id,
+                first_day=s.weeks["current"] + timedelta(days=8),
+                last_day=s.weeks["current"] + timedelta(days=10),
+                note=t["away"],
+            )
+        )
+        db.session.add(
             SelfCareWeek(
                 household_id=s.household_id,
                 slot_id=slots[0].id,
@@ -396,6 +407,8 @@ def homes(app, make) -> tuple[Seeded, Seeded]:
 NAMES = ("name0", "name1")
 LISTINGS: list[tuple[str, tuple[str, ...]]] = [
     ("/home", ("household", *NAMES)),
+    ("/more", ()),
+    ("/checkin-again", ("away", "name1")),
     ("/household", ("household", *NAMES, "email0", "email1", "invite")),
     ("/profile", ("name0", "email0")),
     (

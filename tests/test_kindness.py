@@ -6,17 +6,27 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from email import message_from_string, policy
 
 import icalendar
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from planner.domain import starter_deck
+from planner.domain.vocabulary import PlanState
 from planner.extensions import db
 from planner.feeds import services as feed_services
-from planner.models import Area, Household, PlanItem, Reminder, Responsibility, WeekPlan
+from planner.models import (
+    Area,
+    Household,
+    PlanItem,
+    PlanOccurrence,
+    Reminder,
+    Responsibility,
+    WeekPlan,
+)
 from planner.session import pages, rebalance
 from planner.week import services as week_services
 from tests.helpers import body, committing, login
@@ -173,15 +183,23 @@ def test_time_together_is_in_both_calendars_and_never_moved(app, client, make):
     assert "Date night (together)" in _feed(client, "member")
     rebalance_page = body(client.get(f"/session/{planned.plan_id}/rebalance"))
     assert "takes Date night" not in rebalance_page
-    # Nor is it handed over on the week page: there is no one to hand it to.
+    # Nor is it taken or asked for between sessions: it belongs to both.
     with committing(app):
         plan = db.session.get(WeekPlan, planned.plan_id)
-        week, date_night = plan.week_start, planned.item_ids["Date night"]
-    assert "Date night" not in body(client.get(f"/week/{week.isoformat()}")).split("Hand over")[1]
-    asked = client.post(f"/week/items/{date_night}/handover", data={"to_member_id": sam})
-    assert asked.status_code == 422 and "is time together" in body(asked)
+        plan.status = PlanState.AGREED
+        week = plan.week_start
+        day = db.session.get(PlanItem, planned.item_ids["Date night"]).occurrences[0]
+        day_id = day.id
+    page = body(client.get(f"/week/{week.isoformat()}?all=1"))
+    entry = page.split(f'id="occ-{day_id}"')[1].split("</li>")[0]
+    assert "I've got it" not in entry and "Can you take it?" not in entry
+    with time_machine.travel(datetime.combine(week, time(9), UTC), tick=False):
+        login(client, planned.emails[1])
+        took = client.post(f"/week/occurrences/{day_id}/take")
+        assert took.status_code == 422 and "is time together" in body(took)
     with committing(app):
-        assert db.session.get(PlanItem, date_night).handover_to_id is None
+        taken = db.session.get(PlanOccurrence, day_id)
+        assert taken.taken_by_id is None and taken.asked_to_id is None
 
 
 def test_flexibility_is_set_in_the_inventory(app, client, make):

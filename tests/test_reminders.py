@@ -330,16 +330,20 @@ def test_signals_queue_plan_summary_and_handover(smtp_app, smtp_server, make):
         db.session.commit()
         events.plan_agreed.send(household, week_plan=plan)
         events.plan_agreed.send(household, week_plan=plan)  # announced twice: still one each
-        alex, sam = db.session.get(Member, alex_id), db.session.get(Member, sam_id)
-        events.handover_requested.send(household, item=lunches, to_member=sam, from_member=alex)
+        from planner.week.handovers import Notice
+
+        sam = db.session.get(Member, sam_id)
+        notice = Notice(sam, "ask:1", "Alex asks: can you take School lunches today?", ("x",))
+        events.partner_notice.send(household, notice=notice)
+        events.partner_notice.send(household, notice=notice)  # the same key: one email
         assert send_due().sent == 3
     (summary,) = smtp_server.to(made.emails[0])
     text = summary.get_body(("plain",)).get_content()
     assert "School lunches (140 min)" in text and "Sam:" in text and "Bins out" in text
     assert summary["List-Unsubscribe"]
     sam_mail = {m["Subject"]: m for m in smtp_server.to(made.emails[1])}
-    handover = sam_mail["Alex asked you to take over School lunches"]
-    assert "It's yours only once you accept it" in handover.get_body(("plain",)).get_content()
+    asked = sam_mail["Alex asks: can you take School lunches today?"]
+    assert "Open Planner:" in asked.get_body(("plain",)).get_content()
     assert any(s.startswith("Your week from") for s in sam_mail)
 
 
@@ -382,7 +386,7 @@ def test_reminders_page_lists_state_and_error(app, client, make):
     login(client, made.emails[0])
     page = body(client.get("/reminders"))
     assert "failed" in page and "421" in page and "sent" in page and "Sam" in page
-    assert 'href="/reminders"' in page  # in the main navigation
+    assert 'href="/reminders"' in body(client.get("/more"))  # one tap away
 
 
 def test_cli_send_test_email_and_send_due(smtp_app, smtp_server, make):

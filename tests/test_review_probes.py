@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from planner.domain.starter_deck import STARTER_DECK
 from planner.extensions import db
-from planner.models import Area, Responsibility, WeekPlan
-from tests.helpers import committing, links_in, login
+from planner.models import Area, PlanItem, Responsibility, WeekPlan
+from tests.helpers import body, committing, links_in, login
 from tests.selfcare_helpers import add_slot
 
 # One past the largest INTEGER id on PostgreSQL, and one beyond any SQLite integer.
@@ -204,7 +204,7 @@ def test_a_one_off_added_on_the_week_page_needs_agreeing_again(app, make):
     assert _still_a_draft_after_sam_agrees(app, sam, plan_url, plan_id)
 
 
-def test_a_handover_taken_in_a_draft_needs_agreeing_again(app, make):
+def test_a_draft_is_not_handed_over_day_by_day(app, make):
     made = make("Alex", "Sam")
     alex, sam = app.test_client(), app.test_client()
     login(alex, made.emails[0])
@@ -225,9 +225,13 @@ def test_a_handover_taken_in_a_draft_needs_agreeing_again(app, make):
     assert (
         alex.post(f"{plan_url}/agree", data={"base": _fingerprint(app, plan_id)}).status_code == 302
     )
-    handover = {"to_member_id": str(made.member_ids[1])}
-    assert alex.post(f"/week/items/{item_id}/handover", data=handover).status_code == 302
-    assert sam.post(f"/week/items/{item_id}/answer", data={"accept": "1"}).status_code == 302
+    with committing(app):
+        day_id = db.session.get(PlanItem, item_id).occurrences[0].id
+    # Nothing is asked of a draft day by day: the session is where a draft changes.
+    handover = {"to_member_id": str(made.member_ids[1]), "days": "one"}
+    asked = alex.post(f"/week/occurrences/{day_id}/ask", data=handover)
+    assert asked.status_code == 422 and "Agree the week together first" in body(asked)
+    assert sam.post(f"/week/occurrences/{day_id}/take").status_code == 422
     assert _still_a_draft_after_sam_agrees(app, sam, plan_url, plan_id)
 
 

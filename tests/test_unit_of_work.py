@@ -10,7 +10,14 @@ import pytest
 from sqlalchemy import func, select
 
 from planner.extensions import db
-from planner.models import LoginThrottle, PlanChange, PlanItem, Reminder, WeekPlan
+from planner.models import (
+    LoginThrottle,
+    PlanChange,
+    PlanItem,
+    PlanOccurrence,
+    Reminder,
+    WeekPlan,
+)
 from planner.reminders import emails
 from tests.helpers import body, committing, login
 from tests.test_session_helpers import plan_for, plan_state
@@ -75,34 +82,40 @@ def test_agreement_and_its_summary_email_are_saved_together(app, client, make, p
     assert _rows(app, "plan_summary") == 2  # one for each member
 
 
-def _handover(client, planned):
-    item_id = planned.item_ids["Dishes"]
+def _last_day(app, planned) -> int:
+    """The plan agreed; the id of its last day of Dishes (never a day that has passed)."""
+    with committing(app):
+        db.session.get(WeekPlan, planned.plan_id).status = "agreed"
+        return db.session.get(PlanItem, planned.item_ids["Dishes"]).occurrences[-1].id
+
+
+def _ask(client, day_id, planned):
     sam = planned.member_ids[1]
-    return client.post(f"/week/items/{item_id}/handover", data={"to_member_id": sam})
+    return client.post(f"/week/occurrences/{day_id}/ask", data={"to_member_id": sam, "days": "one"})
 
 
 def test_handover_request_fails_cleanly_when_its_email_cannot_be_queued(
     app, client, make, monkeypatch, server_errors_as_pages
 ):
     planned = plan_for(app, make("Alex", "Sam"))
+    day_id = _last_day(app, planned)
     login(client, planned.emails[0])
-    _break(monkeypatch, "handover_payload")
-    response = _handover(client, planned)
+    _break(monkeypatch, "notice_payload")
+    response = _ask(client, day_id, planned)
     assert response.status_code == 500
     with committing(app):
-        item = db.session.get(PlanItem, planned.item_ids["Dishes"])
-        assert item.handover_to_id is None
+        assert db.session.get(PlanOccurrence, day_id).asked_to_id is None
         assert db.session.scalar(select(func.count(PlanChange.id))) == 0
     assert _rows(app, "handover") == 0
 
 
 def test_handover_request_and_its_email_are_saved_together(app, client, make):
     planned = plan_for(app, make("Alex", "Sam"))
+    day_id = _last_day(app, planned)
     login(client, planned.emails[0])
-    assert _handover(client, planned).status_code == 302
+    assert _ask(client, day_id, planned).status_code == 302
     with committing(app):
-        item = db.session.get(PlanItem, planned.item_ids["Dishes"])
-        assert item.handover_to_id == planned.member_ids[1]
+        assert db.session.get(PlanOccurrence, day_id).asked_to_id == planned.member_ids[1]
     assert _rows(app, "handover") == 1
 
 

@@ -36,6 +36,11 @@ def upgrade():
             batch_op.create_foreign_key(
                 op.f(f'fk_plan_occurrence_{column}_member'), 'member', [column], ['id'], ondelete='SET NULL'
             )
+    # A handover is now asked day by day (plan_occurrence.asked_to_id); open item-wide
+    # requests lapse.
+    with op.batch_alter_table('plan_item', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('fk_plan_item_handover_to_id_member'), type_='foreignkey')
+        batch_op.drop_column('handover_to_id')
     with op.batch_alter_table('check_in', schema=None) as batch_op:
         batch_op.add_column(sa.Column('midweek_state', sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column('midweek_help', sa.Text(), nullable=False, server_default=''))
@@ -76,6 +81,11 @@ def downgrade():
         batch_op.drop_column('midweek_at')
         batch_op.drop_column('midweek_help')
         batch_op.drop_column('midweek_state')
+    with op.batch_alter_table('plan_item', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('handover_to_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            op.f('fk_plan_item_handover_to_id_member'), 'member', ['handover_to_id'], ['id'], ondelete='SET NULL'
+        )
     with op.batch_alter_table('plan_occurrence', schema=None) as batch_op:
         for column in ('taken_by_id', 'asked_to_id', 'asked_by_id'):
             batch_op.drop_constraint(op.f(f'fk_plan_occurrence_{column}_member'), type_='foreignkey')

@@ -37,13 +37,13 @@ def safe_next(target: str | None) -> str:
         and not any(c.isspace() or not c.isprintable() for c in target)
     ):
         return target
-    return url_for("household.home")
+    return url_for("today.home")
 
 
 @bp.get("/")
 def index():
     if current_user.is_authenticated:
-        return redirect(url_for("household.home"))
+        return redirect(url_for("today.home"))
     return render_template("auth/welcome.html")
 
 
@@ -64,7 +64,7 @@ def signup():
         else:
             _sign_in(member)
             flash("Welcome! Your household is ready. Invite your partner next.", "success")
-            return redirect(url_for("household.home"))
+            return redirect(url_for("today.home"))
     elif request.method == "GET":
         form.timezone.data = form.timezone.data or "Europe/London"
     return render_template("auth/signup.html", form=form), 422 if form.errors else 200
@@ -112,7 +112,7 @@ def join(token: str):
         logout_user()
         _sign_in(member)
         flash(f"Welcome to {member.household.name}!", "success")
-        return redirect(url_for("household.home"))
+        return redirect(url_for("today.home"))
     return render_template("auth/join.html", form=form, invite=invite), 422 if form.errors else 200
 
 

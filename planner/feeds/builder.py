@@ -26,6 +26,7 @@ from planner.extensions import db
 from planner.models import (
     Household,
     PlanItem,
+    PlanOccurrence,
     Responsibility,
     SelfCareSlot,
     SelfCareWeek,
@@ -121,22 +122,21 @@ def _plan_events(household, member_id, week_start, names, stamps) -> list[FeedEv
         .order_by(PlanItem.id)
     )
     if member_id is not None:
-        # Time together is in both members' calendars, whoever holds it in the plan.
+        # Time together is in both members' calendars, whoever holds it in the plan; a
+        # day taken off a partner's plate is in the taker's.
+        taken = select(PlanOccurrence.plan_item_id).where(PlanOccurrence.taken_by_id == member_id)
         query = query.outerjoin(Responsibility, Responsibility.id == PlanItem.responsibility_id)
-        query = query.where(or_(PlanItem.owner_id == member_id, Responsibility.together))
+        query = query.where(
+            or_(PlanItem.owner_id == member_id, Responsibility.together, PlanItem.id.in_(taken))
+        )
     events: list[FeedEvent] = []
     for item in db.session.scalars(query):
         if not takes_place(item.kindness):
             continue
         plan = item.week_plan
         stamps += [item.updated_at, plan.agreed_at or plan.created_at]
-        summary = item.title
-        if is_together(item):
-            summary = f"{item.title} (together)"
-        elif member_id is None and item.owner_id in names:
-            summary = f"{item.title} ({names[item.owner_id]})"
-        if item.kindness:
-            summary += f" · {Kindness(item.kindness).label.lower()}"
+        together = is_together(item)
+        kindness = f" · {Kindness(item.kindness).label.lower()}" if item.kindness else ""
         agreed = plan.status == PlanState.AGREED
         where = "the agreed plan" if agreed else "the draft plan (not agreed yet)"
         description = f"From {where}."
@@ -148,8 +148,20 @@ def _plan_events(household, member_id, week_start, names, stamps) -> list[FeedEv
             description += f"\nDone means: {item.minimum_standard}"
         seen: dict[date, int] = {}
         for occurrence in item.occurrences:
+            holder = occurrence.holder_id
             if occurrence.state == OccurrenceState.SKIPPED:
                 continue
+            if member_id is not None and not together and holder != member_id:
+                continue  # its owner's day that someone else took, or the other way round
+            summary = item.title
+            if together:
+                summary = f"{item.title} (together)"
+            elif member_id is None and holder in names:
+                summary = f"{item.title} ({names[holder]})"
+            summary += kindness
+            day_description = description
+            if occurrence.taken_by_id and holder != item.owner_id and item.owner_id in names:
+                day_description = f"Taken off {names[item.owner_id]}'s plate. {description}"
             n = seen[occurrence.on_date] = seen.get(occurrence.on_date, 0) + 1
             uid = f"plan-{item.id}-{occurrence.on_date:%Y%m%d}" + (f"-{n}" if n > 1 else "")
             if occurrence.starts_at is not None:
@@ -167,7 +179,7 @@ def _plan_events(household, member_id, week_start, names, stamps) -> list[FeedEv
                     start=start,
                     end=end,
                     sequence=item.sequence or 0,
-                    description=description,
+                    description=day_description,
                     categories=("Responsibility",),
                     transparent=all_day,
                     all_day=all_day,

@@ -16,12 +16,6 @@ from planner.models import Invite
 bp = Blueprint("household", __name__)
 
 
-@bp.get("/home")
-@login_required
-def home():
-    return render_template("household/home.html", household=current_user.household)
-
-
 @bp.route("/household", methods=["GET", "POST"])
 @login_required
 def settings():

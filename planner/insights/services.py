@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, or_, select
 
 from planner.domain.balance import DEFAULT_FULL_WEEK_MINUTES
-from planner.domain.vocabulary import CheckInState, Kindness
+from planner.domain.vocabulary import CheckInState, Kindness, OccurrenceState
 from planner.extensions import db
 from planner.models import CheckIn, Household, Member, PlanItem, PlanOccurrence, WeekPlan
 from planner.week.services import week_start_for_household
@@ -39,6 +39,7 @@ class Insights:
     weeks: list[date]
     by_member: dict[int, list[MemberWeek]] = field(default_factory=dict)
     signals: list[str] = field(default_factory=list)
+    taken: list[str] = field(default_factory=list)  # kindnesses this week, in words
 
     @property
     def has_history(self) -> bool:
@@ -66,6 +67,8 @@ def insights(household: Household, weeks: int = WEEKS, today: date | None = None
     )
     position = {plan_id: starts.index(on) for plan_id, on in plans.items() if on in starts}
     _fill(result, position)  # even with no plans: the same queries for every history
+    this_week = [plan_id for plan_id, on in plans.items() if on == last]
+    result.taken = taken_off_plates(members, this_week)
     result.signals = signals(result)
     return result
 
@@ -76,11 +79,13 @@ def _fill(result: Insights, position: dict[int, int]) -> None:
         PlanItem.kindness.is_(None),
         PlanItem.kindness.not_in([k for k in Kindness if not k.takes_load]),
     )
+    # Each day counts for whoever does it: a day taken off a plate is the taker's.
+    holder = func.coalesce(PlanOccurrence.taken_by_id, PlanItem.owner_id)
     doing = db.session.execute(
-        select(PlanItem.week_plan_id, PlanItem.owner_id, func.sum(PlanItem.effort_minutes))
+        select(PlanItem.week_plan_id, holder, func.sum(PlanItem.effort_minutes))
         .join(PlanOccurrence, PlanOccurrence.plan_item_id == PlanItem.id)
         .where(PlanItem.week_plan_id.in_(ids), kept)
-        .group_by(PlanItem.week_plan_id, PlanItem.owner_id)
+        .group_by(PlanItem.week_plan_id, holder)
     )
     for plan_id, owner_id, minutes in doing:
         if owner_id in result.by_member:
@@ -90,13 +95,37 @@ def _fill(result: Insights, position: dict[int, int]) -> None:
         .where(PlanItem.week_plan_id.in_(ids), kept)
         .group_by(PlanItem.week_plan_id, PlanItem.owner_id)
     )
-    for plan_id, owner_id, minutes in mental:
-        if owner_id in result.by_member:
-            result.by_member[owner_id][position[plan_id]].mental = int(minutes or 0)
+    for plan_id, mental_owner, minutes in mental:
+        if mental_owner in result.by_member:
+            result.by_member[mental_owner][position[plan_id]].mental = int(minutes or 0)
     for c in db.session.scalars(select(CheckIn).where(CheckIn.week_plan_id.in_(ids))):
         if c.member_id in result.by_member:
             week = result.by_member[c.member_id][position[c.week_plan_id]]
             week.state, week.capacity, week.fairness = c.state, c.capacity, c.fairness
+
+
+def taken_off_plates(members: list[Member], plan_ids: list[int]) -> list[str]:
+    """ "Alex took 4 things off Sam's plate this week": days taken, done or to come."""
+    names = {m.id: m.display_name for m in members}
+    rows = db.session.execute(
+        select(PlanOccurrence.taken_by_id, PlanItem.owner_id, func.count(PlanOccurrence.id))
+        .join(PlanItem, PlanItem.id == PlanOccurrence.plan_item_id)
+        .where(
+            PlanItem.week_plan_id.in_(plan_ids),
+            PlanOccurrence.taken_by_id.is_not(None),
+            PlanOccurrence.taken_by_id != PlanItem.owner_id,
+            PlanOccurrence.state != OccurrenceState.SKIPPED,
+        )
+        .group_by(PlanOccurrence.taken_by_id, PlanItem.owner_id)
+    )
+    found = []
+    for taker, owner, count in rows:
+        if taker in names and owner in names:
+            things = "thing" if count == 1 else "things"
+            found.append(
+                f"{names[taker]} took {count} {things} off {names[owner]}'s plate this week."
+            )
+    return sorted(found)
 
 
 def _streak(values: list, test) -> int:

@@ -57,7 +57,7 @@ FEED_ITEM_FIELDS = (
     "kindness",
     "kindness_note",
 )
-FEED_OCCURRENCE_FIELDS = ("on_date", "starts_at", "state")
+FEED_OCCURRENCE_FIELDS = ("on_date", "starts_at", "state", "taken_by_id")
 FEED_SLOT_FIELDS = ("title", "weekday", "start_time", "minutes", "archived_at")
 FEED_SLOT_WEEK_FIELDS = ("status", "moved_start", "original_start")
 

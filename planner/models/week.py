@@ -90,7 +90,6 @@ class PlanItem(Model):
     kindness: Mapped[Kindness | None] = mapped_column(vocabulary(Kindness, "kindness", 20))
     kindness_note: Mapped[str] = mapped_column(String(300), default="")
     waited: Mapped[bool] = mapped_column(default=False)  # carried over: it waited last week
-    handover_to_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -125,7 +125,7 @@ def planning_payload(household: Household, occ: Occurrence) -> dict:
         when=_local(household, occ.start),
         minutes=household.planning_minutes,
         lead=occ.lead_minutes,
-        session_url=link_to("session.start", "household.home"),
+        session_url=link_to("session.start", "today.home"),
     )
 
 
@@ -146,21 +146,13 @@ def plan_summary_payload(household: Household, member: Member, plan: WeekPlan) -
         plan=plan,
         mine=mine,
         others=sorted(owners.items()),
-        week_url=link_to("week.current", "household.home"),
+        week_url=link_to("week.current", "today.home"),
     )
 
 
-def handover_payload(
-    household: Household, item: PlanItem, to_member: Member, from_member: Member
-) -> dict:
-    return _payload(
-        to_member,
-        f"{from_member.display_name} asked you to take over {item.title}",
-        "handover",
-        item=item,
-        asker=from_member,
-        week_url=link_to("week.current", "household.home"),
-    )
+def notice_payload(member: Member, subject: str, lines: tuple[str, ...], url: str | None) -> dict:
+    """A short notice between partners: what happened, in a few lines."""
+    return _payload(member, subject, "notice", lines=lines, action_url=url)
 
 
 def test_payload(address: str) -> dict:

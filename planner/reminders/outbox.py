@@ -19,7 +19,7 @@ from planner import mail
 from planner.database import insert_new, utcnow
 from planner.domain.vocabulary import ReminderKind, ReminderState
 from planner.extensions import db
-from planner.models import Household, Member, PlanItem, Reminder, WeekPlan
+from planner.models import Household, Member, Reminder, WeekPlan
 from planner.reminders import emails
 from planner.reminders.kinds import HORIZON, KINDS, SCHEDULED_KINDS
 from planner.reminders.schedule import Occurrence, occurrences
@@ -251,15 +251,26 @@ def queue_notice(
     insert_rows([row_values(kind, to_member, key, now, payload)])
 
 
-def queue_handover(
-    household: Household,
-    item: PlanItem,
-    to_member: Member,
-    from_member: Member,
-    now: datetime | None = None,
-) -> None:
-    """Ask the member to take an item over (one email per request, even on double submits)."""
-    now = now or utcnow()
-    key = f"item{item.id}:to{to_member.id}:{int(now.timestamp()) // 60}"
-    payload = emails.handover_payload(household, item, to_member, from_member)
-    queue_notice(ReminderKind.HANDOVER, to_member, key, payload, None, now)
+def queue_partner_notice(notice) -> None:
+    """An offer, a request or an answer between partners (planner.week.handovers.Notice);
+    the notices it makes out of date are withdrawn if not sent yet."""
+    if notice.supersedes:
+        withdraw(notice.to.household_id, notice.supersedes)
+    url = emails.link_to("today.home")
+    payload = emails.notice_payload(notice.to, notice.subject, notice.lines, url)
+    push = {"title": notice.subject, "body": notice.lines[0], "url": url}
+    queue_notice(notice.kind, notice.to, notice.key, payload, push)
+
+
+def withdraw(household_id: int, key_prefix: str) -> None:
+    """The household's unsent notices whose key starts with the prefix: not sent after all."""
+    db.session.execute(
+        update(Reminder)
+        .where(
+            Reminder.household_id == household_id,
+            Reminder.occurrence_key.startswith(key_prefix, autoescape=True),
+            Reminder.state.in_((ReminderState.PENDING, ReminderState.FAILED)),
+        )
+        .values(state=ReminderState.CANCELLED, next_attempt_at=None)
+        .execution_options(synchronize_session=False)
+    )

@@ -23,7 +23,7 @@ def _plan_agreed(household, week_plan=None, **_) -> None:
         outbox.queue_plan_summary(household, week_plan)
 
 
-@events.handover_requested.connect
-def _handover_requested(household, item=None, to_member=None, from_member=None, **_) -> None:
-    if item is not None and to_member is not None and from_member is not None:
-        outbox.queue_handover(household, item, to_member, from_member)
+@events.partner_notice.connect
+def _partner_notice(household, notice=None, **_) -> None:
+    if notice is not None:
+        outbox.queue_partner_notice(notice)

@@ -173,7 +173,6 @@ def unveto(plan: WeekPlan, by: Member, item_id: int, to_member_id: int) -> None:
 
 def _set_owner(item: PlanItem, owner_id: int) -> None:
     item.owner_id = owner_id
-    item.handover_to_id = None
 
 
 def accept_moves(plan: WeekPlan, by: Member, base: str | None) -> int:

@@ -1,11 +1,13 @@
-"""What the week page shows: the plan's occurrences laid out day by day (read only)."""
+"""What the week and today pages show: the plan's days, each with who does what, and the
+self-care, on-duty and together times that fall on it (read only)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
-from planner.domain.vocabulary import OccurrenceState
+from planner.domain.vocabulary import OccurrenceState, SelfCareStatus
 from planner.models import Household, Member, PlanItem, PlanOccurrence, WeekPlan
 from planner.week.services import is_together
 
@@ -14,15 +16,52 @@ from planner.week.services import is_together
 class Entry:
     occurrence: PlanOccurrence
     item: PlanItem
-    owner: Member | None
+    holder: Member | None  # who does it that day
     time_label: str  # "07:30" in the household zone, "" for any time that day
+    mine: bool  # mine to do (or ours, for time together)
+    together: bool
+
+    @property
+    def taken(self) -> bool:
+        """Someone took this day off its owner's plate."""
+        o = self.occurrence
+        return bool(o.taken_by_id) and o.taken_by_id != self.item.owner_id
+
+    @property
+    def open(self) -> bool:
+        return self.occurrence.state == OccurrenceState.OPEN
+
+
+@dataclass(frozen=True)
+class Time:
+    """A self-care or together time on a day, as this member lives it."""
+
+    kind: str  # "mine" (my own time), "duty" (I'm on duty), "together", "theirs"
+    label: str
+    start: str  # "19:00"
+    end: str
+    skipped: bool = False
 
 
 @dataclass
 class Day:
     day: date
     is_today: bool
+    past: bool
     entries: list[Entry] = field(default_factory=list)
+    times: list[Time] = field(default_factory=list)
+
+    @property
+    def mine(self) -> list[Entry]:
+        return [e for e in self.entries if e.mine]
+
+    @property
+    def others(self) -> list[Entry]:
+        return [e for e in self.entries if not e.mine]
+
+    @property
+    def open_mine(self) -> int:
+        return sum(e.open for e in self.mine)
 
 
 @dataclass
@@ -30,56 +69,69 @@ class WeekView:
     plan: WeekPlan
     days: list[Day]
     members: dict[int, Member]
-    asked_of_me: list[PlanItem]  # handovers waiting for my answer
-    asked_by_me: list[PlanItem]
-    my_items: list[PlanItem]  # what I own this week, for handing over
     open_count: int
     done_count: int
 
+    def day(self, on: date) -> Day | None:
+        return next((d for d in self.days if d.day == on), None)
+
 
 def build(
-    plan: WeekPlan, household: Household, member: Member, today: date, just_mine: bool
+    plan: WeekPlan,
+    household: Household,
+    member: Member,
+    today: date,
+    just_mine: bool = False,
+    slots: list | None = None,
 ) -> WeekView:
+    """The week day by day; on each day my things first, then time together, then the rest.
+    `slots` are the week's self-care times (planner.selfcare.services.week_slots)."""
     members = {m.id: m for m in household.members}
-    days = [Day(plan.week_start + timedelta(days=i), False) for i in range(7)]
-    for d in days:
-        d.is_today = d.day == today
+    days = [
+        Day(d, d == today, d < today)
+        for d in (plan.week_start + timedelta(days=i) for i in range(7))
+    ]
     by_date = {d.day: d for d in days}
     open_count = done_count = 0
     for item in plan.items:
-        if just_mine and item.owner_id != member.id and item.handover_to_id != member.id:
-            continue
+        together = is_together(item)
         for occurrence in item.occurrences:
             day = by_date.get(occurrence.on_date)
-            if day is None:
+            holder_id = occurrence.holder_id
+            mine = together or holder_id == member.id
+            if day is None or (just_mine and not mine):
                 continue
             label = (
                 occurrence.starts_at.astimezone(household.tz).strftime("%H:%M")
                 if occurrence.starts_at
                 else ""
             )
-            owner = members.get(item.owner_id) if item.owner_id is not None else None
-            day.entries.append(Entry(occurrence, item, owner, label))
+            holder = members.get(holder_id) if holder_id is not None else None
+            day.entries.append(Entry(occurrence, item, holder, label, mine, together))
             open_count += occurrence.state == OccurrenceState.OPEN
             done_count += occurrence.state == OccurrenceState.DONE
     for d in days:
-        # Timed entries first in time order, then the "any time" ones by title.
-        d.entries.sort(key=lambda e: (e.time_label == "", e.time_label, e.item.title.lower()))
-    return WeekView(
-        plan=plan,
-        days=days,
-        members=members,
-        asked_of_me=[i for i in plan.items if i.handover_to_id == member.id],
-        asked_by_me=[i for i in plan.items if i.handover_to_id and i.owner_id == member.id],
-        my_items=sorted(
-            # Time together is both members': there is no one to hand it to.
-            (
-                i
-                for i in plan.items
-                if i.owner_id == member.id and not i.pinned and not is_together(i)
-            ),
-            key=lambda i: i.title.lower(),
-        ),
-        open_count=open_count,
-        done_count=done_count,
-    )
+        # Mine first; then timed entries in time order, then the "any time" ones by title.
+        d.entries.sort(
+            key=lambda e: (not e.mine, e.time_label == "", e.time_label, e.item.title.lower())
+        )
+    for slot in slots or ():
+        _place(slot, member, household.tz, by_date)
+    return WeekView(plan, days, members, open_count, done_count)
+
+
+def _place(slot, member: Member, tz: ZoneInfo, by_date: dict[date, Day]) -> None:
+    start, end = slot.start_utc.astimezone(tz), slot.end_utc.astimezone(tz)
+    day = by_date.get(start.date())
+    if day is None:
+        return
+    skipped = slot.status == SelfCareStatus.SKIPPED_AHEAD
+    if slot.together:
+        kind, label = "together", f"Time together: {slot.title}"
+    elif slot.member_id == member.id:
+        kind, label = "mine", f"Your time: {slot.title}"
+    else:
+        # While a partner has their own time, the other holds the household.
+        kind, label = "duty", f"On duty: {slot.member_name}'s time"
+    day.times.append(Time(kind, label, f"{start:%H:%M}", f"{end:%H:%M}", skipped))
+    day.times.sort(key=lambda t: t.start)

@@ -1,10 +1,10 @@
-"""Forms on the week page: one-off items, skipping with a reason, handovers."""
+"""Forms on the week and today pages: one-off items, skipping with a reason, asking for a hand."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from wtforms import IntegerField, SelectField, StringField, TimeField
+from wtforms import IntegerField, RadioField, SelectField, StringField, TimeField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from planner.forms import PlannerForm, SelectChoice
@@ -52,5 +52,20 @@ class SkipForm(PlannerForm):
     )
 
 
-class HandoverForm(PlannerForm):
-    to_member_id = SelectField("Hand over to", coerce=int)
+class AskForm(PlannerForm):
+    """ "Can you take it?" for one day or the rest of the week."""
+
+    to_member_id = SelectField("Ask", coerce=int)
+    days = RadioField(
+        "Which days",
+        choices=[
+            SelectChoice("one", "Just this day"),
+            SelectChoice("rest", "The rest of the week"),
+        ],
+        default="one",
+        validators=[InputRequired("Pick just this day or the rest of the week.")],
+    )
+    reason = StringField(
+        "A word about it (optional)",
+        [Length(max=300, message="Up to 300 characters.")],
+    )

@@ -13,9 +13,10 @@ from planner.domain.refusal import Refused
 from planner.domain.vocabulary import PlanState
 from planner.domain.week import week_label
 from planner.forms import SelectChoice, required, show_refusal
-from planner.models import PlanItem, PlanOccurrence
-from planner.week import calendar, services
-from planner.week.forms import HandoverForm, OneOffForm, SkipForm
+from planner.models import PlanOccurrence
+from planner.selfcare.services import week_slots
+from planner.week import calendar, handovers, services
+from planner.week.forms import AskForm, OneOffForm, SkipForm
 
 bp = Blueprint("week", __name__, url_prefix="/week")
 
@@ -59,20 +60,23 @@ def _week_page(
     week_start: date,
     one_off: OneOffForm | None = None,
     skip_errors: dict | None = None,
-    handover_errors: dict | None = None,
     status: int = 200,
 ):
     household = current_user.household
     this_week = services.week_start_for_household(household)
     plan = services.find_week_plan(household, week_start)  # a GET never makes one
     just_mine = request.values.get("mine") == "1"
+    show_all = request.values.get("all") == "1" or just_mine
     today = household.today()
-    view = calendar.build(plan, household, current_user, today, just_mine) if plan else None
+    view = None
+    if plan is not None:
+        slots = week_slots(household, week_start)
+        view = calendar.build(plan, household, current_user, today, just_mine, slots)
     if one_off is None:
         one_off = OneOffForm(formdata=None)
     one_off.set_choices(week_start, household.members, current_user, today)
     skip_errors = skip_errors or {}
-    if one_off.errors or any(f.errors for f in skip_errors.values()) or handover_errors:
+    if one_off.errors or any(f.errors for f in skip_errors.values()):
         status = 422
     return render_template(
         "week/week.html",
@@ -86,12 +90,18 @@ def _week_page(
         just_mine=just_mine,
         one_off=one_off,
         skip_errors=skip_errors,
-        handover_errors=handover_errors or {},
+        show_all=show_all,
+        today=today,
+        asks=handovers.waiting_for(plan, current_user.id, today) if plan else [],
     ), status
 
 
 def _back(plan_week: date, anchor: str = ""):
+    if request.form.get("back") == "today":
+        return redirect(url_for("today.home") + (f"#{anchor}" if anchor else ""))
     mine: dict[str, Any] = {"mine": "1"} if request.form.get("mine") == "1" else {}
+    if request.form.get("all") == "1":
+        mine["all"] = "1"
     url = url_for("week.show", week_start=plan_week.isoformat(), **mine)
     return redirect(url + (f"#{anchor}" if anchor else ""))
 
@@ -168,38 +178,90 @@ def skip(occurrence_id: int):
     return _week_page(week_start, skip_errors={occurrence.id: form})
 
 
-@bp.post("/items/<int:item_id>/handover")
+@bp.post("/occurrences/<int:occurrence_id>/take")
 @login_required
-def handover(item_id: int):
-    item = get_owned_or_404(PlanItem, item_id)
-    week_start = item.week_plan.week_start
-    members = current_user.household.members
-    form = HandoverForm()
-    form.to_member_id.choices = [SelectChoice(m.id, m.display_name) for m in members]
+def take(occurrence_id: int):
+    """ "I've got it": this day, or (rest=1) the rest of the week."""
+    occurrence = get_owned_or_404(PlanOccurrence, occurrence_id)
+    rest = request.form.get("rest") == "1"
+    household = current_user.household
+    try:
+        handovers.take(occurrence, current_user, household.today(), rest)
+    except Refused as refused:
+        return _refused(occurrence, refused)
+    flash(f"Thank you: {occurrence.item.title} is yours {_when(occurrence, rest)}.", "success")
+    return _back(occurrence.item.week_plan.week_start, f"occ-{occurrence.id}")
+
+
+@bp.post("/occurrences/<int:occurrence_id>/keep")
+@login_required
+def keep(occurrence_id: int):
+    """ "Thanks, I've got it after all": the owner takes back a day their partner took."""
+    occurrence = get_owned_or_404(PlanOccurrence, occurrence_id)
+    try:
+        handovers.keep_after_all(occurrence, current_user, current_user.household.today())
+    except Refused as refused:
+        return _refused(occurrence, refused)
+    flash(f"{occurrence.item.title} is yours again; your partner has been told.", "info")
+    return _back(occurrence.item.week_plan.week_start, f"occ-{occurrence.id}")
+
+
+@bp.post("/occurrences/<int:occurrence_id>/ask")
+@login_required
+def ask(occurrence_id: int):
+    """ "Can you take it?": one day or the rest of the week, with an optional word."""
+    occurrence = get_owned_or_404(PlanOccurrence, occurrence_id)
+    household = current_user.household
+    form = AskForm()
+    form.to_member_id.choices = [
+        SelectChoice(m.id, m.display_name) for m in household.members if m.id != current_user.id
+    ]
     if not form.validate_on_submit():
-        errors = form.to_member_id.errors or ["Pick who should take it over."]
-        return _week_page(week_start, handover_errors={item.id: errors[0]})
-    to_member = next(m for m in members if m.id == form.to_member_id.data)
+        if form.to_member_id.errors:
+            return _refused(occurrence, Refused("Pick who you'd like to ask."))
+        if form.days.errors:
+            return _refused(occurrence, Refused("Pick just this day or the rest of the week."))
+        message = next(iter(e for errors in form.errors.values() for e in errors), "")
+        return _refused(occurrence, Refused(message or "This form could not be read."))
+    to_member = next(m for m in household.members if m.id == form.to_member_id.data)
+    rest = form.days.data == "rest"
     try:
-        services.request_handover(item, current_user, to_member)
+        handovers.ask(
+            occurrence, current_user, to_member, household.today(), rest, form.reason.data or ""
+        )
     except Refused as refused:
-        return _week_page(week_start, handover_errors={item.id: refused.message})
-    flash(f"Asked {to_member.display_name} to take over {item.title}.", "success")
-    return _back(week_start, "handovers-out")
+        return _refused(occurrence, refused)
+    flash(f"Asked {to_member.display_name}. It stays yours until they say yes.", "success")
+    return _back(occurrence.item.week_plan.week_start, f"occ-{occurrence.id}")
 
 
-@bp.post("/items/<int:item_id>/answer")
+@bp.post("/occurrences/<int:occurrence_id>/answer")
 @login_required
-def answer(item_id: int):
-    item = get_owned_or_404(PlanItem, item_id)
+def answer(occurrence_id: int):
+    occurrence = get_owned_or_404(PlanOccurrence, occurrence_id)
     accept = request.form.get("accept") == "1"
+    title = occurrence.item.title
     try:
-        services.answer_handover(item, current_user, accept)
+        days = handovers.answer(occurrence, current_user, accept, current_user.household.today())
     except Refused as refused:
-        flash(refused.message, "error")
-        return _week_page(item.week_plan.week_start, status=refused.status)
-    flash(
-        f"You own {item.title} for the rest of the week." if accept else "Declined, kindly.",
-        "success" if accept else "info",
-    )
-    return _back(item.week_plan.week_start)
+        return _refused(occurrence, refused)
+    if accept and days:
+        flash(f"Thank you: {title} is yours {_when(occurrence, days > 1)}.", "success")
+    else:
+        flash("Said no, kindly: it stays with them." if days else f"{title} has passed.", "info")
+    return _back(occurrence.item.week_plan.week_start)
+
+
+def _when(occurrence: PlanOccurrence, rest: bool) -> str:
+    today = current_user.household.today()
+    if rest:
+        return "for the rest of the week"
+    return "today" if occurrence.on_date == today else f"on {occurrence.on_date:%A}"
+
+
+def _refused(occurrence: PlanOccurrence, refused: Refused):
+    """A refused offer or request: said where the member was, nothing changed."""
+    flash(refused.message, "error")
+    if request.form.get("back") == "today":
+        return redirect(url_for("today.home")), 303
+    return _week_page(occurrence.item.week_plan.week_start, status=refused.status)

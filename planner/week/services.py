@@ -7,14 +7,12 @@ Writes only flush: the request commits. Versions and SEQUENCEs follow by themsel
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from planner import events
 from planner.database import claim, insert_new
 from planner.domain import balance
 from planner.domain.refusal import Refused
@@ -162,7 +160,7 @@ def add_one_off(
     )
     db.session.add(item)
     clear_draft_agreements(plan)
-    _history(plan, member, f"{member.display_name} added {title} for {owner.display_name}.")
+    history(plan, member, f"{member.display_name} added {title} for {owner.display_name}.")
     return item
 
 
@@ -213,19 +211,30 @@ def member_loads(plan: WeekPlan) -> dict[int, dict]:
     for item in plan.items:
         total = item_week_load(item)
         mental = min(total, item.mental_load_minutes)
-        # Time together counts for both: each of them gives that time.
-        for member_id in holders(item, loads):
-            loads[member_id]["doing"] += total - mental
-            loads[member_id]["mental"] += mental
+        if is_together(item):
+            # Time together counts for both: each of them gives that time.
+            for member_id in loads:
+                loads[member_id]["doing"] += total - mental
+                loads[member_id]["mental"] += mental
+            continue
+        if item.owner_id in loads:
+            loads[item.owner_id]["mental"] += mental  # remembering it stays with its owner
+        # The doing goes with each day: a day taken off a plate is the taker's load.
+        for member_id, minutes in day_shares(item, total - mental).items():
+            if member_id in loads:
+                loads[member_id]["doing"] += minutes
     return loads
 
 
-def holders(item: PlanItem, members: Collection[int]) -> list[int]:
-    """Whose week the item is in: everyone's for time together, else its owner's."""
-    if is_together(item):
-        return list(members)
-    owner = item.owner_id
-    return [owner] if owner is not None and owner in members else []
+def day_shares(item: PlanItem, minutes: int) -> dict[int, int]:
+    """The item's minutes of doing split over its days, by who does each day."""
+    days = [o.holder_id for o in item.occurrences] or [item.owner_id]
+    shares: dict[int, int] = {}
+    for k, holder in enumerate(days):
+        if holder is not None:
+            share = minutes // len(days) + (1 if k < minutes % len(days) else 0)
+            shares[holder] = shares.get(holder, 0) + share
+    return shares
 
 
 def is_together(item: PlanItem) -> bool:
@@ -251,14 +260,14 @@ def mark_done(occurrence: PlanOccurrence, member: Member) -> None:
     occurrence.skip_reason = ""
     item = occurrence.item
     carried = "" if item.owner_id == member.id else " (carried)"
-    _history(item.week_plan, member, f"{member.display_name} did {item.title}{carried}.")
+    history(item.week_plan, member, f"{member.display_name} did {item.title}{carried}.")
 
 
 def reopen(occurrence: PlanOccurrence, member: Member) -> None:
     occurrence.state, occurrence.done_by_id, occurrence.done_at = OccurrenceState.OPEN, None, None
     occurrence.skip_reason = ""
     item = occurrence.item
-    _history(item.week_plan, member, f"{member.display_name} reopened {item.title}.")
+    history(item.week_plan, member, f"{member.display_name} reopened {item.title}.")
 
 
 def skip(occurrence: PlanOccurrence, member: Member, reason: str) -> None:
@@ -274,45 +283,7 @@ def skip(occurrence: PlanOccurrence, member: Member, reason: str) -> None:
     )
     occurrence.skip_reason = reason
     item = occurrence.item
-    _history(item.week_plan, member, f"{member.display_name} skipped {item.title}: {reason}")
-
-
-def request_handover(item: PlanItem, from_member: Member, to_member: Member) -> None:
-    """The owner asks another member to take the item over for the rest of the week."""
-    if item.owner_id != from_member.id:
-        raise Refused("Only the owner can hand this over.")
-    if to_member.id == from_member.id or to_member.household_id != item.household_id:
-        raise Refused("Pick the member who should take it over.", "to_member_id")
-    members = {m.id for m in from_member.household.members}
-    if not generation.may_hold(item.responsibility, to_member.id, members) or item.pinned:
-        raise Refused(f"{item.title} can only be held by its owner.")
-    if is_together(item):
-        raise Refused(f"{item.title} is time together: it is yours and {to_member.display_name}'s.")
-    item.handover_to_id = to_member.id
-    _history(
-        item.week_plan,
-        from_member,
-        f"{from_member.display_name} asked {to_member.display_name} to take over {item.title}.",
-    )
-    events.handover_requested.send(
-        _household(item), item=item, to_member=to_member, from_member=from_member
-    )
-
-
-def answer_handover(item: PlanItem, member: Member, accept: bool) -> None:
-    """The member asked accepts (whole ownership moves for the rest of the week) or declines."""
-    if item.handover_to_id is None:
-        raise Refused("There is no handover waiting for this item.")
-    if item.handover_to_id != member.id:
-        raise Refused("Only the member who was asked can answer.")
-    item.handover_to_id = None
-    if accept:
-        item.owner_id = member.id
-        clear_draft_agreements(item.week_plan)
-        text = f"{member.display_name} took over {item.title}."
-    else:
-        text = f"{member.display_name} couldn't take over {item.title}."
-    _history(item.week_plan, member, text)
+    history(item.week_plan, member, f"{member.display_name} skipped {item.title}: {reason}")
 
 
 def plan_history(plan: WeekPlan) -> list[PlanChange]:
@@ -326,7 +297,22 @@ def plan_history(plan: WeekPlan) -> list[PlanChange]:
     )
 
 
-def _history(plan: WeekPlan, member: Member, text: str) -> None:
+def claim_plan(plan: WeekPlan) -> None:
+    """Take the plan for this write (planner.database.claim) and read its items and days
+    afresh, so a partner's change made a moment ago is seen, never overwritten."""
+    claim(db.session, plan)
+    db.session.scalars(
+        select(WeekPlan).where(WeekPlan.id == plan.id).execution_options(populate_existing=True)
+    ).one()
+    db.session.scalars(
+        select(PlanItem)
+        .where(PlanItem.week_plan_id == plan.id)
+        .options(selectinload(PlanItem.occurrences))
+        .execution_options(populate_existing=True)
+    ).all()
+
+
+def history(plan: WeekPlan, member: Member, text: str) -> None:
     """A line in the plan's short history, once it is agreed (drafts change freely)."""
     if plan.status == PlanState.AGREED:
         db.session.add(

@@ -1,0 +1,143 @@
+"""Today: the home page once a plan exists, and the guide for a new household before it.
+
+Read only, in a fixed number of queries whatever the household's history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from planner.domain.vocabulary import CheckInState, PlanState
+from planner.extensions import db
+from planner.midweek import services as midweek
+from planner.models import AwayTime, Household, Member, Responsibility, SelfCareSlot, WeekPlan
+from planner.selfcare.services import week_slots
+from planner.week import calendar, handovers
+from planner.week.services import find_week_plan, week_start_for_household
+
+AWAY_AHEAD = 14  # days of away time shown ahead
+
+
+@dataclass(frozen=True)
+class Step:
+    title: str
+    words: str
+    endpoint: str
+    anchor: str
+    done: bool
+
+
+@dataclass(frozen=True)
+class Partner:
+    member: Member
+    state: CheckInState | None
+    help: str
+    midweek: bool
+
+
+@dataclass
+class TodayView:
+    today: date
+    plan: WeekPlan | None
+    day: calendar.Day | None
+    agreed: bool
+    partners: list[Partner]
+    my_state: CheckInState | None
+    waiting_for_me: list[handovers.Ask]
+    my_asks: list[handovers.Ask]
+    taken_from_me: list
+    away: list[AwayTime]
+    members: dict[int, Member]
+    guide: list[Step] = field(default_factory=list)
+
+    @property
+    def next_step(self) -> Step | None:
+        return next((s for s in self.guide if not s.done), None)
+
+
+def build(household: Household, member: Member) -> TodayView:
+    today = household.today()
+    week_start = week_start_for_household(household)
+    plan = find_week_plan(household, week_start)
+    day = None
+    if plan is not None:
+        slots = week_slots(household, week_start)
+        day = calendar.build(plan, household, member, today, slots=slots).day(today)
+    checkins = {c.member_id: c for c in plan.checkins} if plan else {}
+    partners = []
+    for m in household.members:
+        if m.id != member.id:
+            state, help_words, said_midweek = midweek.describe(checkins.get(m.id))
+            partners.append(Partner(m, state, help_words, said_midweek))
+    mine = midweek.describe(checkins.get(member.id))[0]
+    agreed = plan is not None and plan.status == PlanState.AGREED
+    return TodayView(
+        today=today,
+        plan=plan,
+        day=day,
+        agreed=agreed,
+        partners=partners,
+        my_state=mine,
+        waiting_for_me=handovers.waiting_for(plan, member.id, today) if agreed and plan else [],
+        my_asks=handovers.asked_by(plan, member.id, today) if agreed and plan else [],
+        taken_from_me=handovers.taken_from(plan, member.id, today) if agreed and plan else [],
+        away=midweek.away_times(household, today, today + timedelta(days=AWAY_AHEAD)),
+        members={m.id: m for m in household.members},
+        guide=[] if agreed or _ever_agreed(household) else guide(household, member),
+    )
+
+
+def _ever_agreed(household: Household) -> bool:
+    found = db.session.scalar(
+        select(WeekPlan.id)
+        .where(WeekPlan.household_id == household.id, WeekPlan.status == PlanState.AGREED)
+        .limit(1)
+    )
+    return found is not None
+
+
+def guide(household: Household, member: Member) -> list[Step]:
+    """The first steps for a new household, in order, each marked done once it is."""
+    listed = db.session.scalar(
+        select(func.count(Responsibility.id)).where(
+            Responsibility.household_id == household.id, Responsibility.archived_at.is_(None)
+        )
+    )
+    own_time = db.session.scalar(
+        select(func.count(SelfCareSlot.id)).where(
+            SelfCareSlot.member_id == member.id, SelfCareSlot.archived_at.is_(None)
+        )
+    )
+    return [
+        Step(
+            "List what it takes",
+            "Pick from the starter deck: the things it takes to run your home.",
+            "inventory.starter_deck",
+            "",
+            bool(listed),
+        ),
+        Step(
+            "Invite your partner",
+            "The week is shared: each of you gets your own sign-in and calendar.",
+            "household.settings",
+            "invite",
+            len(household.members) > 1,
+        ),
+        Step(
+            "Protect some time of your own",
+            "A weekly self-care time; your partner is on duty while you have it.",
+            "selfcare.index",
+            "",
+            bool(own_time),
+        ),
+        Step(
+            "Sit down together",
+            "Your first session: check in, share the week, agree it.",
+            "session.start",
+            "",
+            False,
+        ),
+    ]

@@ -1,0 +1,323 @@
+"""Taking something off a partner's plate between sessions, one day at a time.
+
+"I've got it" takes one day (or the rest of the week) of a partner's responsibility at
+once; "Can you take it?" asks for the same and waits for a yes or a no. Either way only
+that day's occurrence changes hands (`PlanOccurrence.taken_by_id`): the item keeps its
+agreed owner, so next week's draft starts from the agreement, and a day that has passed
+is never reassigned. The partner is told through planner.events.partner_notice, in the
+same transaction as the change.
+
+Writes only flush: the request commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from planner import events
+from planner.database import utcnow
+from planner.domain.refusal import Refused
+from planner.domain.vocabulary import OccurrenceState, PlanState, ReminderKind
+from planner.models import Member, PlanItem, PlanOccurrence, WeekPlan
+from planner.week import generation
+from planner.week.services import claim_plan, history, is_together
+
+MAX_REASON = 300
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What one member is told, in words: an email's subject and lines, a push's text."""
+
+    to: Member
+    key: str  # one notice per key: a double submit tells once
+    subject: str
+    lines: tuple[str, ...]
+    # Notices this one makes out of date (a key prefix): withdrawn if still unsent, so
+    # no one reads "it stays with them until you say yes" after saying yes.
+    supersedes: str = ""
+    kind: ReminderKind = ReminderKind.HANDOVER
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A "Can you take it?" waiting for one member's answer: one item, one or more days."""
+
+    item: PlanItem
+    asker: Member | None
+    days: tuple[PlanOccurrence, ...]
+    reason: str
+
+    @property
+    def first(self) -> PlanOccurrence:
+        return self.days[0]
+
+
+def day_words(days: list[PlanOccurrence] | tuple[PlanOccurrence, ...], today: date) -> str:
+    """ "tonight", "on Thursday", "from Thursday to Sunday" — the days an offer covers."""
+    first, last = days[0].on_date, days[-1].on_date
+    if len(days) == 1:
+        return "today" if first == today else f"on {first:%A}"
+    start = "today" if first == today else f"{first:%A}"
+    return f"from {start} to {last:%A}"
+
+
+def _check_day(occurrence: PlanOccurrence, today: date) -> PlanItem:
+    item = occurrence.item
+    if item.week_plan.status != PlanState.AGREED:
+        raise Refused("Agree the week together first; then either of you can take things on.")
+    if occurrence.on_date < today:
+        raise Refused(f"{item.title} on {occurrence.on_date:%A} has passed.")
+    if occurrence.state != OccurrenceState.OPEN:
+        raise Refused(f"{item.title} on {occurrence.on_date:%A} is already {occurrence.state}.")
+    if is_together(item):
+        raise Refused(f"{item.title} is time together: it belongs to both of you.")
+    return item
+
+
+def _check_holder(item: PlanItem, member: Member) -> None:
+    members = {m.id for m in item.household.members}
+    if item.pinned or not generation.may_hold(item.responsibility, member.id, members):
+        raise Refused(f"{item.title} stays with its owner: it is agreed that way.")
+
+
+def days_from(occurrence: PlanOccurrence, today: date, rest_of_week: bool) -> list[PlanOccurrence]:
+    """The day, or it and the later open days of the same item that the same member holds."""
+    if not rest_of_week:
+        return [occurrence]
+    holder = occurrence.holder_id
+    start = max(occurrence.on_date, today)
+    return [
+        o
+        for o in occurrence.item.occurrences
+        if o.on_date >= start and o.state == OccurrenceState.OPEN and o.holder_id == holder
+    ]
+
+
+def _hand(days: list[PlanOccurrence], to_member_id: int) -> None:
+    for o in days:
+        # Back with its owner: nothing taken any more.
+        o.taken_by_id = None if o.item.owner_id == to_member_id else to_member_id
+        o.taken_at = utcnow()
+        o.asked_to_id = o.asked_by_id = o.asked_at = None
+        o.ask_reason = ""
+
+
+def _member(item: PlanItem, member_id: int | None) -> Member | None:
+    return next((m for m in item.household.members if m.id == member_id), None)
+
+
+def take(occurrence: PlanOccurrence, taker: Member, today: date, rest_of_week: bool) -> int:
+    """ "I've got it": the taker does it from now on; its holder is told. Days taken."""
+    claim_plan(occurrence.item.week_plan)
+    item = _check_day(occurrence, today)
+    holder = _member(item, occurrence.holder_id)
+    if holder is None or holder.id == taker.id:
+        return 0  # already theirs (a double submit, or it has no one to take it from)
+    _check_holder(item, taker)
+    days = days_from(occurrence, today, rest_of_week)
+    _hand(days, taker.id)
+    when = day_words(days, today)
+    history(
+        item.week_plan,
+        taker,
+        f"{taker.display_name} took {item.title} {when} off {holder.display_name}'s plate.",
+    )
+    _tell(
+        Notice(
+            holder,
+            f"took:{_key(days)}:by{taker.id}",
+            f"{taker.display_name}'s got {item.title} {when}",
+            (
+                f"{taker.display_name} took {item.title} {when} off your plate. "
+                "Nothing to do: it's theirs now.",
+                "If you'd rather do it after all, say so on your Today page.",
+            ),
+        )
+    )
+    return len(days)
+
+
+def keep_after_all(occurrence: PlanOccurrence, owner: Member, today: date) -> int:
+    """ "Thanks, I've got it after all": the owner takes back a day their partner took."""
+    claim_plan(occurrence.item.week_plan)
+    item = _check_day(occurrence, today)
+    if item.owner_id != owner.id:
+        raise Refused(f"Only {item.title}'s owner can take it back.")
+    taker = _member(item, occurrence.taken_by_id)
+    if taker is None:
+        return 0  # already back
+    days = [o for o in days_from(occurrence, today, True) if o.taken_by_id == taker.id]
+    days = days if occurrence in days else [occurrence]
+    _hand(days, owner.id)
+    when = day_words(days, today)
+    history(item.week_plan, owner, f"{owner.display_name} does {item.title} {when} after all.")
+    _tell(
+        Notice(
+            taker,
+            f"kept:{_key(days)}:by{owner.id}",
+            f"{owner.display_name} has {item.title} {when} after all",
+            (
+                f"Thank you for taking {item.title}. {owner.display_name} has it {when} after "
+                "all, so it's off your list.",
+            ),
+        )
+    )
+    return len(days)
+
+
+def ask(
+    occurrence: PlanOccurrence,
+    asker: Member,
+    to_member: Member,
+    today: date,
+    rest_of_week: bool,
+    reason: str = "",
+) -> int:
+    """ "Can you take it?": nothing changes hands until the partner says yes. Days asked."""
+    claim_plan(occurrence.item.week_plan)
+    item = _check_day(occurrence, today)
+    if occurrence.holder_id != asker.id:
+        raise Refused(f"Only whoever does {item.title} can ask someone to take it.")
+    if to_member.id == asker.id or to_member.household_id != item.household_id:
+        raise Refused("Pick who you'd like to ask.", "to_member_id")
+    reason = " ".join((reason or "").split())
+    if len(reason) > MAX_REASON:
+        raise Refused(f"Keep it under {MAX_REASON} characters.", "reason")
+    _check_holder(item, to_member)
+    days = [o for o in days_from(occurrence, today, rest_of_week) if o.asked_to_id != to_member.id]
+    if not days:
+        return 0  # asked already (a double submit)
+    for o in days:
+        o.asked_to_id, o.asked_by_id, o.asked_at, o.ask_reason = (
+            to_member.id,
+            asker.id,
+            utcnow(),
+            reason,
+        )
+    when = day_words(days, today)
+    history(
+        item.week_plan,
+        asker,
+        f"{asker.display_name} asked {to_member.display_name} to take {item.title} {when}.",
+    )
+    said = f" {asker.display_name} says: “{reason}”" if reason else ""
+    _tell(
+        Notice(
+            to_member,
+            _ask_prefix(item, to_member) + _key(days),
+            f"{asker.display_name} asks: can you take {item.title} {when}?",
+            (
+                f"{asker.display_name} asked whether you could take {item.title} {when}.{said}",
+                "Say yes or no on your Today page; it stays with them until you say yes.",
+            ),
+        )
+    )
+    return len(days)
+
+
+def answer(occurrence: PlanOccurrence, member: Member, accept: bool, today: date) -> int:
+    """Yes or no to a "Can you take it?", for every day of it still to come. Days answered."""
+    item = occurrence.item
+    claim_plan(item.week_plan)
+    if occurrence.asked_to_id != member.id:
+        raise Refused(f"{item.title} is not waiting for your answer any more.", status=409)
+    asker = _member(item, occurrence.asked_by_id)
+    asked = [
+        o
+        for o in item.occurrences
+        if o.asked_to_id == member.id and o.asked_by_id == occurrence.asked_by_id
+    ]
+    # Days that passed unanswered or were done meanwhile stay as they were.
+    days = [o for o in asked if o.on_date >= today and o.state == OccurrenceState.OPEN]
+    for o in asked:
+        o.asked_to_id = o.asked_by_id = o.asked_at = None
+        o.ask_reason = ""
+    if not days:
+        return 0
+    when = day_words(days, today)
+    if accept:
+        _hand(days, member.id)
+        text = f"{member.display_name} took {item.title} {when}."
+        subject = f"{member.display_name} said yes: {item.title} {when} is theirs"
+        line = f"{member.display_name} took {item.title} {when} off your plate."
+    else:
+        text = f"{member.display_name} couldn't take {item.title} {when}."
+        subject = f"{member.display_name} can't take {item.title} {when}"
+        line = f"{member.display_name} can't take {item.title} {when} this time; it stays with you."
+    history(item.week_plan, member, text)
+    if asker is not None:
+        _tell(
+            Notice(
+                asker,
+                f"answer:{_key(days)}:by{member.id}",
+                subject,
+                (line,),
+                supersedes=_ask_prefix(item, member),
+            )
+        )
+    return len(days)
+
+
+def waiting_for(plan: WeekPlan, member_id: int, today: date) -> list[Ask]:
+    """The asks waiting for this member's answer, one per item and asker, soonest first."""
+    found: dict[tuple[int, int | None], list[PlanOccurrence]] = {}
+    for item in plan.items:
+        for o in item.occurrences:
+            if (
+                o.asked_to_id == member_id
+                and o.on_date >= today
+                and o.state == OccurrenceState.OPEN
+            ):
+                found.setdefault((item.id, o.asked_by_id), []).append(o)
+    asks = []
+    for (_, asker_id), days in found.items():
+        item = days[0].item
+        asks.append(Ask(item, _member(item, asker_id), tuple(days), days[0].ask_reason))
+    return sorted(asks, key=lambda a: (a.first.on_date, a.item.title))
+
+
+def asked_by(plan: WeekPlan, member_id: int, today: date) -> list[Ask]:
+    """This member's own asks still waiting for an answer."""
+    found: dict[tuple[int, int | None], list[PlanOccurrence]] = {}
+    for item in plan.items:
+        for o in item.occurrences:
+            if o.asked_by_id == member_id and o.asked_to_id and o.on_date >= today:
+                found.setdefault((item.id, o.asked_to_id), []).append(o)
+    return sorted(
+        (
+            Ask(d[0].item, _member(d[0].item, to_id), tuple(d), d[0].ask_reason)
+            for (_, to_id), d in found.items()
+        ),
+        key=lambda a: (a.first.on_date, a.item.title),
+    )
+
+
+def taken_from(plan: WeekPlan, owner_id: int, today: date) -> list[PlanOccurrence]:
+    """Days of this member's items their partner took and has still to do."""
+    return sorted(
+        (
+            o
+            for item in plan.items
+            if item.owner_id == owner_id
+            for o in item.occurrences
+            if o.taken_by_id
+            and o.taken_by_id != owner_id
+            and o.on_date >= today
+            and o.state == OccurrenceState.OPEN
+        ),
+        key=lambda o: (o.on_date, o.item.title),
+    )
+
+
+def _key(days: list[PlanOccurrence]) -> str:
+    return "o" + "-".join(str(o.id) for o in days[:6]) + f":{int(utcnow().timestamp()) // 60}"
+
+
+def _ask_prefix(item: PlanItem, to_member: Member) -> str:
+    return f"ask:item{item.id}:to{to_member.id}:"
+
+
+def _tell(notice: Notice) -> None:
+    events.partner_notice.send(notice.to.household, notice=notice)
