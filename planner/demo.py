@@ -54,6 +54,15 @@ def _history_step(household: Household) -> None:
 DEMO_STEPS.append(_history_step)
 
 
+def _this_week_step(household: Household) -> None:
+    from planner.week.demo import add_demo_week
+
+    add_demo_week(household)
+
+
+DEMO_STEPS.append(_this_week_step)
+
+
 def load_demo() -> Household:
     """Flushed, not committed: the caller (the `planner demo` command) commits."""
     household = _demo_household()

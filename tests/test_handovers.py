@@ -16,36 +16,17 @@ from planner.extensions import db
 from planner.feeds.builder import build_feed
 from planner.models import Household, PlanItem, PlanOccurrence, Reminder, WeekPlan
 from planner.week import services
+from tests.handover_helpers import MONDAY, WEDNESDAY_MORNING, agreed_week
 from tests.helpers import body, committing, login
 from tests.test_week import add_responsibility
-
-MONDAY = date(2026, 11, 23)
-WEDNESDAY_MORNING = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)  # Europe/London: the same
 
 
 @pytest.fixture
 def week(app, make):
     """Alex cooks every day this week (agreed); Sam has the bins on Thursday. Wednesday."""
     made = make("Alex", "Sam")
-    alex, sam = made.member_ids
     with time_machine.travel(WEDNESDAY_MORNING, tick=False):
-        with committing(app):
-            add_responsibility(made.household_id, "Cooking dinner", default_owner_id=alex)
-            add_responsibility(
-                made.household_id,
-                "Bins out",
-                default_owner_id=sam,
-                rrule="FREQ=WEEKLY;BYDAY=TH",
-                starts_on=date(2026, 1, 1),
-            )
-            plan = services.get_or_create_week_plan(
-                db.session.get(Household, made.household_id), MONDAY
-            )
-            plan.status = PlanState.AGREED
-            cooking = next(i for i in plan.items if i.title == "Cooking dinner")
-            days = {o.on_date.strftime("%a"): o.id for o in cooking.occurrences}
-        with time_machine.travel(WEDNESDAY_MORNING, tick=False):
-            yield made, plan.id, cooking.id, days
+        yield made, *agreed_week(app, made)
 
 
 def _notices(app, member_id: int) -> list[tuple[str, ReminderState]]:

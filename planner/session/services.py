@@ -22,6 +22,7 @@ from planner.database import claim
 from planner.domain.refusal import Conflict, Refused, Throttled, fingerprint
 from planner.domain.vocabulary import CheckInState, PlanState
 from planner.extensions import db
+from planner.midweek import services as midweek
 from planner.models import (
     CheckIn,
     Household,
@@ -273,6 +274,8 @@ def agree(
     done = all(m.id in agreed for m in members)
     if done:
         plan.status, plan.agreed_at = PlanState.AGREED, utcnow()
+        # A day its holder is away goes to a partner who is there.
+        midweek.cover_away(plan)
     db.session.flush()
     if done:
         # Its summary email is queued in this same transaction: both are saved, or neither.
