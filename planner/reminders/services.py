@@ -10,7 +10,13 @@ from sqlalchemy import CursorResult, select, update
 from planner import events
 from planner.database import utcnow
 from planner.domain.refusal import Refused
-from planner.domain.vocabulary import ReminderKind, ReminderState, SelfCareOutcome, SelfCareStatus
+from planner.domain.vocabulary import (
+    ReminderChannel,
+    ReminderKind,
+    ReminderState,
+    SelfCareOutcome,
+    SelfCareStatus,
+)
 from planner.extensions import db
 from planner.models import Member, Reminder, SelfCareSlot, SelfCareWeek
 from planner.reminders.links import LINK_GONE, read_prefs_token, read_slot_token
@@ -92,6 +98,7 @@ def use_slot_link(token: str, now: datetime | None = None) -> SlotChoice:
             Reminder.kind == ReminderKind.SELFCARE,
             Reminder.member_id == link.member_id,
             Reminder.occurrence_key == link.occurrence_key,
+            Reminder.channel == ReminderChannel.EMAIL,  # the links live in the email
             Reminder.link_used_at.is_(None),
         )
         .values(link_used_at=now, link_action=link.action)
@@ -123,6 +130,7 @@ def _reminder(member_id: int, key: str) -> Reminder:
             Reminder.kind == ReminderKind.SELFCARE,
             Reminder.member_id == member_id,
             Reminder.occurrence_key == key,
+            Reminder.channel == ReminderChannel.EMAIL,
         )
     )
     if row is None:
