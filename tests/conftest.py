@@ -104,6 +104,7 @@ def app_settings(database_url: str, tmp_dir, **overrides) -> dict:
         "MAIL_FILE_DIR": str(tmp_dir / "mail"),
         "PLANNER_BASE_URL": "http://planner.test",
         "PLANNER_SCHEDULER": "off",
+        "PLANNER_VAPID_PRIVATE_KEY_FILE": str(tmp_dir / "vapid_private.pem"),
     }
     settings.update(overrides)
     return settings

@@ -55,3 +55,9 @@ def load(member_ids: Iterable[int]) -> Channels:
         {(r.member_id, ReminderKind(r.kind)): Choice(r.email, r.push) for r in rows},
         set(devices),
     )
+
+
+def chosen_by(member) -> dict[ReminderKind, Choice]:
+    """One member's choice for every kind they choose for."""
+    loaded = load([member.id])
+    return {kind: loaded.choice(member.id, kind) for kind in CHOOSABLE}

@@ -27,7 +27,7 @@ def notification(title: str, body: str, url: str, tag: str = "") -> dict:
     return {
         "title": title[:TITLE_MAX],
         "body": body[:BODY_MAX],
-        "url": url[:URL_MAX] if url.startswith("/") else "/",
+        "url": url[:URL_MAX] if url.startswith("/") and not url.startswith(("//", "/\\")) else "/",
         "tag": tag[:80],
     }
 

@@ -18,7 +18,8 @@ from planner.domain.vocabulary import (
     SelfCareStatus,
 )
 from planner.extensions import db
-from planner.models import Member, Reminder, SelfCareSlot, SelfCareWeek
+from planner.models import ChannelChoice, Member, Reminder, SelfCareSlot, SelfCareWeek
+from planner.reminders.channels import Choice
 from planner.reminders.links import LINK_GONE, read_prefs_token, read_slot_token
 from planner.reminders.outbox import sync_household
 from planner.reminders.schedule import parse_selfcare_key
@@ -166,3 +167,15 @@ def household_reminders(household_id: int, now: datetime | None = None, limit: i
         .limit(limit)
     ).all()
     return upcoming, recent
+
+
+def update_channels(member: Member, chosen: dict[ReminderKind, Choice]) -> None:
+    """How each kind of reminder reaches the member; pending reminders follow at once."""
+    for kind, choice in chosen.items():
+        row = db.session.get(ChannelChoice, (member.id, kind))
+        if row is None:
+            row = ChannelChoice(member_id=member.id, kind=kind)
+            db.session.add(row)
+        row.email, row.push = choice.email, choice.push
+    db.session.flush()
+    sync_household(member.household)
