@@ -338,3 +338,27 @@ def test_the_agreed_plan_by_notification(push_app, make, push_service):
     (payload,) = push_service.to("alex")
     assert payload["title"] == "Your week from Monday 01 June is agreed"
     assert payload["body"].startswith("1 thing on your plate") and payload["url"] == "/week"
+
+
+def test_a_holder_whose_lease_ran_out_sends_no_notification(push_app, make, push_service):
+    """Two schedulers hold the same notification one after the other (the first stalled
+    past its lease): only the current holder sends it."""
+    from planner.reminders.push_sender import send_push_batch
+    from planner.reminders.sender import Outcome, claim
+
+    made = make("Alex")
+    start = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False) as clock, push_app.app_context():
+        add_device(made.member_ids[0], push_service.browser("phone"))
+        notice(made.member_ids[0])
+        first = claim(10, channel="push")
+        clock.shift(kinds.LEASE + timedelta(minutes=1))
+        second = claim(10, channel="push")
+        assert [r.id for r in first] == [r.id for r in second] and len(first) == 1
+        late, current = Outcome(), Outcome()
+        send_push_batch(first, late)  # wakes up after its lease: sends nothing
+        assert push_service.received == [] and late.sent == late.failed == 0
+        send_push_batch(second, current)
+        assert current.sent == 1 and rows()["push"].state == "sent"
+        assert claim(10, channel="email")  # the email is its own row, claimed on its own
+    assert len(push_service.to("phone")) == 1
