@@ -29,7 +29,7 @@ def after_the_session(pair, live, new_context, shot, kindness: str, together: st
 
 def kindness_on_the_week_page(pair, kindness: str, shot) -> None:
     page = pair.a
-    page.get_by_role("link", name="This week").click()
+    page.get_by_role("link", name="Week", exact=True).click()
     if page.get_by_text("No plan for this week yet").count():  # the session planned next week
         page.get_by_role("link", name="Next week").click()
     dinner = page.locator("li.wk-entry", has_text="Cooking dinner").first
@@ -40,8 +40,8 @@ def kindness_on_the_week_page(pair, kindness: str, shot) -> None:
 
 def feed_on_the_phone(page, shot) -> list[tuple[str, str]]:
     """The member's own feed, as their phone reads it: (summary, description) per event."""
-    page.get_by_role("link", name="You", exact=True).click()
-    page.get_by_role("link", name="Calendar feeds").click()
+    page.get_by_role("link", name="More", exact=True).click()
+    page.get_by_role("link", name="Calendars Subscribe on your phone").click()
     check_a11y(page, "feeds")
     page.locator("#feed-member").get_by_role("button", name="Make my address").click()
     url = page.locator("#member-https").input_value()
@@ -63,7 +63,7 @@ def feed_on_the_phone(page, shot) -> list[tuple[str, str]]:
 
 
 def mark_done_on_the_week_page(page, shot) -> None:
-    page.get_by_role("link", name="This week").click()
+    page.get_by_role("link", name="Week", exact=True).click()
     if page.get_by_text("No plan for this week yet").count():  # the session planned next week
         page.get_by_role("link", name="Next week").click()
     check_a11y(page, "week")
