@@ -93,8 +93,6 @@ BLUEPRINT_MODULES = (
     "planner.reminders.routes",
     "planner.session.routes",
     "planner.insights.routes",
-    "planner.push.routes",
-    "planner.pwa.routes",
 )
 
 

@@ -1,1 +1,0 @@
-"""Phone notifications (Web Push): a member's devices, the app's VAPID keys, delivery."""

@@ -1,1 +1,0 @@
-"""The installable app: web app manifest, service worker and offline page."""
