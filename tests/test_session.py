@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
 
-from planner.database import utcnow
 from planner.domain.refusal import Refused
 from planner.extensions import db
 from planner.models import CheckIn, Household, WeekPlan
@@ -187,6 +186,10 @@ def test_partner_checks_in_on_a_shared_screen_with_their_password(app, client, m
     assert plan_state(app, planned)["checkins"][sam] == ("okay", 100, None, False)
 
 
+SHARED_SCREEN_MOMENT = datetime(2026, 11, 22, 18, 10, tzinfo=UTC)  # a Sunday session
+
+
+@time_machine.travel(SHARED_SCREEN_MOMENT, tick=False)
 def test_a_partner_confirms_once_per_session_on_a_shared_screen(app, client, make, password):
     planned = plan_for(app, make("Alex", "Sam"))
     alex, sam = planned.member_ids
@@ -215,7 +218,7 @@ def test_a_partner_confirms_once_per_session_on_a_shared_screen(app, client, mak
     # Nor does the confirmation outlive its hours.
     login(client, planned.emails[0])
     assert client.post(checkin, data={**data, f"p{sam}-password": password}).status_code == 302
-    with time_machine.travel(utcnow() + timedelta(hours=5)):
+    with time_machine.travel(SHARED_SCREEN_MOMENT + timedelta(hours=5), tick=False):
         late = client.post(checkin, data={**data, f"p{sam}-state": "okay"})
     assert late.status_code == 403 and "Only Sam can do this" in body(late)
 

@@ -36,6 +36,7 @@ class DayMove:
     on_date: date
     to_id: int
     reason: str
+    away: bool = False  # its holder is away that day (not a re-balance)
 
 
 def reshare(
@@ -54,7 +55,7 @@ def reshare(
             to = _someone_there(d, members, away, vetoes, member_id)
             if to is not None:
                 why = f"{names[member_id]} is away on {d.on_date:%A}; {names[to]} is there."
-                moves.append(DayMove(d.id, d.item_id, d.title, d.on_date, to, why))
+                moves.append(DayMove(d.id, d.item_id, d.title, d.on_date, to, why, away=True))
                 continue
         staying.append(d)
     moves += _rebalanced(member_id, members, staying, away, vetoes)

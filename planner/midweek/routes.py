@@ -59,10 +59,9 @@ def index():
 @login_required
 def add_away():
     away_form = AwayForm()
-    back = request.form.get("back", "")
     if away_form.validate_on_submit():
         try:
-            away = services.add_away(
+            away, moves = services.go_away(
                 current_user,
                 required(away_form.first_day.data),
                 required(away_form.last_day.data),
@@ -71,18 +70,10 @@ def add_away():
         except Refused as refused:
             show_refusal(away_form, refused, "first_day")
         else:
-            plan = _this_week_plan()
-            moves = (
-                services.reshare_for_away(plan, current_user, current_user.household.today())
-                if plan
-                else []
-            )
             words = services.away_words(away.first_day, away.last_day)
             asked = f" Your partner was asked to take {len(moves)} of your days." if moves else ""
             flash(f"Away {words} noted: nothing is given to you then.{asked}", "success")
-            if back.startswith("/session/"):
-                return redirect(back)
-            return redirect(url_for("midweek.index") + "#away")
+            return _back()
     return _page(MidweekForm(formdata=None), away_form, _this_week_plan())
 
 
@@ -96,6 +87,11 @@ def remove_away(away_id: int):
         flash(refused.message, "error")
         return redirect(url_for("midweek.index") + "#away"), 303
     flash("Away days removed.", "info")
+    return _back()
+
+
+def _back():
+    """To the session step the form was on, else to the away days."""
     back = request.form.get("back", "")
     return redirect(back if back.startswith("/session/") else url_for("midweek.index") + "#away")
 

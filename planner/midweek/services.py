@@ -25,7 +25,13 @@ from planner.domain.week import reachable_dates
 from planner.extensions import db
 from planner.models import AwayTime, CheckIn, Household, Member, WeekPlan
 from planner.week.handovers import Notice
-from planner.week.services import claim_plan, history, is_together
+from planner.week.services import (
+    claim_plan,
+    find_week_plan,
+    history,
+    is_together,
+    week_start_for_household,
+)
 
 MAX_HELP = 500
 MAX_AWAY_DAYS = 60
@@ -84,6 +90,17 @@ def add_away(member: Member, first: date, last: date, note: str = "") -> AwayTim
     db.session.add(away)
     db.session.flush()
     return away
+
+
+def go_away(
+    member: Member, first: date, last: date, note: str = ""
+) -> tuple[AwayTime, list[DayMove]]:
+    """Away days noted; during an agreed week the partner is asked to take those days."""
+    away = add_away(member, first, last, note)
+    household = member.household
+    plan = find_week_plan(household, week_start_for_household(household))
+    moves = reshare_for_away(plan, member, household.today()) if plan else []
+    return away, moves
 
 
 def remove_away(away: AwayTime, member: Member) -> None:
@@ -146,7 +163,7 @@ def reshare_for_away(plan: WeekPlan, member: Member, today: date) -> list[DayMov
     claim_plan(plan)
     if plan.status != PlanState.AGREED:
         return []
-    moves = [m for m in propose_reshare(plan, member, today) if "is away" in m.reason]
+    moves = [m for m in propose_reshare(plan, member, today) if m.away]
     _ask_for(plan, member, moves)
     if moves:
         _tell_partners(

@@ -6,7 +6,6 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from planner.today import services
-from planner.week.forms import AskForm
 
 bp = Blueprint("today", __name__)
 
@@ -16,9 +15,7 @@ bp = Blueprint("today", __name__)
 def home():
     household = current_user.household
     view = services.build(household, current_user)
-    return render_template(
-        "today/today.html", household=household, view=view, ask_form=AskForm(formdata=None)
-    )
+    return render_template("today/today.html", household=household, view=view)
 
 
 @bp.get("/more")

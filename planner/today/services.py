@@ -74,6 +74,7 @@ def build(household: Household, member: Member) -> TodayView:
             partners.append(Partner(m, state, help_words, said_midweek))
     mine = midweek.describe(checkins.get(member.id))[0]
     agreed = plan is not None and plan.status == PlanState.AGREED
+    shared = plan if agreed else None  # days are taken and asked for in agreed weeks only
     return TodayView(
         today=today,
         plan=plan,
@@ -81,9 +82,9 @@ def build(household: Household, member: Member) -> TodayView:
         agreed=agreed,
         partners=partners,
         my_state=mine,
-        waiting_for_me=handovers.waiting_for(plan, member.id, today) if agreed and plan else [],
-        my_asks=handovers.asked_by(plan, member.id, today) if agreed and plan else [],
-        taken_from_me=handovers.taken_from(plan, member.id, today) if agreed and plan else [],
+        waiting_for_me=handovers.waiting_for(shared, member.id, today) if shared else [],
+        my_asks=handovers.asked_by(shared, member.id, today) if shared else [],
+        taken_from_me=handovers.taken_from(shared, member.id, today) if shared else [],
         away=midweek.away_times(household, today, today + timedelta(days=AWAY_AHEAD)),
         members={m.id: m for m in household.members},
         guide=[] if agreed or _ever_agreed(household) else guide(household, member),

@@ -12,6 +12,7 @@ Writes only flush: the request commits.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -45,7 +46,7 @@ class Ask:
     """A "Can you take it?" waiting for one member's answer: one item, one or more days."""
 
     item: PlanItem
-    asker: Member | None
+    partner: Member | None  # who asked (waiting for me), or whom I asked
     days: tuple[PlanOccurrence, ...]
     reason: str
 
@@ -108,13 +109,15 @@ def _member(item: PlanItem, member_id: int | None) -> Member | None:
     return next((m for m in item.household.members if m.id == member_id), None)
 
 
-def take(occurrence: PlanOccurrence, taker: Member, today: date, rest_of_week: bool) -> int:
-    """ "I've got it": the taker does it from now on; its holder is told. Days taken."""
+def take(
+    occurrence: PlanOccurrence, taker: Member, today: date, rest_of_week: bool
+) -> list[PlanOccurrence]:
+    """ "I've got it": the taker does it from now on; its holder is told. The days taken."""
     claim_plan(occurrence.item.week_plan)
     item = _check_day(occurrence, today)
     holder = _member(item, occurrence.holder_id)
     if holder is None or holder.id == taker.id:
-        return 0  # already theirs (a double submit, or it has no one to take it from)
+        return []  # already theirs (a double submit, or it has no one to take it from)
     _check_holder(item, taker)
     days = days_from(occurrence, today, rest_of_week)
     _hand(days, taker.id)
@@ -136,10 +139,10 @@ def take(occurrence: PlanOccurrence, taker: Member, today: date, rest_of_week: b
             ),
         )
     )
-    return len(days)
+    return days
 
 
-def keep_after_all(occurrence: PlanOccurrence, owner: Member, today: date) -> int:
+def keep_after_all(occurrence: PlanOccurrence, owner: Member, today: date) -> list[PlanOccurrence]:
     """ "Thanks, I've got it after all": the owner takes back a day their partner took."""
     claim_plan(occurrence.item.week_plan)
     item = _check_day(occurrence, today)
@@ -147,7 +150,7 @@ def keep_after_all(occurrence: PlanOccurrence, owner: Member, today: date) -> in
         raise Refused(f"Only {item.title}'s owner can take it back.")
     taker = _member(item, occurrence.taken_by_id)
     if taker is None:
-        return 0  # already back
+        return []  # already back
     days = [o for o in days_from(occurrence, today, True) if o.taken_by_id == taker.id]
     days = days if occurrence in days else [occurrence]
     _hand(days, owner.id)
@@ -164,7 +167,7 @@ def keep_after_all(occurrence: PlanOccurrence, owner: Member, today: date) -> in
             ),
         )
     )
-    return len(days)
+    return days
 
 
 def ask(
@@ -174,7 +177,7 @@ def ask(
     today: date,
     rest_of_week: bool,
     reason: str = "",
-) -> int:
+) -> list[PlanOccurrence]:
     """ "Can you take it?": nothing changes hands until the partner says yes. Days asked."""
     claim_plan(occurrence.item.week_plan)
     item = _check_day(occurrence, today)
@@ -188,7 +191,7 @@ def ask(
     _check_holder(item, to_member)
     days = [o for o in days_from(occurrence, today, rest_of_week) if o.asked_to_id != to_member.id]
     if not days:
-        return 0  # asked already (a double submit)
+        return []  # asked already (a double submit)
     for o in days:
         o.asked_to_id, o.asked_by_id, o.asked_at, o.ask_reason = (
             to_member.id,
@@ -214,11 +217,13 @@ def ask(
             ),
         )
     )
-    return len(days)
+    return days
 
 
-def answer(occurrence: PlanOccurrence, member: Member, accept: bool, today: date) -> int:
-    """Yes or no to a "Can you take it?", for every day of it still to come. Days answered."""
+def answer(
+    occurrence: PlanOccurrence, member: Member, accept: bool, today: date
+) -> list[PlanOccurrence]:
+    """Yes or no to a "Can you take it?", for every day of it still to come: those days."""
     item = occurrence.item
     claim_plan(item.week_plan)
     if occurrence.asked_to_id != member.id:
@@ -235,7 +240,7 @@ def answer(occurrence: PlanOccurrence, member: Member, accept: bool, today: date
         o.asked_to_id = o.asked_by_id = o.asked_at = None
         o.ask_reason = ""
     if not days:
-        return 0
+        return []
     when = day_words(days, today)
     if accept:
         _hand(days, member.id)
@@ -257,41 +262,40 @@ def answer(occurrence: PlanOccurrence, member: Member, accept: bool, today: date
                 supersedes=_ask_prefix(item, member),
             )
         )
-    return len(days)
+    return days
 
 
 def waiting_for(plan: WeekPlan, member_id: int, today: date) -> list[Ask]:
     """The asks waiting for this member's answer, one per item and asker, soonest first."""
-    found: dict[tuple[int, int | None], list[PlanOccurrence]] = {}
-    for item in plan.items:
-        for o in item.occurrences:
-            if (
-                o.asked_to_id == member_id
-                and o.on_date >= today
-                and o.state == OccurrenceState.OPEN
-            ):
-                found.setdefault((item.id, o.asked_by_id), []).append(o)
-    asks = []
-    for (_, asker_id), days in found.items():
-        item = days[0].item
-        asks.append(Ask(item, _member(item, asker_id), tuple(days), days[0].ask_reason))
-    return sorted(asks, key=lambda a: (a.first.on_date, a.item.title))
+    return _asks(plan, today, lambda o: o.asked_to_id == member_id, lambda o: o.asked_by_id)
 
 
 def asked_by(plan: WeekPlan, member_id: int, today: date) -> list[Ask]:
-    """This member's own asks still waiting for an answer."""
+    """This member's own asks still waiting for an answer, one per item and member asked."""
+    return _asks(
+        plan,
+        today,
+        lambda o: o.asked_by_id == member_id and bool(o.asked_to_id),
+        lambda o: o.asked_to_id,
+    )
+
+
+def _asks(
+    plan: WeekPlan,
+    today: date,
+    wanted: Callable[[PlanOccurrence], bool],
+    partner: Callable[[PlanOccurrence], int | None],
+) -> list[Ask]:
     found: dict[tuple[int, int | None], list[PlanOccurrence]] = {}
     for item in plan.items:
         for o in item.occurrences:
-            if o.asked_by_id == member_id and o.asked_to_id and o.on_date >= today:
-                found.setdefault((item.id, o.asked_to_id), []).append(o)
-    return sorted(
-        (
-            Ask(d[0].item, _member(d[0].item, to_id), tuple(d), d[0].ask_reason)
-            for (_, to_id), d in found.items()
-        ),
-        key=lambda a: (a.first.on_date, a.item.title),
-    )
+            if wanted(o) and o.on_date >= today and o.state == OccurrenceState.OPEN:
+                found.setdefault((item.id, partner(o)), []).append(o)
+    asks = [
+        Ask(days[0].item, _member(days[0].item, partner_id), tuple(days), days[0].ask_reason)
+        for (_, partner_id), days in found.items()
+    ]
+    return sorted(asks, key=lambda a: (a.first.on_date, a.item.title))
 
 
 def taken_from(plan: WeekPlan, owner_id: int, today: date) -> list[PlanOccurrence]:

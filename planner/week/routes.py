@@ -184,12 +184,13 @@ def take(occurrence_id: int):
     """ "I've got it": this day, or (rest=1) the rest of the week."""
     occurrence = get_owned_or_404(PlanOccurrence, occurrence_id)
     rest = request.form.get("rest") == "1"
-    household = current_user.household
+    today = current_user.household.today()
     try:
-        handovers.take(occurrence, current_user, household.today(), rest)
+        days = handovers.take(occurrence, current_user, today, rest)
     except Refused as refused:
         return _refused(occurrence, refused)
-    flash(f"Thank you: {occurrence.item.title} is yours {_when(occurrence, rest)}.", "success")
+    when = handovers.day_words(days, today) if days else "already"
+    flash(f"Thank you: {occurrence.item.title} is yours {when}.", "success")
     return _back(occurrence.item.week_plan.week_start, f"occ-{occurrence.id}")
 
 
@@ -241,22 +242,16 @@ def answer(occurrence_id: int):
     occurrence = get_owned_or_404(PlanOccurrence, occurrence_id)
     accept = request.form.get("accept") == "1"
     title = occurrence.item.title
+    today = current_user.household.today()
     try:
-        days = handovers.answer(occurrence, current_user, accept, current_user.household.today())
+        days = handovers.answer(occurrence, current_user, accept, today)
     except Refused as refused:
         return _refused(occurrence, refused)
     if accept and days:
-        flash(f"Thank you: {title} is yours {_when(occurrence, days > 1)}.", "success")
+        flash(f"Thank you: {title} is yours {handovers.day_words(days, today)}.", "success")
     else:
         flash("Said no, kindly: it stays with them." if days else f"{title} has passed.", "info")
     return _back(occurrence.item.week_plan.week_start)
-
-
-def _when(occurrence: PlanOccurrence, rest: bool) -> str:
-    today = current_user.household.today()
-    if rest:
-        return "for the rest of the week"
-    return "today" if occurrence.on_date == today else f"on {occurrence.on_date:%A}"
 
 
 def _refused(occurrence: PlanOccurrence, refused: Refused):
