@@ -235,20 +235,24 @@ def test_a_done_day_is_not_taken(app, client, week):
         assert o.state == OccurrenceState.DONE and o.taken_by_id is None
 
 
+def _cooking_on(made, day: date):
+    """Alex, Sam and Alex's Cooking dinner on `day` in an agreed week (in an app context)."""
+    add_responsibility(made.household_id, "Cooking dinner", default_owner_id=made.member_ids[0])
+    household = db.session.get(Household, made.household_id)
+    plan = services.get_or_create_week_plan(household, MONDAY)
+    plan.status = PlanState.AGREED
+    alex, sam = household.members
+    return alex, sam, next(o for o in plan.items[0].occurrences if o.on_date == day)
+
+
 def test_the_notice_is_mailed_in_the_order_things_happened(smtp_app, smtp_server, make):
     """Asked, then answered before the sender ran: only the answer arrives."""
     from planner.reminders.sender import send_due
     from planner.week import handovers
 
     made = make("Alex", "Sam")
-    alex_id, sam_id = made.member_ids
     with time_machine.travel(WEDNESDAY_MORNING, tick=False), smtp_app.app_context():
-        add_responsibility(made.household_id, "Cooking dinner", default_owner_id=alex_id)
-        household = db.session.get(Household, made.household_id)
-        plan = services.get_or_create_week_plan(household, MONDAY)
-        plan.status = PlanState.AGREED
-        alex, sam = household.members
-        thursday = next(o for o in plan.items[0].occurrences if o.on_date == date(2026, 11, 26))
+        alex, sam, thursday = _cooking_on(made, date(2026, 11, 26))
         handovers.ask(thursday, alex, sam, date(2026, 11, 25), rest_of_week=False)
         db.session.commit()
         handovers.answer(thursday, sam, True, date(2026, 11, 25))
@@ -268,14 +272,8 @@ def test_the_request_notice_sent_before_the_answer_keeps_both_in_order(smtp_app,
     from planner.week import handovers
 
     made = make("Alex", "Sam")
-    alex_id, _ = made.member_ids
     with time_machine.travel(WEDNESDAY_MORNING, tick=False), smtp_app.app_context():
-        add_responsibility(made.household_id, "Cooking dinner", default_owner_id=alex_id)
-        household = db.session.get(Household, made.household_id)
-        plan = services.get_or_create_week_plan(household, MONDAY)
-        plan.status = PlanState.AGREED
-        alex, sam = household.members
-        friday = next(o for o in plan.items[0].occurrences if o.on_date == date(2026, 11, 27))
+        alex, sam, friday = _cooking_on(made, date(2026, 11, 27))
         handovers.ask(friday, alex, sam, date(2026, 11, 25), rest_of_week=False)
         db.session.commit()
         assert send_due().sent == 1

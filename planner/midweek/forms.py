@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from wtforms import DateField, RadioField, StringField, TextAreaField
-from wtforms.validators import AnyOf, InputRequired, Length
+from wtforms import DateField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
 
-from planner.forms import PlannerForm, SelectChoice
-from planner.session.forms import STATE_CHOICES
+from planner.forms import PlannerForm
+from planner.session.forms import state_field
 
 
 class MidweekForm(PlannerForm):
-    state = RadioField(
-        "How are you now?",
-        choices=[SelectChoice(k, label) for k, label in STATE_CHOICES],
-        validate_choice=False,
-        validators=[
-            InputRequired("Pick okay, in the reeds or blown."),
-            AnyOf([k for k, _ in STATE_CHOICES], "Pick okay, in the reeds or blown."),
-        ],
-    )
+    state = state_field("How are you now?")
     what_would_help = TextAreaField(
         "What would help now? (optional)",
         [Length(max=500, message="Keep it under 500 characters.")],

@@ -47,16 +47,21 @@ class AppreciationForm(ActingForm):
     )
 
 
-class CheckInForm(ActingForm):
-    state = RadioField(
-        "How are you this week?",
-        choices=[SelectChoice(k, label) for k, label in STATE_CHOICES],
+def state_field(label: str) -> RadioField:
+    """Okay, in the reeds or blown: the session's check-in and the mid-week one."""
+    return RadioField(
+        label,
+        choices=[SelectChoice(k, words) for k, words in STATE_CHOICES],
         validate_choice=False,
         validators=[
             InputRequired("Pick okay, in the reeds or blown."),
             AnyOf([k for k, _ in STATE_CHOICES], "Pick okay, in the reeds or blown."),
         ],
     )
+
+
+class CheckInForm(ActingForm):
+    state = state_field("How are you this week?")
     capacity = IntegerField(
         "Capacity this week (0–100)",
         [Optional(), NumberRange(0, 100, "Capacity is between 0 and 100.")],
