@@ -93,6 +93,8 @@ BLUEPRINT_MODULES = (
     "planner.reminders.routes",
     "planner.session.routes",
     "planner.insights.routes",
+    "planner.push.routes",
+    "planner.pwa.routes",
 )
 
 

@@ -44,6 +44,15 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         "MAIL_FROM": env.get("MAIL_FROM", "Planner <planner@localhost>"),
         "MAIL_FILE_DIR": env.get("MAIL_FILE_DIR") or str(Path(instance_path) / "mail"),
         "PLANNER_SCHEDULER": env.get("PLANNER_SCHEDULER", "auto"),
+        # Phone notifications (Web Push): the VAPID private key, made on first use.
+        "PLANNER_VAPID_PRIVATE_KEY_FILE": env.get("PLANNER_VAPID_PRIVATE_KEY_FILE")
+        or str(Path(instance_path) / "vapid_private.pem"),
+        # Who push services may contact about this server; unset: mailto: the MAIL_FROM address.
+        "PLANNER_VAPID_SUBJECT": env.get("PLANNER_VAPID_SUBJECT", ""),
+        "PLANNER_PUSH_TIMEOUT": float(env.get("PLANNER_PUSH_TIMEOUT", "10") or 10),
+        # Push endpoints on loopback over plain http: only a test's own push service (a test
+        # setting; never read from the environment).
+        "PLANNER_PUSH_ALLOW_LOOPBACK": False,
         # How many proxies in front set X-Forwarded-For/-Proto (0: none, use the peer).
         "PLANNER_TRUSTED_PROXIES": _count(env, "PLANNER_TRUSTED_PROXIES"),
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,

@@ -72,6 +72,7 @@ def register(app: Flask) -> None:
         vocabulary.SelfCareStatus,
         vocabulary.SelfCareOutcome,
         vocabulary.ReminderState,
+        vocabulary.ReminderChannel,
     ):
         app.jinja_env.globals[words.__name__] = words
     app.jinja_env.trim_blocks = True

@@ -104,6 +104,7 @@ def app_settings(database_url: str, tmp_dir, **overrides) -> dict:
         "MAIL_FILE_DIR": str(tmp_dir / "mail"),
         "PLANNER_BASE_URL": "http://planner.test",
         "PLANNER_SCHEDULER": "off",
+        "PLANNER_VAPID_PRIVATE_KEY_FILE": str(tmp_dir / "vapid_private.pem"),
     }
     settings.update(overrides)
     return settings
@@ -213,3 +214,25 @@ def smtp_app(app, smtp_server):
     app.config.update(smtp)
     yield app
     app.config.update(saved)
+
+
+@pytest.fixture
+def push_service():
+    """A push service on loopback that decrypts what it receives (tests/push_service.py)."""
+    from tests.push_service import start_push_service
+
+    service, server, thread = start_push_service()
+    yield service
+    server.shutdown()
+    thread.join(5)
+    server.server_close()
+    assert not service.problems, service.problems
+
+
+@pytest.fixture
+def push_app(smtp_app, push_service):
+    """The suite's app, sending email to the loopback SMTP server and accepting devices whose
+    push service is the loopback one."""
+    smtp_app.config["PLANNER_PUSH_ALLOW_LOOPBACK"] = True
+    yield smtp_app
+    smtp_app.config["PLANNER_PUSH_ALLOW_LOOPBACK"] = False

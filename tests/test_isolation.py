@@ -163,6 +163,22 @@ def _away_time(owner) -> int:
     return away.id
 
 
+@owned("device_id")
+def _push_device(owner) -> int:
+    from planner.models import PushSubscription
+
+    device = PushSubscription(
+        household_id=owner.household_id,
+        member_id=owner.member_ids[0],
+        endpoint=f"https://push.example.com/{owner.household_id}",
+        p256dh="k" * 87,
+        auth="a" * 22,
+    )
+    db.session.add(device)
+    db.session.commit()
+    return device.id
+
+
 def _responsibility_ids(owner) -> list[int]:
     from planner.models import Responsibility
 

@@ -464,6 +464,10 @@ NOT_LISTINGS = {
     "reminders.slot_link": "a signed one-click link (tested in test_reminders)",
     "feeds.feed": "the feeds themselves: the feed tests below",
     "selfcare.edit": "one slot of one's own (test_isolation)",
+    "push.key": "the app's public VAPID key, the same for everyone (test_push)",
+    "pwa.service_worker": "the service worker script, the same for everyone (test_pwa)",
+    "pwa.manifest": "the web app manifest, the same for everyone (test_pwa)",
+    "pwa.offline": "the offline page, the same for everyone (test_pwa)",
 }
 
 

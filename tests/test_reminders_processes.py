@@ -123,7 +123,7 @@ def seed(app, count: int, due_minutes_ago: float = 1, kind: str = "planning", pr
         db.session.commit()
 
 
-def send_due(url: str, port: int) -> subprocess.Popen:
+def send_due(url: str, port: int, **settings: str) -> subprocess.Popen:
     env = {
         **os.environ,
         "SECRET_KEY": TEST_SECRET,
@@ -134,6 +134,7 @@ def send_due(url: str, port: int) -> subprocess.Popen:
         "SMTP_TIMEOUT": "5",
         "PLANNER_SCHEDULER": "off",
         "PLANNER_BASE_URL": "http://planner.test",
+        **settings,
     }
     command = ["--app", "wsgi", "planner", "send-due"]
     if frozen_now() is None:

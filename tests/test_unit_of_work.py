@@ -134,6 +134,7 @@ BOUNDARIES = {
     "planner/unit_of_work.py",
     "planner/cli.py",
     "planner/reminders/sender.py",
+    "planner/reminders/push_sender.py",
     "planner/reminders/outbox.py",
     "planner/imports/job.py",
 }

@@ -149,6 +149,18 @@ class ReminderKind(StrEnum):
     MIDWEEK = "midweek"  # a partner checked in again during the week
 
 
+class ReminderChannel(StrEnum):
+    """How a reminder or notice reaches a member: an email, or a notification on the
+    devices where they turned notifications on (Web Push)."""
+
+    EMAIL = "email"
+    PUSH = "push"
+
+    @property
+    def label(self) -> str:
+        return {"email": "Email", "push": "Phone notification"}[self]
+
+
 class ReminderState(StrEnum):
     PENDING = "pending"
     SENDING = "sending"

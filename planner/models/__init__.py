@@ -5,6 +5,7 @@ from planner.models import changes  # noqa: F401  (the change-tracking listener)
 from planner.models.feeds import BusyBlock, CalendarImport, FeedToken
 from planner.models.household import Household, Invite, LoginThrottle, Member
 from planner.models.inventory import Area, Responsibility, responsibility_allowed_member
+from planner.models.push import ChannelChoice, PushSubscription
 from planner.models.reminders import Reminder
 from planner.models.selfcare import SelfCareSlot, SelfCareWeek
 from planner.models.week import (
@@ -23,6 +24,7 @@ __all__ = [
     "Base",
     "BusyBlock",
     "CalendarImport",
+    "ChannelChoice",
     "CheckIn",
     "FeedToken",
     "Household",
@@ -32,6 +34,7 @@ __all__ = [
     "PlanChange",
     "PlanItem",
     "PlanOccurrence",
+    "PushSubscription",
     "Reminder",
     "Responsibility",
     "SelfCareSlot",

@@ -1,4 +1,5 @@
-"""The reminder outbox: one row per email to send, the truth the schedulers share."""
+"""The reminder outbox: one row per email or notification to send, the truth the
+schedulers share."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.database import UTCDateTime, utcnow, vocabulary
-from planner.domain.vocabulary import ReminderKind, ReminderState
+from planner.domain.vocabulary import ReminderChannel, ReminderKind, ReminderState
 from planner.extensions import Model
 from planner.models.household import Member
 
 
 class Reminder(Model):
-    """One email to one member for one occurrence (a slot's week, a session, a plan).
+    """One email or one notification to one member for one occurrence (a slot's week, a
+    session, a plan): each channel has its own row, so each is sent exactly once.
 
     Schedulers claim due rows with a lease, so any number of them can run and a row
     held by a process that died is claimed again once its lease has run out.
@@ -22,7 +24,7 @@ class Reminder(Model):
 
     __tablename__ = "reminder"
     __table_args__ = (
-        UniqueConstraint("kind", "member_id", "occurrence_key"),
+        UniqueConstraint("kind", "member_id", "occurrence_key", "channel"),
         Index("ix_reminder_state_next_attempt_at", "state", "next_attempt_at"),
     )
 
@@ -33,6 +35,11 @@ class Reminder(Model):
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
     kind: Mapped[ReminderKind] = mapped_column(vocabulary(ReminderKind, "reminder_kind", 20))
     occurrence_key: Mapped[str] = mapped_column(String(80))
+    channel: Mapped[ReminderChannel] = mapped_column(
+        vocabulary(ReminderChannel, "reminder_channel", 10),
+        default=ReminderChannel.EMAIL,
+        server_default=ReminderChannel.EMAIL.value,
+    )
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     # due_at + the kind's grace window: never sent after this moment.
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -48,7 +55,10 @@ class Reminder(Model):
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     # Hash of what the email says; the payload is re-rendered only when it changes.
     fingerprint: Mapped[str] = mapped_column(String(64), default="")
-    payload: Mapped[dict] = mapped_column(JSON)  # to, subject, text, html, headers, attachments
+    # Email: to, subject, mime (or text, html, headers, attachments); push: title, body, url.
+    payload: Mapped[dict] = mapped_column(JSON)
+    # Push: the subscriptions (ids) that already have it, so a retry skips them.
+    pushed_to: Mapped[list | None] = mapped_column(JSON)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # One-click links in the email work once: the first use is recorded here.
     link_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,8 +1,10 @@
-from wtforms import SelectField
+from wtforms import BooleanField, SelectField
 from wtforms.validators import AnyOf
 
+from planner.domain.vocabulary import ReminderChannel, ReminderKind
 from planner.forms import PlannerForm, SelectChoice
-from planner.reminders.kinds import PLANNING_LEAD_CHOICES, SELFCARE_LEAD_CHOICES
+from planner.reminders.channels import CHOOSABLE, Choice
+from planner.reminders.kinds import PLANNING_LEAD_CHOICES, SELFCARE_LEAD_CHOICES, label
 
 
 def _label(minutes: int | None) -> str:
@@ -49,3 +51,53 @@ class PreferencesForm(PlannerForm):
             )
         ],
     )
+
+
+def channel_field(kind: str, channel: str) -> str:
+    return f"{kind}_{channel}"
+
+
+class ChannelsForm(PlannerForm):
+    """Per kind of reminder: email, phone notification, or both (at least one)."""
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for kind in CHOOSABLE:
+            email = self[channel_field(kind, ReminderChannel.EMAIL)]
+            if not email.data and not self[channel_field(kind, ReminderChannel.PUSH)].data:
+                email.errors = [*email.errors, "Choose email, a phone notification, or both."]
+                ok = False
+        return ok
+
+    def choices(self) -> dict[ReminderKind, Choice]:
+        return {
+            kind: Choice(
+                bool(self[channel_field(kind, ReminderChannel.EMAIL)].data),
+                bool(self[channel_field(kind, ReminderChannel.PUSH)].data),
+            )
+            for kind in CHOOSABLE
+        }
+
+    @classmethod
+    def data_of(cls, chosen: dict[ReminderKind, Choice]) -> dict[str, bool]:
+        data = {}
+        for kind, choice in chosen.items():
+            data[channel_field(kind, ReminderChannel.EMAIL)] = choice.email
+            data[channel_field(kind, ReminderChannel.PUSH)] = choice.push
+        return data
+
+
+for _kind in CHOOSABLE:
+    for _channel in ReminderChannel:
+        setattr(ChannelsForm, channel_field(_kind, _channel), BooleanField(_channel.label))
+
+
+def channel_rows(form: ChannelsForm) -> list[tuple[str, list]]:
+    """(the kind's words, its email and notification fields), in the page's order."""
+    return [
+        (
+            label(kind),
+            [form[channel_field(kind, channel)] for channel in ReminderChannel],
+        )
+        for kind in CHOOSABLE
+    ]

@@ -1,4 +1,5 @@
-"""Writing the outbox: scheduled reminders follow the calendar; event emails are queued once.
+"""Writing the outbox: scheduled reminders follow the calendar; event notices are queued
+once. Each channel a member chose (email, phone notification) is a row of its own.
 
 Writes are idempotent (the unique key decides), so signals, ticks and several
 schedulers may all write the same reminder without duplicates.
@@ -17,10 +18,10 @@ from sqlalchemy import select, update
 
 from planner import mail
 from planner.database import insert_new, utcnow
-from planner.domain.vocabulary import ReminderKind, ReminderState
+from planner.domain.vocabulary import ReminderChannel, ReminderKind, ReminderState
 from planner.extensions import db
 from planner.models import Household, Member, Reminder, WeekPlan
-from planner.reminders import emails
+from planner.reminders import channels, emails, pushes
 from planner.reminders.kinds import HORIZON, KINDS, SCHEDULED_KINDS
 from planner.reminders.schedule import Occurrence, occurrences
 
@@ -28,7 +29,8 @@ from planner.reminders.schedule import Occurrence, occurrences
 CHANGEABLE = (ReminderState.PENDING, ReminderState.FAILED, ReminderState.CANCELLED)
 # Keys the calendar makes (schedule.py); rows with other keys are not the calendar's to cancel.
 CALENDAR_KEYS = ("slot", "session:")
-UNIQUE_KEY = ["kind", "member_id", "occurrence_key"]
+UNIQUE_KEY = ["kind", "member_id", "occurrence_key", "channel"]
+EMAIL, PUSH = ReminderChannel.EMAIL, ReminderChannel.PUSH
 _LOOKBACK = max(KINDS[k].grace for k in SCHEDULED_KINDS)
 
 
@@ -38,7 +40,8 @@ def new_message_id(kind: ReminderKind) -> str:
 
 
 def insert_rows(rows: list[dict]) -> None:
-    """Insert outbox rows; a row whose (kind, member, occurrence) exists is left alone."""
+    """Insert outbox rows; a row whose (kind, member, occurrence, channel) exists is left
+    alone."""
     for chunk in range(0, len(rows), 500):
         insert_new(db.session, Reminder, rows[chunk : chunk + 500], UNIQUE_KEY)
 
@@ -72,13 +75,16 @@ def row_values(
     due_at: datetime,
     payload: dict,
     fingerprint: str = "",
+    channel: ReminderChannel = EMAIL,
 ) -> dict:
+    """A new row: `payload` is the email (built once here) or the notification."""
     message_id = new_message_id(kind)
     return {
         "household_id": member.household_id,
         "member_id": member.id,
         "kind": kind,
         "occurrence_key": key,
+        "channel": channel,
         "due_at": due_at,
         "expires_at": due_at + KINDS[kind].grace,
         "next_attempt_at": due_at,
@@ -88,11 +94,16 @@ def row_values(
         "sent_at": None,
         "message_id": message_id,
         "fingerprint": fingerprint,
-        "payload": prepared(payload, message_id),
+        "payload": _stored(payload, message_id, channel),
+        "pushed_to": None,
     }
 
 
-def _fingerprint(household: Household, occ: Occurrence) -> str:
+def _stored(payload: dict, message_id: str, channel: ReminderChannel) -> dict:
+    return prepared(payload, message_id) if channel == EMAIL else payload
+
+
+def _fingerprint(household: Household, occ: Occurrence, channel: ReminderChannel) -> str:
     slot, week = occ.slot, occ.week
     parts = (
         emails.TEMPLATE_VERSION,
@@ -107,11 +118,17 @@ def _fingerprint(household: Household, occ: Occurrence) -> str:
         household.planning_minutes,
         (slot.title, slot.sequence) if slot else None,
         week.sequence if week else None,
+        *((pushes.TEMPLATE_VERSION, channel) if channel == PUSH else ()),
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def _render(household: Household, occ: Occurrence, now: datetime) -> dict:
+def _render(household: Household, occ: Occurrence, now: datetime, channel: ReminderChannel) -> dict:
+    if channel == PUSH:
+        tag = f"{occ.kind}:{occ.occurrence_key}"
+        if occ.kind == ReminderKind.SELFCARE:
+            return pushes.tagged(pushes.selfcare_push(household, occ), tag)
+        return pushes.tagged(pushes.planning_push(household, occ), tag)
     if occ.kind == ReminderKind.SELFCARE:
         return emails.selfcare_payload(household, occ, now)
     return emails.planning_payload(household, occ)
@@ -121,21 +138,26 @@ def sync_household(household: Household, now: datetime | None = None) -> None:
     """Make the household's scheduled reminders match its calendar, a window ahead.
 
     Moved slots move their reminder, skipped weeks and lead times set to off cancel it,
-    and a cancelled reminder comes back when its occurrence does. Not committed.
+    and a cancelled reminder comes back when its occurrence does — on each channel the
+    member chose: choosing another channel cancels the other's rows. Not committed.
     """
     now = now or utcnow()
     start, end = now - _LOOKBACK, now + HORIZON
+    chosen = channels.load(m.id for m in household.members)
     wanted = {
-        (o.kind, o.member.id, o.occurrence_key): o for o in occurrences(household, start, end)
+        (o.kind, o.member.id, o.occurrence_key, channel): o
+        for o in occurrences(household, start, end)
+        for channel in chosen.of(o.member.id, o.kind)
     }
     existing = {
-        (r.kind, r.member_id, r.occurrence_key): r
+        (r.kind, r.member_id, r.occurrence_key, r.channel): r
         for r in db.session.execute(
             select(
                 Reminder.id,
                 Reminder.kind,
                 Reminder.member_id,
                 Reminder.occurrence_key,
+                Reminder.channel,
                 Reminder.state,
                 Reminder.fingerprint,
                 Reminder.due_at,
@@ -150,13 +172,20 @@ def sync_household(household: Household, now: datetime | None = None) -> None:
     }
     new = []
     for key, occ in wanted.items():
-        fingerprint = _fingerprint(household, occ)
+        channel = key[3]
+        fingerprint = _fingerprint(household, occ, channel)
         row = existing.get(key)
         if row is None:
-            payload = _render(household, occ, now)
+            payload = _render(household, occ, now, channel)
             new.append(
                 row_values(
-                    occ.kind, occ.member, occ.occurrence_key, occ.due_at, payload, fingerprint
+                    occ.kind,
+                    occ.member,
+                    occ.occurrence_key,
+                    occ.due_at,
+                    payload,
+                    fingerprint,
+                    channel,
                 )
             )
         elif row.state in CHANGEABLE and (
@@ -177,7 +206,7 @@ def sync_household(household: Household, now: datetime | None = None) -> None:
                     next_attempt_at=retry,
                     state=state,
                     fingerprint=fingerprint,
-                    payload=prepared(_render(household, occ, now), row.message_id),
+                    payload=_stored(_render(household, occ, now, channel), row.message_id, channel),
                 )
             )
     gone = [
@@ -218,21 +247,22 @@ def sync_all(now: datetime | None = None) -> int:
 
 
 def queue_plan_summary(household: Household, plan: WeekPlan, now: datetime | None = None) -> None:
-    """The agreed week plan, one email to each member (once per agreed version)."""
+    """The agreed week plan to each member, by email and/or notification as each chose
+    (once per agreed version)."""
     now = now or utcnow()
     key = f"plan{plan.id}:v{plan.version}"
-    insert_rows(
-        [
-            row_values(
-                ReminderKind.PLAN_SUMMARY,
-                m,
-                key,
-                now,
-                emails.plan_summary_payload(household, m, plan),
-            )
-            for m in household.members
-        ]
-    )
+    kind = ReminderKind.PLAN_SUMMARY
+    chosen = channels.load(m.id for m in household.members)
+    rows = []
+    for m in household.members:
+        for channel in chosen.of(m.id, kind):
+            if channel == PUSH:
+                push = pushes.tagged(pushes.plan_summary_push(household, m, plan), f"{kind}:{key}")
+                rows.append(row_values(kind, m, key, now, push, channel=PUSH))
+            else:
+                payload = emails.plan_summary_payload(household, m, plan)
+                rows.append(row_values(kind, m, key, now, payload))
+    insert_rows(rows)
 
 
 def queue_notice(
@@ -246,9 +276,17 @@ def queue_notice(
     """One notice to one member, due now (once per key, so a double submit sends one).
 
     `payload` is the email; `push` ({"title", "body", "url"}) what a phone notification
-    says, for members who chose push for this kind."""
+    says, for members who chose notifications for this kind and have a device for them.
+    Without a `push`, or a device, the notice comes by email."""
     now = now or utcnow()
-    insert_rows([row_values(kind, to_member, key, now, payload)])
+    chosen = channels.load([to_member.id]).of(to_member.id, kind)
+    rows = []
+    if push is not None and PUSH in chosen:
+        notice = pushes.tagged(push, f"{kind}:{key}")
+        rows.append(row_values(kind, to_member, key, now, notice, channel=PUSH))
+    if EMAIL in chosen or not rows:
+        rows.append(row_values(kind, to_member, key, now, payload))
+    insert_rows(rows)
 
 
 def queue_partner_notice(notice) -> None:
@@ -258,7 +296,7 @@ def queue_partner_notice(notice) -> None:
         withdraw(notice.to.household_id, notice.supersedes)
     url = emails.link_to("today.home")
     payload = emails.notice_payload(notice.to, notice.subject, notice.lines, url)
-    push = {"title": notice.subject, "body": notice.lines[0], "url": url}
+    push = {"title": notice.subject, "body": notice.lines[0], "url": pushes.app_path("today.home")}
     queue_notice(notice.kind, notice.to, notice.key, payload, push)
 
 

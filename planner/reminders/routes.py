@@ -9,11 +9,19 @@ from werkzeug.routing import BuildError
 
 from planner.domain.refusal import Refused
 from planner.extensions import csrf, login_manager
+from planner.push.services import device_name, devices_of
 from planner.reminders import (
     services,
     signals,  # noqa: F401  (subscribes to other features' events)
 )
-from planner.reminders.forms import PreferencesForm, field_value, minutes_of
+from planner.reminders.channels import chosen_by
+from planner.reminders.forms import (
+    ChannelsForm,
+    PreferencesForm,
+    channel_rows,
+    field_value,
+    minutes_of,
+)
 from planner.reminders.kinds import label
 
 bp = Blueprint("reminders", __name__)
@@ -56,16 +64,23 @@ def preferences_post():
     return _preferences()
 
 
-def _preferences():
+def _member():
+    """The member whose preferences these are: from the signed link, else signed in."""
     token = request.args.get("token")
     if token:
-        try:
-            member = services.member_from_prefs_link(token)
-        except Refused as exc:
-            return _link_problem(exc)
-    elif current_user.is_authenticated:
-        member = current_user
-    else:
+        return services.member_from_prefs_link(token)
+    if current_user.is_authenticated:
+        return current_user
+    return None
+
+
+def _preferences():
+    token = request.args.get("token")
+    try:
+        member = _member()
+    except Refused as exc:
+        return _link_problem(exc)
+    if member is None:
         return login_manager.unauthorized()
     form = PreferencesForm(
         data={
@@ -79,8 +94,46 @@ def _preferences():
         )
         flash("Reminder preferences saved.", "success")
         return redirect(url_for("reminders.preferences", token=token))
-    page = render_template("reminders/preferences.html", form=form, member=member, token=token)
-    return page, 422 if form.errors else 200
+    channels_form = ChannelsForm(formdata=None, data=ChannelsForm.data_of(chosen_by(member)))
+    return _page(member, token, form, channels_form)
+
+
+@bp.post("/reminders/channels")
+def channels():
+    """Email, phone notification or both, per kind of reminder (signed in or by the link)."""
+    token = request.args.get("token")
+    try:
+        member = _member()
+    except Refused as exc:
+        return _link_problem(exc)
+    if member is None:
+        return login_manager.unauthorized()
+    form = ChannelsForm()
+    if form.validate_on_submit():
+        services.update_channels(member, form.choices())
+        flash("Saved how your reminders reach you.", "success")
+        return redirect(url_for("reminders.preferences", token=token, _anchor="channels"))
+    lead_times = PreferencesForm(
+        formdata=None,
+        data={
+            "selfcare": field_value(member.selfcare_reminder_minutes),
+            "planning": field_value(member.planning_reminder_minutes),
+        },
+    )
+    return _page(member, token, lead_times, form)
+
+
+def _page(member, token, form, channels_form):
+    page = render_template(
+        "reminders/preferences.html",
+        form=form,
+        channels_form=channels_form,
+        channel_rows=channel_rows(channels_form),
+        devices=[(d, device_name(d.user_agent)) for d in devices_of(member)],
+        member=member,
+        token=token,
+    )
+    return page, 422 if form.errors or channels_form.errors else 200
 
 
 @bp.route("/reminders/slot", methods=["GET", "POST"])

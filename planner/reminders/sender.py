@@ -1,4 +1,5 @@
-"""Sending what is due: claim rows with a lease, send over one SMTP connection, record.
+"""Sending what is due: claim rows with a lease, send over one SMTP connection (phone
+notifications: to each of the member's devices, push_sender.py), record.
 
 Claims are atomic — `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL, one conditional
 UPDATE on SQLite — so any number of schedulers can run. A row held by a process that
@@ -38,7 +39,7 @@ from sqlalchemy import (
 
 from planner import mail
 from planner.database import utcnow
-from planner.domain.vocabulary import ReminderState
+from planner.domain.vocabulary import ReminderChannel, ReminderState
 from planner.extensions import db
 from planner.models import Reminder
 from planner.reminders import kinds
@@ -95,9 +96,13 @@ def expire_overdue(now: datetime | None = None) -> int:
     return result.rowcount or 0
 
 
-def claim(limit: int, now: datetime | None = None) -> Sequence[Row[*tuple[Any, ...]]]:
-    """Take up to `limit` due rows for this process; nobody else gets them until the lease ends."""
+def claim(
+    limit: int, now: datetime | None = None, channel: ReminderChannel = ReminderChannel.EMAIL
+) -> Sequence[Row[*tuple[Any, ...]]]:
+    """Take up to `limit` due rows of one channel for this process; nobody else gets them
+    until the lease ends."""
     now = now or utcnow()
+    due_now = and_(_claimable(now), Reminder.channel == channel)
     token = f"{_WORKER}:{uuid.uuid4().hex[:8]}"
     lease_until = now + _setting("LEASE", kinds.LEASE)
     claimed = and_(Reminder.state == ReminderState.SENDING, Reminder.claimed_by == token)
@@ -105,7 +110,7 @@ def claim(limit: int, now: datetime | None = None) -> Sequence[Row[*tuple[Any, .
     if db.session.get_bind().dialect.name == "postgresql":
         ids = db.session.scalars(
             select(Reminder.id)
-            .where(_claimable(now))
+            .where(due_now)
             .order_by(Reminder.due_at)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -114,7 +119,7 @@ def claim(limit: int, now: datetime | None = None) -> Sequence[Row[*tuple[Any, .
     else:
         # One statement: SQLite picks and claims under its write lock, so two claims never
         # take the same rows (picking first and claiming after would: test_claim_race).
-        due = select(Reminder.id).where(_claimable(now)).order_by(Reminder.due_at).limit(limit)
+        due = select(Reminder.id).where(due_now).order_by(Reminder.due_at).limit(limit)
         target = Reminder.id.in_(due.scalar_subquery())
     db.session.execute(
         update(Reminder)
@@ -132,6 +137,8 @@ def claim(limit: int, now: datetime | None = None) -> Sequence[Row[*tuple[Any, .
             Reminder.attempts,
             Reminder.lease_until,
             Reminder.claimed_by,
+            Reminder.member_id,
+            Reminder.pushed_to,
         )
         .where(claimed)
         .order_by(Reminder.due_at)
@@ -280,17 +287,26 @@ def send_batch(rows, outcome: Outcome) -> bool:
 
 
 def send_due(limit: int | None = None) -> Outcome:
-    """Send everything due now (for cron and each scheduler tick); returns the counts."""
+    """Send everything due now (for cron and each scheduler tick); returns the counts.
+
+    Notifications first, then emails: each channel is claimed on its own, so one that is
+    down (SMTP, a push service) never holds up the other."""
+    from planner.reminders.push_sender import send_push_batch  # it builds on this module
+
     outcome = Outcome()
     outcome.expired += expire_overdue()
     batch = int(current_app.config.get("REMINDER_BATCH_SIZE", kinds.BATCH_SIZE))
     started = time.monotonic()
-    while limit is None or outcome.sent + outcome.failed < limit:
-        rows = claim(batch)
-        if not rows:
-            break
-        if not send_batch(rows, outcome):
-            break
-        if time.monotonic() - started > 600:
-            break  # leave the rest to the next tick
+    for channel, send in (
+        (ReminderChannel.PUSH, send_push_batch),
+        (ReminderChannel.EMAIL, send_batch),
+    ):
+        while limit is None or outcome.sent + outcome.failed < limit:
+            rows = claim(batch, channel=channel)
+            if not rows:
+                break
+            if not send(rows, outcome):
+                break
+            if time.monotonic() - started > 600:
+                return outcome  # leave the rest to the next tick
     return outcome

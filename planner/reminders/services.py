@@ -10,9 +10,16 @@ from sqlalchemy import CursorResult, select, update
 from planner import events
 from planner.database import utcnow
 from planner.domain.refusal import Refused
-from planner.domain.vocabulary import ReminderKind, ReminderState, SelfCareOutcome, SelfCareStatus
+from planner.domain.vocabulary import (
+    ReminderChannel,
+    ReminderKind,
+    ReminderState,
+    SelfCareOutcome,
+    SelfCareStatus,
+)
 from planner.extensions import db
-from planner.models import Member, Reminder, SelfCareSlot, SelfCareWeek
+from planner.models import ChannelChoice, Member, Reminder, SelfCareSlot, SelfCareWeek
+from planner.reminders.channels import Choice
 from planner.reminders.links import LINK_GONE, read_prefs_token, read_slot_token
 from planner.reminders.outbox import sync_household
 from planner.reminders.schedule import parse_selfcare_key
@@ -92,6 +99,7 @@ def use_slot_link(token: str, now: datetime | None = None) -> SlotChoice:
             Reminder.kind == ReminderKind.SELFCARE,
             Reminder.member_id == link.member_id,
             Reminder.occurrence_key == link.occurrence_key,
+            Reminder.channel == ReminderChannel.EMAIL,  # the links live in the email
             Reminder.link_used_at.is_(None),
         )
         .values(link_used_at=now, link_action=link.action)
@@ -123,6 +131,7 @@ def _reminder(member_id: int, key: str) -> Reminder:
             Reminder.kind == ReminderKind.SELFCARE,
             Reminder.member_id == member_id,
             Reminder.occurrence_key == key,
+            Reminder.channel == ReminderChannel.EMAIL,
         )
     )
     if row is None:
@@ -158,3 +167,15 @@ def household_reminders(household_id: int, now: datetime | None = None, limit: i
         .limit(limit)
     ).all()
     return upcoming, recent
+
+
+def update_channels(member: Member, chosen: dict[ReminderKind, Choice]) -> None:
+    """How each kind of reminder reaches the member; pending reminders follow at once."""
+    for kind, choice in chosen.items():
+        row = db.session.get(ChannelChoice, (member.id, kind))
+        if row is None:
+            row = ChannelChoice(member_id=member.id, kind=kind)
+            db.session.add(row)
+        row.email, row.push = choice.email, choice.push
+    db.session.flush()
+    sync_household(member.household)

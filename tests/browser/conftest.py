@@ -117,6 +117,7 @@ def live(tmp_path_factory, smtp_inbox) -> LiveServer:
             "SMTP_STARTTLS": False,
             "SMTP_USERNAME": "",
             "PLANNER_SCHEDULER": "off",
+            "PLANNER_VAPID_PRIVATE_KEY_FILE": str(folder / "vapid_private.pem"),
         }
     )
     with app.app_context():

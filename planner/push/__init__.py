@@ -1,0 +1,1 @@
+"""Phone notifications (Web Push): a member's devices, the app's VAPID keys, delivery."""
