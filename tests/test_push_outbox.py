@@ -304,6 +304,7 @@ def test_choosing_notification_only_cancels_the_email_and_back(
     assert states() == {("email", "pending"), ("push", "cancelled")}
 
 
+@time_machine.travel(QUIET, tick=True)  # no planning reminder due alongside
 def test_the_agreed_plan_by_notification(push_app, make, push_service):
     from planner.models import PlanItem, WeekPlan
 

@@ -52,8 +52,17 @@
   document.addEventListener("htmx:beforeRequest", (event) => { if (isOffline()) event.preventDefault(); });
   window.addEventListener("offline", () => readOnly(true));
   window.addEventListener("online", () => {
-    if (offlineCopy()) window.location.reload();  // the real page again
-    else readOnly(false);
+    if (!offlineCopy()) {
+      readOnly(false);
+      return;
+    }
+    // Still the kept copy: say so, and let the member load the real page when they like.
+    const note = banner();
+    note.textContent = "You're back online. This is still the copy you last saw: ";
+    const link = document.createElement("a");
+    link.href = window.location.href;
+    link.textContent = "show the latest";
+    note.append(link, ".");
   });
   readOnly(isOffline());
 
