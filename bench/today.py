@@ -2,8 +2,10 @@
 hello-world route on the same gunicorn. `.venv/bin/python bench/today.py` (about a minute).
 
 Two households with the same 150 responsibilities and an agreed current week: one with
-two years of history, one with none. Prints both query counts (exits non-zero when they
-differ) and the ratio of /home's requests/s to /bench/hello's (target >= 0.3).
+two years of history, one with none. Prints both query counts of a fresh rendering (exits
+non-zero when they differ), the milliseconds of a fresh and of a kept rendering
+(planner.page_cache: Today is rendered once per change), and the ratio of /home's
+requests/s to /bench/hello's (target >= 0.3) in the steady state between changes.
 """
 
 from __future__ import annotations
@@ -35,16 +37,32 @@ def agree(app, plan_id: int) -> None:
 
 
 def home_queries(app, email: str) -> tuple[int, int]:
+    """Queries of /home rendered afresh (as after any change), and its size."""
     client = app.test_client()
     client.post("/login", data={"email": email, "password": PASSWORD})
     with app.app_context():
         engine = db.engine
     client.get("/home")
+    app.extensions["planner.page_cache"].clear()
     with QueryCounter(engine) as counter:
         response = client.get("/home")
     if response.status_code != 200:
         raise SystemExit(f"/home answered {response.status_code}")
     return counter.count, len(response.data)
+
+
+def home_ms(app, email: str, fresh: bool, times: int = 50) -> float:
+    """In-process milliseconds per /home: rendered afresh every time, or kept."""
+    client = app.test_client()
+    client.post("/login", data={"email": email, "password": PASSWORD})
+    cache = app.extensions["planner.page_cache"]
+    client.get("/home")
+    started = time.perf_counter()
+    for _ in range(times):
+        if fresh:
+            cache.clear()
+        client.get("/home")
+    return (time.perf_counter() - started) / times * 1000
 
 
 def main() -> int:
@@ -58,6 +76,8 @@ def main() -> int:
     with app.app_context():
         db.engine.dispose()
     print(f"/home queries: 2 years of history {with_history}, none {without}; {size} bytes")
+    fresh, kept = home_ms(app, full[1], fresh=True), home_ms(app, full[1], fresh=False)
+    print(f"/home in process: rendered afresh {fresh:.1f} ms, kept {kept:.1f} ms")
     env = {
         "SECRET_KEY": secrets.token_hex(32),
         "DATABASE_URL": f"sqlite:///{Path(directory) / 'bench.sqlite3'}",

@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_security_headers(app)
     register_log_redaction(app)
     register_template_helpers(app)
+    register_page_cache(app)
     register_commands(app)
     register_scheduler(app)
     return app
@@ -112,6 +113,12 @@ def register_unit_of_work(app: Flask) -> None:
     from planner import unit_of_work
 
     unit_of_work.register(app)
+
+
+def register_page_cache(app: Flask) -> None:
+    from planner import page_cache
+
+    page_cache.register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -27,7 +27,15 @@ from planner.models.feeds import BusyBlock
 from planner.models.household import Household, Member
 from planner.models.inventory import Area, Responsibility
 from planner.models.selfcare import SelfCareSlot, SelfCareWeek
-from planner.models.week import CheckIn, PlanChange, PlanItem, PlanOccurrence, Veto, WeekPlan
+from planner.models.week import (
+    AwayTime,
+    CheckIn,
+    PlanChange,
+    PlanItem,
+    PlanOccurrence,
+    Veto,
+    WeekPlan,
+)
 
 # Tables whose rows a page, a feed or the session shows: a change moves the household on.
 SHOWN = (
@@ -39,6 +47,7 @@ SHOWN = (
     PlanItem,
     PlanOccurrence,
     CheckIn,
+    AwayTime,
     Veto,
     PlanChange,
     SelfCareSlot,

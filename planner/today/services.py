@@ -9,16 +9,29 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from planner.domain.vocabulary import CheckInState, PlanState
 from planner.extensions import db
 from planner.midweek import services as midweek
-from planner.models import AwayTime, Household, Member, Responsibility, SelfCareSlot, WeekPlan
+from planner.models import (
+    AwayTime,
+    Household,
+    Member,
+    PlanItem,
+    PlanOccurrence,
+    Responsibility,
+    SelfCareSlot,
+    WeekPlan,
+)
 from planner.selfcare.services import week_slots
 from planner.week import calendar, handovers
-from planner.week.services import find_week_plan, week_start_for_household
+from planner.week.services import week_start_for_household
 
 AWAY_AHEAD = 14  # days of away time shown ahead
+# Today shows what a glance takes in; the rest of the day is on the week page, one tap away.
+MINE_SHOWN = 12
+THEIRS_SHOWN = 6
 
 
 @dataclass(frozen=True)
@@ -54,6 +67,25 @@ class TodayView:
     guide: list[Step] = field(default_factory=list)
 
     @property
+    def mine(self) -> list[calendar.Entry]:
+        """Mine to do first, then what is done (to undo a slip), up to MINE_SHOWN."""
+        entries = self.day.mine if self.day else []
+        return sorted(entries, key=lambda e: not e.open)[:MINE_SHOWN]
+
+    @property
+    def theirs(self) -> list[calendar.Entry]:
+        """The partners' open things today, the ones that can be taken off a plate."""
+        return [e for e in self.day.others if e.open][:THEIRS_SHOWN] if self.day else []
+
+    @property
+    def more_mine(self) -> int:
+        return len(self.day.mine) - len(self.mine) if self.day else 0
+
+    @property
+    def more_theirs(self) -> int:
+        return sum(e.open for e in self.day.others) - len(self.theirs) if self.day else 0
+
+    @property
     def next_step(self) -> Step | None:
         return next((s for s in self.guide if not s.done), None)
 
@@ -61,11 +93,24 @@ class TodayView:
 def build(household: Household, member: Member) -> TodayView:
     today = household.today()
     week_start = week_start_for_household(household)
-    plan = find_week_plan(household, week_start)
+    plan = db.session.scalar(
+        select(WeekPlan)
+        .where(WeekPlan.of_week(household.id, week_start))
+        .options(selectinload(WeekPlan.checkins))
+    )
     day = None
+    shared: list[PlanOccurrence] = []
     if plan is not None:
-        slots = week_slots(household, week_start)
-        day = calendar.build(plan, household, member, today, slots=slots).day(today)
+        found = _occurrences(plan, today)
+        day = calendar.one_day(
+            today,
+            [o for o in found if o.on_date == today],
+            household,
+            member,
+            today,
+            slots=week_slots(household, week_start),
+        )
+        shared = found if plan.status == PlanState.AGREED else []
     checkins = {c.member_id: c for c in plan.checkins} if plan else {}
     partners = []
     for m in household.members:
@@ -74,7 +119,6 @@ def build(household: Household, member: Member) -> TodayView:
             partners.append(Partner(m, state, help_words, said_midweek))
     mine = midweek.describe(checkins.get(member.id))[0]
     agreed = plan is not None and plan.status == PlanState.AGREED
-    shared = plan if agreed else None  # days are taken and asked for in agreed weeks only
     return TodayView(
         today=today,
         plan=plan,
@@ -82,12 +126,31 @@ def build(household: Household, member: Member) -> TodayView:
         agreed=agreed,
         partners=partners,
         my_state=mine,
-        waiting_for_me=handovers.waiting_for(shared, member.id, today) if shared else [],
-        my_asks=handovers.asked_by(shared, member.id, today) if shared else [],
-        taken_from_me=handovers.taken_from(shared, member.id, today) if shared else [],
+        waiting_for_me=handovers.waiting_for(shared, member.id, today),
+        my_asks=handovers.asked_by(shared, member.id, today),
+        taken_from_me=handovers.taken_from(shared, member.id, today),
         away=midweek.away_times(household, today, today + timedelta(days=AWAY_AHEAD)),
         members={m.id: m for m in household.members},
         guide=[] if agreed or _ever_agreed(household) else guide(household, member),
+    )
+
+
+def _occurrences(plan: WeekPlan, today: date) -> list[PlanOccurrence]:
+    """Today's occurrences, and every day from today on that was taken or asked for (days
+    change hands in agreed weeks only), each with its item and responsibility: one query,
+    however long the week's list."""
+    handed = PlanOccurrence.taken_by_id.is_not(None) | PlanOccurrence.asked_to_id.is_not(None)
+    return list(
+        db.session.scalars(
+            select(PlanOccurrence)
+            .join(PlanOccurrence.item)
+            .where(
+                PlanItem.week_plan_id == plan.id,
+                (PlanOccurrence.on_date == today) | ((PlanOccurrence.on_date > today) & handed),
+            )
+            .options(contains_eager(PlanOccurrence.item).joinedload(PlanItem.responsibility))
+            .order_by(PlanOccurrence.on_date, PlanOccurrence.id)
+        )
     )
 
 

@@ -91,33 +91,60 @@ def build(
         Day(d, d == today, d < today)
         for d in (plan.week_start + timedelta(days=i) for i in range(7))
     ]
+    occurrences = [o for item in plan.items for o in item.occurrences]
+    _fill(days, occurrences, household, member, members, just_mine, slots)
+    entries = [e for d in days for e in d.entries]
+    open_count = sum(e.open for e in entries)
+    done_count = sum(e.occurrence.state == OccurrenceState.DONE for e in entries)
+    return WeekView(plan, days, members, open_count, done_count)
+
+
+def one_day(
+    on: date,
+    occurrences: list[PlanOccurrence],
+    household: Household,
+    member: Member,
+    today: date,
+    slots: list | None = None,
+) -> Day:
+    """One day (Today's list) from that day's occurrences, each loaded with its item."""
+    day = Day(on, on == today, on < today)
+    members = {m.id: m for m in household.members}
+    _fill([day], occurrences, household, member, members, False, slots)
+    return day
+
+
+def _fill(
+    days: list[Day],
+    occurrences: list[PlanOccurrence],
+    household: Household,
+    member: Member,
+    members: dict[int, Member],
+    just_mine: bool,
+    slots: list | None,
+) -> None:
     by_date = {d.day: d for d in days}
-    open_count = done_count = 0
-    for item in plan.items:
+    tz = household.tz
+    for occurrence in occurrences:
+        day = by_date.get(occurrence.on_date)
+        item = occurrence.item
         together = is_together(item)
-        for occurrence in item.occurrences:
-            day = by_date.get(occurrence.on_date)
-            holder_id = occurrence.holder_id
-            mine = together or holder_id == member.id
-            if day is None or (just_mine and not mine):
-                continue
-            label = (
-                occurrence.starts_at.astimezone(household.tz).strftime("%H:%M")
-                if occurrence.starts_at
-                else ""
-            )
-            holder = members.get(holder_id) if holder_id is not None else None
-            day.entries.append(Entry(occurrence, item, holder, label, mine, together))
-            open_count += occurrence.state == OccurrenceState.OPEN
-            done_count += occurrence.state == OccurrenceState.DONE
+        holder_id = occurrence.taken_by_id or item.owner_id
+        mine = together or holder_id == member.id
+        if day is None or (just_mine and not mine):
+            continue
+        label = (
+            occurrence.starts_at.astimezone(tz).strftime("%H:%M") if occurrence.starts_at else ""
+        )
+        holder = members.get(holder_id) if holder_id is not None else None
+        day.entries.append(Entry(occurrence, item, holder, label, mine, together))
     for d in days:
         # Mine first; then timed entries in time order, then the "any time" ones by title.
         d.entries.sort(
             key=lambda e: (not e.mine, e.time_label == "", e.time_label, e.item.title.lower())
         )
     for slot in slots or ():
-        _place(slot, member, household.tz, by_date)
-    return WeekView(plan, days, members, open_count, done_count)
+        _place(slot, member, tz, by_date)
 
 
 def _place(slot, member: Member, tz: ZoneInfo, by_date: dict[date, Day]) -> None:

@@ -12,7 +12,7 @@ Writes only flush: the request commits.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -265,15 +265,19 @@ def answer(
     return days
 
 
-def waiting_for(plan: WeekPlan, member_id: int, today: date) -> list[Ask]:
+def occurrences_of(plan: WeekPlan) -> list[PlanOccurrence]:
+    return [o for item in plan.items for o in item.occurrences]
+
+
+def waiting_for(occurrences: Iterable[PlanOccurrence], member_id: int, today: date) -> list[Ask]:
     """The asks waiting for this member's answer, one per item and asker, soonest first."""
-    return _asks(plan, today, lambda o: o.asked_to_id == member_id, lambda o: o.asked_by_id)
+    return _asks(occurrences, today, lambda o: o.asked_to_id == member_id, lambda o: o.asked_by_id)
 
 
-def asked_by(plan: WeekPlan, member_id: int, today: date) -> list[Ask]:
+def asked_by(occurrences: Iterable[PlanOccurrence], member_id: int, today: date) -> list[Ask]:
     """This member's own asks still waiting for an answer, one per item and member asked."""
     return _asks(
-        plan,
+        occurrences,
         today,
         lambda o: o.asked_by_id == member_id and bool(o.asked_to_id),
         lambda o: o.asked_to_id,
@@ -281,16 +285,15 @@ def asked_by(plan: WeekPlan, member_id: int, today: date) -> list[Ask]:
 
 
 def _asks(
-    plan: WeekPlan,
+    occurrences: Iterable[PlanOccurrence],
     today: date,
     wanted: Callable[[PlanOccurrence], bool],
     partner: Callable[[PlanOccurrence], int | None],
 ) -> list[Ask]:
     found: dict[tuple[int, int | None], list[PlanOccurrence]] = {}
-    for item in plan.items:
-        for o in item.occurrences:
-            if wanted(o) and o.on_date >= today and o.state == OccurrenceState.OPEN:
-                found.setdefault((item.id, partner(o)), []).append(o)
+    for o in sorted(occurrences, key=lambda o: o.on_date):
+        if wanted(o) and o.on_date >= today and o.state == OccurrenceState.OPEN:
+            found.setdefault((o.plan_item_id, partner(o)), []).append(o)
     asks = [
         Ask(days[0].item, _member(days[0].item, partner_id), tuple(days), days[0].ask_reason)
         for (_, partner_id), days in found.items()
@@ -298,15 +301,16 @@ def _asks(
     return sorted(asks, key=lambda a: (a.first.on_date, a.item.title))
 
 
-def taken_from(plan: WeekPlan, owner_id: int, today: date) -> list[PlanOccurrence]:
+def taken_from(
+    occurrences: Iterable[PlanOccurrence], owner_id: int, today: date
+) -> list[PlanOccurrence]:
     """Days of this member's items their partner took and has still to do."""
     return sorted(
         (
             o
-            for item in plan.items
-            if item.owner_id == owner_id
-            for o in item.occurrences
-            if o.taken_by_id
+            for o in occurrences
+            if o.item.owner_id == owner_id
+            and o.taken_by_id
             and o.taken_by_id != owner_id
             and o.on_date >= today
             and o.state == OccurrenceState.OPEN

@@ -92,7 +92,9 @@ def _week_page(
         skip_errors=skip_errors,
         show_all=show_all,
         today=today,
-        asks=handovers.waiting_for(plan, current_user.id, today) if plan else [],
+        asks=handovers.waiting_for(handovers.occurrences_of(plan), current_user.id, today)
+        if plan
+        else [],
     ), status
 
 
