@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from flask import url_for
 
@@ -418,3 +419,23 @@ def test_partner_password_guessing_is_throttled(app, client, make, password):
     assert locked.status_code == 429
     assert "Too many attempts" in body(locked)
     assert plan_state(app, planned)["checkins"] == {}
+
+
+def test_nothing_is_proposed_to_someone_on_a_day_they_are_away(app, client, make):
+    planned = plan_for(app, make("Alex", "Sam"))
+    alex, sam = planned.member_ids
+    check_in(app, planned, alex, "blown")
+    check_in(app, planned, sam, "okay")
+    before = {m.title for m in _proposal(app, planned).proposal.moves if m.to_id == sam}
+    assert {"Dishes", "Groceries"} & before  # without away days, Sam would take them
+    with committing(app):
+        plan = db.session.get(WeekPlan, planned.plan_id)
+        saturday = plan.week_start + timedelta(days=5)
+        version = plan.version
+    login(client, planned.emails[1])
+    away = {"first_day": saturday.isoformat(), "last_day": saturday.isoformat(), "note": ""}
+    assert client.post("/checkin-again/away", data=away).status_code == 302
+    assert plan_state(app, planned)["version"] > version  # open session pages see it
+    after = {m.title for m in _proposal(app, planned).proposal.moves if m.to_id == sam}
+    # Dishes (daily) and Groceries (Saturdays) fall on Sam's away day; the rest may move.
+    assert after and not after & {"Dishes", "Groceries"}

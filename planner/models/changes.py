@@ -4,8 +4,8 @@ calendar, an open page or a feed cache must follow, whichever feature made it.
 - the household's version grows when anything it shows changes (feed caches are keyed
   by it, and the planning session's SEQUENCE follows it);
 - a week plan's version grows when the plan or anything in it changes (open session
-  pages poll it); a self-care change also moves the household's open drafts, whose
-  self-care step shows it;
+  pages poll it); a self-care change or away days also move the household's open
+  drafts, whose steps show them;
 - an event's iCalendar SEQUENCE grows when what a calendar shows of it changes: plan
   items and their days, self-care series and the weeks moved or skipped in them.
 
@@ -83,16 +83,17 @@ def track_changes(session: Session, _context: UOWTransaction, _instances: Any) -
     _raise_sequences(session, changed)
     plan_ids = {pid for obj in changed if (pid := _plan_id(obj)) is not None}
     households = {hid for obj in changed if (hid := _household_id(obj)) is not None}
-    selfcare = {
+    # The session shows self-care times and away days, and proposes owners around them.
+    around = {
         obj.household_id
         for obj in changed
-        if isinstance(obj, SelfCareSlot | SelfCareWeek) and obj.household_id
+        if isinstance(obj, SelfCareSlot | SelfCareWeek | AwayTime) and obj.household_id
     }
     for plan_id in plan_ids:
         plan = session.get(WeekPlan, plan_id)
         if plan is not None and plan not in session.deleted:
             plan.version = WeekPlan.version + 1
-    for household_id in selfcare:
+    for household_id in around:
         for plan in _open_drafts(session, household_id):
             if plan.id not in plan_ids:
                 plan.version = WeekPlan.version + 1

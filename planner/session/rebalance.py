@@ -4,6 +4,7 @@ the proposal with vetoes, and the writes that change owners or kindness choices.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -14,6 +15,7 @@ from planner.domain.text import clean_text
 from planner.domain.vocabulary import Kindness
 from planner.extensions import db
 from planner.models import Member, PlanItem, Veto, WeekPlan
+from planner.midweek import services as midweek
 from planner.session.clashes import week_clashes
 from planner.session.services import (
     capacity_of,
@@ -102,9 +104,8 @@ def compute(plan: WeekPlan) -> Rebalance:
         effort = raw_load - item.mental_load_minutes
         raw.append(replace(week_item, load=raw_load, effort=effort))
     vetoes = plan_vetoes(plan)
-    proposal = balance.propose(
-        member_loads, items, {(v.plan_item_id, v.to_member_id) for v in vetoes}
-    )
+    said_no = {(v.plan_item_id, v.to_member_id) for v in vetoes}
+    proposal = balance.propose(member_loads, items, said_no | _away_from(plan))
     return Rebalance(
         members,
         member_loads,
@@ -116,6 +117,20 @@ def compute(plan: WeekPlan) -> Rebalance:
         balance.kindness_plan(member_loads, raw, proposal),
         balance.carrying_capacity(member_loads),
     )
+
+
+def _away_from(plan: WeekPlan) -> set[tuple[int, int]]:
+    """(item id, member id): never propose giving someone an item on a day they are away.
+    An owner's own away days go to a partner who is there when the week is agreed
+    (planner.midweek.services.cover_away)."""
+    last = plan.week_start + timedelta(days=6)
+    away = midweek.away_days(plan.household, plan.week_start, last)
+    return {
+        (item.id, member_id)
+        for item in plan.items
+        for member_id, days in away.items()
+        if member_id != item.owner_id and any(o.on_date in days for o in item.occurrences)
+    }
 
 
 def _asked(plan: WeekPlan, checkins) -> dict[int, tuple[tuple[int, str], ...]]:
