@@ -14,8 +14,8 @@ from planner.domain.refusal import Conflict, Refused, fingerprint
 from planner.domain.text import clean_text
 from planner.domain.vocabulary import Kindness
 from planner.extensions import db
-from planner.models import Member, PlanItem, Veto, WeekPlan
 from planner.midweek import services as midweek
+from planner.models import Member, PlanItem, Veto, WeekPlan
 from planner.session.clashes import week_clashes
 from planner.session.services import (
     capacity_of,
