@@ -53,6 +53,9 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         # Push endpoints on loopback over plain http: only a test's own push service (a test
         # setting; never read from the environment).
         "PLANNER_PUSH_ALLOW_LOOPBACK": False,
+        # How often an open Today asks whether a partner changed something (a test setting
+        # shortens it; never read from the environment).
+        "TODAY_POLL_SECONDS": 10,
         # How many proxies in front set X-Forwarded-For/-Proto (0: none, use the peer).
         "PLANNER_TRUSTED_PROXIES": _count(env, "PLANNER_TRUSTED_PROXIES"),
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,

@@ -468,6 +468,7 @@ NOT_LISTINGS = {
     "pwa.service_worker": "the service worker script, the same for everyone (test_pwa)",
     "pwa.manifest": "the web app manifest, the same for everyone (test_pwa)",
     "pwa.offline": "the offline page, the same for everyone (test_pwa)",
+    "today.version": "whether the signed-in member's own Today changed; no data (test_today)",
 }
 
 

@@ -5,7 +5,9 @@ with the rest one tap away."""
 
 from __future__ import annotations
 
+import html
 import re
+from datetime import UTC, datetime
 
 import pytest
 import time_machine
@@ -112,3 +114,36 @@ def test_a_long_day_shows_a_glance_and_the_rest_one_tap_away(app, client, make):
         theirs = body(sam.get("/home"))
         assert theirs.count("I've got it</button>") == 6
         assert "9 more of theirs today" in theirs
+
+
+def _poll_url(page: str) -> str:
+    found = re.search(r'hx-get="(/home/version\?v=[^"]+)"', page)
+    assert found, "Today carries its poll"
+    return html.unescape(found.group(1))
+
+
+def test_todays_poll_answers_204_until_something_it_shows_changes(app, client, week):
+    made, _plan_id, _cooking, days = week
+    login(client, made.emails[0])
+    poll = _poll_url(client.get("/home").get_data(as_text=True))
+    same = client.get(poll)
+    assert same.status_code == 204 and "HX-Trigger" not in same.headers
+    assert same.headers["Cache-Control"] == "no-store"
+
+    sam = app.test_client()
+    login(sam, made.emails[1])
+    sam.post(f"/week/occurrences/{days['Wed']}/take", data={"back": "today"})
+    changed = client.get(poll)
+    assert changed.status_code == 200 and changed.headers["HX-Trigger"] == "today-changed"
+    fresh = _poll_url(client.get("/home").get_data(as_text=True))
+    assert fresh != poll and client.get(fresh).status_code == 204
+
+    # The day turns at midnight in the household's zone: Today is a new page.
+    with time_machine.travel(datetime(2026, 11, 26, 0, 1, tzinfo=UTC), tick=False):
+        assert client.get(fresh).headers.get("HX-Trigger") == "today-changed"
+    assert client.get("/home/version?v=nonsense").status_code == 200  # a stale page reloads
+
+
+def test_todays_poll_needs_a_signed_in_member(app, client, week):
+    response = client.get("/home/version?v=1-2026-11-25")
+    assert response.status_code == 302 and "/login" in response.location

@@ -16,3 +16,12 @@ for (const input of document.querySelectorAll("input[data-browser-zone]")) {
   const known = document.querySelector(`#${input.getAttribute("list")} option[value="${zone}"]`);
   if (zone && known && input.value === input.defaultValue) input.value = zone;
 }
+
+// A live region (Today) reloads when a partner changes something, but never under the
+// hands of someone typing in it or with a form open in it: the next poll tries again.
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const region = event.detail.elt;
+  if (!region.matches || !region.matches("[data-live-region]")) return;
+  const typing = region.contains(document.activeElement) && document.activeElement.matches("input, select, textarea");
+  if (typing || region.querySelector("details[open]")) event.preventDefault();
+});

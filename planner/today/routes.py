@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, make_response, render_template, request
 from flask_login import current_user, login_required
 
 from planner import page_cache
@@ -33,7 +33,26 @@ def home():
             "today/_today.html", household=household, view=services.build(household, member)
         ),
     )
-    return render_template("today/today.html", body=body)
+    return render_template("today/today.html", body=body, version=_version(household))
+
+
+@bp.get("/home/version")
+@login_required
+def version():
+    """Polled by an open Today: 204 while nothing it shows changed, else a trigger that
+    refreshes it (a partner took something, asked, checked in; or the day turned)."""
+    now = _version(current_user.household)
+    if request.args.get("v") == now:
+        response = make_response("", 204)
+    else:
+        response = make_response("", 200)
+        response.headers["HX-Trigger"] = "today-changed"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _version(household) -> str:
+    return f"{household.version}-{household.today().isoformat()}"
 
 
 @bp.get("/more")

@@ -74,8 +74,9 @@ class TodayView:
 
     @property
     def theirs(self) -> list[calendar.Entry]:
-        """The partners' open things today, the ones that can be taken off a plate."""
-        return [e for e in self.day.others if e.open][:THEIRS_SHOWN] if self.day else []
+        """The partners' open things today, the ones that can be taken off a plate (what
+        they took off mine is under "Between you", with "I've got it after all")."""
+        return self._theirs[:THEIRS_SHOWN]
 
     @property
     def more_mine(self) -> int:
@@ -83,7 +84,13 @@ class TodayView:
 
     @property
     def more_theirs(self) -> int:
-        return sum(e.open for e in self.day.others) - len(self.theirs) if self.day else 0
+        return len(self._theirs) - len(self.theirs)
+
+    @property
+    def _theirs(self) -> list[calendar.Entry]:
+        taken = {o.id for o in self.taken_from_me}
+        others = self.day.others if self.day else []
+        return [e for e in others if e.open and e.occurrence.id not in taken]
 
     @property
     def next_step(self) -> Step | None:
