@@ -17,7 +17,7 @@ from planner.reminders import kinds, outbox
 from planner.reminders.push_sender import NO_DEVICE
 from planner.reminders.sender import send_due
 from tests.helpers import committing
-from tests.test_reminders import QUIET, add_slot
+from tests.test_reminders import QUIET, add_slot, move_to_thursday_morning
 
 EMAIL = {
     "to": "placeholder",
@@ -72,13 +72,15 @@ def test_a_notice_goes_by_email_and_by_notification_each_once(
     assert len(smtp_server.to(made.emails[0])) == 1
 
 
+def notices_by_push_only(member_id: int) -> None:
+    db.session.add(ChannelChoice(member_id=member_id, kind="handover", email=False, push=True))
+    db.session.commit()
+
+
 def test_without_a_device_a_notice_comes_by_email_only(push_app, make, push_service):
     made = make("Alex")
     with push_app.app_context():
-        db.session.add(
-            ChannelChoice(member_id=made.member_ids[0], kind="handover", email=False, push=True)
-        )
-        db.session.commit()
+        notices_by_push_only(made.member_ids[0])
         notice(made.member_ids[0])
         assert set(rows()) == {"email"}  # push only, but no phone yet: nothing is lost
         add_device(made.member_ids[0], push_service.browser("p"))
@@ -129,10 +131,7 @@ def test_a_push_service_error_is_retried_and_no_device_gets_it_twice(push_app, m
     with time_machine.travel(start, tick=False) as clock, push_app.app_context():
         add_device(made.member_ids[0], push_service.browser("phone"))
         add_device(made.member_ids[0], push_service.browser("tablet"))
-        db.session.add(
-            ChannelChoice(member_id=made.member_ids[0], kind="handover", email=False, push=True)
-        )
-        db.session.commit()
+        notices_by_push_only(made.member_ids[0])
         notice(made.member_ids[0])
         assert send_due().failed == 1
         row = rows()["push"]
@@ -156,10 +155,7 @@ def test_a_notification_past_its_grace_window_is_never_sent_late(push_app, make,
     start = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
     with time_machine.travel(start, tick=False) as clock, push_app.app_context():
         add_device(made.member_ids[0], push_service.browser("phone"))
-        db.session.add(
-            ChannelChoice(member_id=made.member_ids[0], kind="handover", email=False, push=True)
-        )
-        db.session.commit()
+        notices_by_push_only(made.member_ids[0])
         notice(made.member_ids[0])
         assert send_due().failed == 1
         # The push service is back, but only after the notice's moment has passed.
@@ -207,7 +203,6 @@ def _push_rows(household_id: int) -> dict[str, tuple]:
 
 @time_machine.travel(QUIET, tick=True)
 def test_the_calendar_moves_and_cancels_the_notification_too(push_app, make, push_service):
-    from planner.models import SelfCareWeek
 
     made = make("Alex")
     (alex,) = made.member_ids
@@ -229,16 +224,7 @@ def test_the_calendar_moves_and_cancels_the_notification_too(push_app, make, pus
             )
         )
         assert payload["title"] == "Your time at 18:00: Run" and payload["url"] == "/selfcare"
-        week = SelfCareWeek(
-            household_id=household.id,
-            slot_id=slot_id,
-            week_start=datetime(2026, 6, 1).date(),
-            original_start=datetime(2026, 6, 3, 17, 0, tzinfo=UTC),
-            status="moved",
-            moved_start=datetime(2026, 6, 4, 6, 0, tzinfo=UTC),
-        )
-        db.session.add(week)
-        db.session.commit()
+        week = move_to_thursday_morning(household.id, slot_id)
         outbox.sync_household(household, now)
         db.session.commit()
         assert _push_rows(household.id)[key] == ("pending", datetime(2026, 6, 4, 5, 30, tzinfo=UTC))

@@ -37,6 +37,21 @@ def add_slot(member_id: int, local_start: datetime, minutes: int = 60, title: st
     return slot.id
 
 
+def move_to_thursday_morning(household_id: int, slot_id: int) -> SelfCareWeek:
+    """Move the slot's Wednesday 3 June 2026, 17:00 UTC, to Thursday 06:00 UTC."""
+    week = SelfCareWeek(
+        household_id=household_id,
+        slot_id=slot_id,
+        week_start=datetime(2026, 6, 1).date(),
+        original_start=datetime(2026, 6, 3, 17, 0, tzinfo=UTC),
+        status="moved",
+        moved_start=datetime(2026, 6, 4, 6, 0, tzinfo=UTC),
+    )
+    db.session.add(week)
+    db.session.commit()
+    return week
+
+
 def soon(household_id: int, minutes: int) -> datetime:
     """A local wall time about `minutes` from now in the household's zone (whole minute)."""
     zone = ZoneInfo(db.session.get(Household, household_id).timezone)
@@ -270,16 +285,7 @@ def test_moved_and_skipped_weeks_move_and_cancel_the_reminder(app, make):
         assert _due(app, household.id, "selfcare", alex)[0] == datetime(
             2026, 6, 3, 16, 30, tzinfo=UTC
         )
-        week = SelfCareWeek(
-            household_id=household.id,
-            slot_id=slot_id,
-            week_start=datetime(2026, 6, 1).date(),
-            original_start=datetime(2026, 6, 3, 17, 0, tzinfo=UTC),
-            status="moved",
-            moved_start=datetime(2026, 6, 4, 6, 0, tzinfo=UTC),
-        )
-        db.session.add(week)
-        db.session.commit()
+        week = move_to_thursday_morning(household.id, slot_id)
         sync_household(household, now)
         db.session.commit()
         assert _due(app, household.id, "selfcare", alex)[0] == datetime(

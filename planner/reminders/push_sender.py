@@ -11,18 +11,16 @@ retried with the same back-off as email, within the same grace window.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 import requests
 from flask import current_app
 from sqlalchemy import delete, select
 
 from planner.database import utcnow
-from planner.domain.vocabulary import ReminderState
 from planner.extensions import db
 from planner.models import PushSubscription
 from planner.push.delivery import Device, Gone, PushFailed, deliver
-from planner.reminders.sender import _TABLE, Outcome, _failed, _record, _release, _sent
+from planner.reminders.sender import Outcome, _failed, _sent, in_time, update_held
 
 NO_DEVICE = "No device has notifications on any more, so this notification had nowhere to go."
 
@@ -43,16 +41,7 @@ def _devices(member_id: int) -> list[Device]:
 
 def _pushed(row, done: list[int]) -> None:
     """Record that these devices have it, at once: after a crash they don't get it again."""
-    db.session.connection().execute(
-        _TABLE.update()
-        .where(
-            _TABLE.c.id == row.id,
-            _TABLE.c.state == ReminderState.SENDING,
-            _TABLE.c.claimed_by == row.claimed_by,
-        )
-        .values(pushed_to=done)
-    )
-    db.session.commit()
+    update_held(row, pushed_to=done)
 
 
 def _forget(device: Device) -> None:
@@ -95,15 +84,7 @@ def send_push_batch(rows, outcome: Outcome) -> bool:
     """Send claimed notification rows; a failure stays with its row (always True: no
     connection is shared that could break for the rest)."""
     with requests.Session() as session:
-        for index, row in enumerate(rows):
-            now = utcnow()
-            if now >= row.lease_until - timedelta(seconds=5):
-                _release(rows[index:])  # our lease is running out: let others take these
-                return True
-            if now >= row.expires_at:
-                _record(row, state=ReminderState.EXPIRED, next_attempt_at=None)
-                outcome.expired += 1
-                continue
+        for _index, row, now in in_time(rows, outcome):
             try:
                 _push(row, session, outcome)
             except Exception as exc:  # a poison row (unreadable payload, a broken key file)

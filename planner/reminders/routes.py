@@ -65,29 +65,33 @@ def preferences_post():
 
 
 def _member():
-    """The member whose preferences these are: from the signed link, else signed in."""
+    """The member whose preferences these are (from the signed link, else signed in), or
+    the answer to give instead: the link's problem, or the sign-in page."""
     token = request.args.get("token")
-    if token:
-        return services.member_from_prefs_link(token)
+    try:
+        if token:
+            return services.member_from_prefs_link(token), None
+    except Refused as exc:
+        return None, _link_problem(exc)
     if current_user.is_authenticated:
-        return current_user
-    return None
+        return current_user, None
+    return None, login_manager.unauthorized()
+
+
+def _lead_times(member, **form_args) -> PreferencesForm:
+    data = {
+        "selfcare": field_value(member.selfcare_reminder_minutes),
+        "planning": field_value(member.planning_reminder_minutes),
+    }
+    return PreferencesForm(**form_args, data=data)
 
 
 def _preferences():
     token = request.args.get("token")
-    try:
-        member = _member()
-    except Refused as exc:
-        return _link_problem(exc)
+    member, answer = _member()
     if member is None:
-        return login_manager.unauthorized()
-    form = PreferencesForm(
-        data={
-            "selfcare": field_value(member.selfcare_reminder_minutes),
-            "planning": field_value(member.planning_reminder_minutes),
-        }
-    )
+        return answer
+    form = _lead_times(member)
     if form.validate_on_submit():
         services.update_preferences(
             member, minutes_of(form.selfcare.data), minutes_of(form.planning.data)
@@ -102,25 +106,15 @@ def _preferences():
 def channels():
     """Email, phone notification or both, per kind of reminder (signed in or by the link)."""
     token = request.args.get("token")
-    try:
-        member = _member()
-    except Refused as exc:
-        return _link_problem(exc)
+    member, answer = _member()
     if member is None:
-        return login_manager.unauthorized()
+        return answer
     form = ChannelsForm()
     if form.validate_on_submit():
         services.update_channels(member, form.choices())
         flash("Saved how your reminders reach you.", "success")
         return redirect(url_for("reminders.preferences", token=token, _anchor="channels"))
-    lead_times = PreferencesForm(
-        formdata=None,
-        data={
-            "selfcare": field_value(member.selfcare_reminder_minutes),
-            "planning": field_value(member.planning_reminder_minutes),
-        },
-    )
-    return _page(member, token, lead_times, form)
+    return _page(member, token, _lead_times(member, formdata=None), form)
 
 
 def _page(member, token, form, channels_form):

@@ -18,7 +18,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -204,6 +204,12 @@ def _sent(row) -> None:
 
 
 def _record(row, **values) -> None:
+    """What became of a row we hold, its lease ended."""
+    update_held(row, lease_until=None, updated_at=utcnow(), **values)
+
+
+def update_held(row, **values) -> None:
+    """Write to a row only while this sender still holds it, and commit at once."""
     db.session.connection().execute(
         _TABLE.update()
         .where(
@@ -211,7 +217,7 @@ def _record(row, **values) -> None:
             _TABLE.c.state == ReminderState.SENDING,
             _TABLE.c.claimed_by == row.claimed_by,
         )
-        .values(lease_until=None, updated_at=utcnow(), **values)
+        .values(**values)
     )
     db.session.commit()
 
@@ -245,19 +251,27 @@ def _release(rows) -> None:
         db.session.commit()
 
 
+def in_time(rows, outcome: Outcome) -> Iterator[tuple[int, Reminder, datetime]]:
+    """The claimed rows still worth sending, with their index and the moment: an expired
+    row is recorded and skipped; when our lease is running out the rest go back for
+    others to take, and the batch ends."""
+    for index, row in enumerate(rows):
+        now = utcnow()
+        if now >= row.lease_until - timedelta(seconds=5):
+            _release(rows[index:])
+            return
+        if now >= row.expires_at:
+            _record(row, state=ReminderState.EXPIRED, next_attempt_at=None)
+            outcome.expired += 1
+            continue
+        yield index, row, now
+
+
 def send_batch(rows, outcome: Outcome) -> bool:
     """Send claimed rows over one connection; False when SMTP is unreachable or broke."""
     try:
         with mail.connection() as connection:
-            for index, row in enumerate(rows):
-                now = utcnow()
-                if now >= row.lease_until - timedelta(seconds=5):
-                    _release(rows[index:])  # our lease is running out: let others take these
-                    return True
-                if now >= row.expires_at:
-                    _record(row, state=ReminderState.EXPIRED, next_attempt_at=None)
-                    outcome.expired += 1
-                    continue
+            for index, row, now in in_time(rows, outcome):
                 try:
                     _send(row, connection)
                 except mail.MessageError as exc:  # this message only: the connection is fine
