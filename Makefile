@@ -22,3 +22,4 @@ bench: setup
 	.venv/bin/python bench/feed.py
 	.venv/bin/python bench/reminders.py
 	.venv/bin/python bench/live.py
+	.venv/bin/python bench/today.py
