@@ -26,6 +26,7 @@ from planner.extensions import db
 from planner.models import AwayTime, CheckIn, Household, Member, WeekPlan
 from planner.week.handovers import Notice
 from planner.week.services import (
+    checkin_for,
     claim_plan,
     find_week_plan,
     history,
@@ -131,11 +132,7 @@ def check_in(
     claim_plan(plan)
     if plan.status != PlanState.AGREED:
         raise Refused("Check in together in the session first; this is for later in the week.")
-    checkin = next((c for c in plan.checkins if c.member_id == member.id), None)
-    if checkin is None:
-        checkin = CheckIn(household_id=plan.household_id, week_plan_id=plan.id, member_id=member.id)
-        db.session.add(checkin)
-        plan.checkins.append(checkin)
+    checkin = checkin_for(plan, member)
     checkin.midweek_state = CheckInState(state)
     checkin.midweek_help = what_would_help
     checkin.midweek_at = utcnow()

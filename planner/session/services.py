@@ -151,15 +151,6 @@ def claim_draft(plan: WeekPlan) -> None:
         raise Refused("This week is already agreed; changes now go through This week.")
 
 
-def _checkin_for(plan: WeekPlan, member: Member) -> CheckIn:
-    found = checkins_by_member(plan).get(member.id)
-    if found is None:
-        found = CheckIn(household_id=plan.household_id, week_plan_id=plan.id, member_id=member.id)
-        db.session.add(found)
-        plan.checkins.append(found)
-    return found
-
-
 def checkin_fingerprint(checkin: CheckIn | None) -> str:
     if checkin is None:
         return fingerprint(None, None, "", None)
@@ -187,7 +178,7 @@ def save_appreciation(
             f"{member.display_name}'s note was changed on another screen while you were writing.",
             now or "(empty)",
         )
-    checkin = _checkin_for(plan, member)
+    checkin = week_services.checkin_for(plan, member)
     checkin.appreciation = text
     db.session.flush()
     return checkin
@@ -226,7 +217,7 @@ def save_checkin(
             "while you were editing.",
             describe_checkin(current),
         )
-    checkin = _checkin_for(plan, member)
+    checkin = week_services.checkin_for(plan, member)
     checkin.state = state
     checkin.capacity = state.default_capacity if capacity is None else capacity
     checkin.what_would_help = what_would_help
@@ -268,7 +259,7 @@ def agree(
             "The plan changed since this page was opened. Look at it again, then agree.",
             "the updated plan below",
         )
-    _checkin_for(plan, member).agreed_at = utcnow()
+    week_services.checkin_for(plan, member).agreed_at = utcnow()
     members = members_of(plan)
     agreed = {c.member_id for c in plan.checkins if c.agreed_at}
     done = all(m.id in agreed for m in members)

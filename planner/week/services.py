@@ -20,6 +20,7 @@ from planner.domain.vocabulary import OccurrenceState, PlanState
 from planner.domain.week import local_to_utc, reachable_dates, week_reachable, week_start_for
 from planner.extensions import db
 from planner.models import (
+    CheckIn,
     Household,
     Member,
     PlanChange,
@@ -83,6 +84,16 @@ def find_week_plan(household: Household, week_start: date) -> WeekPlan | None:
             )
         )
     )
+
+
+def checkin_for(plan: WeekPlan, member: Member) -> CheckIn:
+    """The member's check-in row for the week, made when they first check in."""
+    found = next((c for c in plan.checkins if c.member_id == member.id), None)
+    if found is None:
+        found = CheckIn(household_id=plan.household_id, week_plan_id=plan.id, member_id=member.id)
+        db.session.add(found)
+        plan.checkins.append(found)
+    return found
 
 
 def get_or_create_week_plan(household: Household, week_start: date) -> WeekPlan:
