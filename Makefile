@@ -23,3 +23,4 @@ bench: setup
 	.venv/bin/python bench/reminders.py
 	.venv/bin/python bench/live.py
 	.venv/bin/python bench/today.py
+	.venv/bin/python bench/pages.py

@@ -68,7 +68,9 @@ def make_app(path: str):
     return app
 
 
-def make_household(label: str, password_hash: str, history_weeks: int) -> tuple[int, str, int]:
+def make_household(
+    label: str, password_hash: str, history_weeks: int, responsibilities: int = RESPONSIBILITIES
+) -> tuple[int, str, int]:
     """(household id, first member's email, session plan id)."""
     from planner.session import services
 
@@ -84,7 +86,7 @@ def make_household(label: str, password_hash: str, history_weeks: int) -> tuple[
     area = Area(household_id=household.id, key="home", name="Home")
     db.session.add(area)
     db.session.flush()
-    for n in range(RESPONSIBILITIES):
+    for n in range(responsibilities):
         rule, _ = RULES[n % len(RULES)]
         db.session.add(
             Responsibility(
@@ -202,12 +204,14 @@ def count_queries(app, email: str, plan_id: int) -> dict[str, int]:
     return counts
 
 
-def build(directory: str, history_weeks: int = HISTORY_WEEKS):
+def build(
+    directory: str, history_weeks: int = HISTORY_WEEKS, responsibilities: int = RESPONSIBILITIES
+):
     app = make_app(str(Path(directory) / "bench.sqlite3"))
     hashed = generate_password_hash(PASSWORD)
     with app.app_context():
-        full = make_household("history", hashed, history_weeks)
-        empty = make_household("fresh", hashed, 0)
+        full = make_household("history", hashed, history_weeks, responsibilities)
+        empty = make_household("fresh", hashed, 0, responsibilities)
     return app, full, empty
 
 
