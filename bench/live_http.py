@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import secrets
 import socket
 import subprocess
 import threading
@@ -49,6 +50,21 @@ def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
             time.sleep(0.1)
     proc.kill()
     raise SystemExit("gunicorn did not start")
+
+
+def serve_sqlite(directory: str) -> tuple[subprocess.Popen, int]:
+    """gunicorn on the bench's SQLite file in `directory` (bench.sqlite3), with the bench
+    routes on and no scheduler; (the server, its port)."""
+    port = free_port()
+    env = {
+        "SECRET_KEY": secrets.token_hex(32),
+        "DATABASE_URL": f"sqlite:///{Path(directory) / 'bench.sqlite3'}",
+        "PLANNER_BENCH": "1",
+        "PLANNER_SCHEDULER": "off",
+        "MAIL_BACKEND": "console",
+        "PLANNER_BASE_URL": f"http://127.0.0.1:{port}",
+    }
+    return start_gunicorn(env, port), port
 
 
 def request(port: int, method: str, path: str, body: str | None = None, headers=None):

@@ -13,7 +13,6 @@ closing notes judge.
 from __future__ import annotations
 
 import gzip
-import secrets
 import sys
 import tempfile
 import time
@@ -23,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from live_http import HELLO_PATH, free_port, load, sign_in, start_gunicorn  # noqa: E402
+from live_http import HELLO_PATH, load, serve_sqlite, sign_in  # noqa: E402
 from session_queries import PAGES, PASSWORD, QueryCounter, build  # noqa: E402
 
 from planner.extensions import db  # noqa: E402
@@ -67,16 +66,7 @@ def main() -> int:
     sizes = measure_in_process(app, email, paths)
     with app.app_context():
         db.engine.dispose()
-    env = {
-        "SECRET_KEY": secrets.token_hex(32),
-        "DATABASE_URL": f"sqlite:///{Path(directory) / 'bench.sqlite3'}",
-        "PLANNER_BENCH": "1",
-        "PLANNER_SCHEDULER": "off",
-        "MAIL_BACKEND": "console",
-    }
-    port = free_port()
-    env["PLANNER_BASE_URL"] = f"http://127.0.0.1:{port}"
-    server = start_gunicorn(env, port)
+    server, port = serve_sqlite(directory)
     ratios: dict[str, list[float]] = {p: [] for p in paths}
     try:
         cookie = sign_in(port, email, PASSWORD)

@@ -10,7 +10,6 @@ requests/s to /bench/hello's (target >= 0.3) in the steady state between changes
 
 from __future__ import annotations
 
-import secrets
 import sys
 import tempfile
 import time
@@ -20,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from live_http import HELLO_PATH, free_port, load, sign_in, start_gunicorn  # noqa: E402
+from live_http import HELLO_PATH, load, serve_sqlite, sign_in  # noqa: E402
 from session_queries import PASSWORD, QueryCounter, build  # noqa: E402
 
 from planner.domain.vocabulary import PlanState  # noqa: E402
@@ -78,16 +77,7 @@ def main() -> int:
     print(f"/home queries: 2 years of history {with_history}, none {without}; {size} bytes")
     fresh, kept = home_ms(app, full[1], fresh=True), home_ms(app, full[1], fresh=False)
     print(f"/home in process: rendered afresh {fresh:.1f} ms, kept {kept:.1f} ms")
-    env = {
-        "SECRET_KEY": secrets.token_hex(32),
-        "DATABASE_URL": f"sqlite:///{Path(directory) / 'bench.sqlite3'}",
-        "PLANNER_BENCH": "1",
-        "PLANNER_SCHEDULER": "off",
-        "MAIL_BACKEND": "console",
-    }
-    port = free_port()
-    env["PLANNER_BASE_URL"] = f"http://127.0.0.1:{port}"
-    server = start_gunicorn(env, port)
+    server, port = serve_sqlite(directory)
     try:
         cookie = sign_in(port, full[1], PASSWORD)
         rows = []

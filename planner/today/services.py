@@ -105,8 +105,9 @@ def build(household: Household, member: Member) -> TodayView:
         .where(WeekPlan.of_week(household.id, week_start))
         .options(selectinload(WeekPlan.checkins))
     )
+    agreed = plan is not None and plan.status == PlanState.AGREED
     day = None
-    shared: list[PlanOccurrence] = []
+    shared: list[PlanOccurrence] = []  # days change hands in agreed weeks only
     if plan is not None:
         found = _occurrences(plan, today)
         day = calendar.one_day(
@@ -117,7 +118,7 @@ def build(household: Household, member: Member) -> TodayView:
             today,
             slots=week_slots(household, week_start),
         )
-        shared = found if plan.status == PlanState.AGREED else []
+        shared = found if agreed else []
     checkins = {c.member_id: c for c in plan.checkins} if plan else {}
     partners = []
     for m in household.members:
@@ -125,7 +126,6 @@ def build(household: Household, member: Member) -> TodayView:
             state, help_words, said_midweek = midweek.describe(checkins.get(m.id))
             partners.append(Partner(m, state, help_words, said_midweek))
     mine = midweek.describe(checkins.get(member.id))[0]
-    agreed = plan is not None and plan.status == PlanState.AGREED
     return TodayView(
         today=today,
         plan=plan,
