@@ -1,9 +1,11 @@
-"""Rendered page parts kept in this process, keyed by everything they show.
+"""Rendered page parts, and what they are worked out from, kept in this process and keyed
+by everything they show.
 
-A key names a page part's reader and the versions of what it shows (the household's
-version grows on any change it shows: planner.models.changes), so a part is rendered
-once per change instead of once per request, and a change anywhere, in any process,
-makes a new key. The session's CSRF token in a part's forms is swapped for a mark when
+A key names a part's reader and the versions of what it shows (the household's version
+grows on any change it shows: planner.models.changes), so a part is rendered once per
+change instead of once per request, and a change anywhere, in any process, makes a new
+key. The version is read before the data, so what is kept under a key is never older
+than the key says. The session's CSRF token in a part's forms is swapped for a mark when
 kept and put back when served, so one rendering serves every device of that reader.
 """
 
@@ -12,37 +14,55 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
 from flask import current_app
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-SIZE = 512  # parts per process; the oldest goes first
+SIZE = 512  # entries per process and kind; the oldest goes first
 _MARK = "\x00csrf\x00"  # never leaves the process: it is replaced before serving
 
+T = TypeVar("T")
 
-class PageCache:
+
+class Kept:
+    """A bounded map from key to value, oldest out first, safe across threads."""
+
     def __init__(self, size: int = SIZE) -> None:
         self.size = size
-        self._parts: OrderedDict[Hashable, str] = OrderedDict()
+        self._values: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
 
     def clear(self) -> None:
         with self._lock:
-            self._parts.clear()
+            self._values.clear()
+
+    def get(self, key: Hashable, make: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = make()  # outside the lock: two threads may both make it, both right
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+        return value
+
+
+class PageCache:
+    def __init__(self, size: int = SIZE) -> None:
+        self.parts = Kept(size)
+        self.derived = Kept(size)
+
+    def clear(self) -> None:
+        self.parts.clear()
+        self.derived.clear()
 
     def rendered(self, key: Hashable, render: Callable[[], str]) -> Markup:
         token = generate_csrf()
-        with self._lock:
-            html = self._parts.get(key)
-            if html is not None:
-                self._parts.move_to_end(key)
-        if html is None:
-            html = render().replace(token, _MARK)
-            with self._lock:
-                self._parts[key] = html
-                while len(self._parts) > self.size:
-                    self._parts.popitem(last=False)
+        html = self.parts.get(key, lambda: render().replace(token, _MARK))
         return Markup(html.replace(_MARK, token))
 
 
@@ -50,6 +70,14 @@ def register(app) -> None:
     app.extensions["planner.page_cache"] = PageCache()
 
 
+def _cache() -> PageCache:
+    return current_app.extensions["planner.page_cache"]
+
+
 def rendered(key: Hashable, render: Callable[[], str]) -> Markup:
-    cache: PageCache = current_app.extensions["planner.page_cache"]
-    return cache.rendered(key, render)
+    return _cache().rendered(key, render)
+
+
+def derived(key: Hashable, make: Callable[[], T]) -> T:
+    """A value worked out from the data (never ORM rows: they belong to one request)."""
+    return _cache().derived.get(key, make)

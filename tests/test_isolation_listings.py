@@ -173,6 +173,7 @@ def seed(app, make, tag: str, busy_at: time) -> Seeded:
         plan = session_services.start_session(household)
         week = plan.week_start
         s.weeks |= {"session": week, "last": week - timedelta(days=7)}
+        s.weeks |= {f"session_day{n}": week + timedelta(days=n) for n in (2, 3, 5)}
         s.weeks["current"] = week_start_for_household(household)
         # What /week (this week) lists: the session's week, or the week before it.
         t["this week's item"] = t[
@@ -441,11 +442,16 @@ LISTINGS: list[tuple[str, tuple[str, ...]]] = [
     ("/session/{plan}/appreciate", ("appreciation", *NAMES)),
     ("/session/{plan}/checkin", ("what would help", *NAMES)),
     ("/session/{plan}/look-back", ("last week item", "skip reason", "change last week", *NAMES)),
+    # One day at a time: the day of the slot and the busy time, of the one-off, of the
+    # partner's slot.
     (
-        "/session/{plan}/look-ahead",
-        ("responsibility", "one-off", "slot", "partner slot", "busy time", *NAMES),
+        "/session/{plan}/look-ahead?day={session_day2}",
+        ("responsibility", "slot", "busy time", *NAMES),
     ),
-    ("/session/{plan}/rebalance", ("responsibility", *NAMES)),
+    ("/session/{plan}/look-ahead?day={session_day3}", ("one-off", *NAMES)),
+    ("/session/{plan}/look-ahead?day={session_day5}", ("partner slot", *NAMES)),
+    ("/session/{plan}/rebalance", NAMES),
+    ("/session/{plan}/owners", ("responsibility", "partner responsibility", *NAMES)),
     ("/session/{plan}/kindness", ("kindness note", *NAMES)),
     ("/session/{plan}/selfcare", ("slot", "partner slot", "name1")),
     ("/session/{plan}/agree", ("responsibility", *NAMES)),
@@ -498,6 +504,7 @@ def test_every_get_page_is_covered(app):
 def _example_paths():
     ids = {"plan": 1, "responsibility": 1, "slot": 1}
     weeks = {k: "2026-11-23" for k in ("session", "last", "current")}
+    weeks |= {f"session_day{n}": f"2026-11-2{3 + n}" for n in (2, 3, 5)}
     return [(p.format(**ids, **weeks), shown) for p, shown in LISTINGS]
 
 

@@ -248,17 +248,34 @@ def _week():
     return timedelta(days=7)
 
 
-def test_look_ahead_shows_the_week(app, client, make):
+@time_machine.travel(datetime(2026, 3, 4, 12, tzinfo=UTC), tick=False)  # a Wednesday
+def test_look_ahead_shows_one_day_at_a_time(app, client, make):
     planned = plan_for(app, make("Alex", "Sam"))
     with committing(app):
         household = db.session.get(Household, planned.household_id)
         household.planning_weekday, household.planning_time = 6, time(19, 0)
         db.session.commit()
+        week_start = db.session.get(WeekPlan, planned.plan_id).week_start
     login(client, planned.emails[0])
-    text = body(client.get(f"/session/{planned.plan_id}/look-ahead"))
-    assert "Weekly planning session" in text
-    assert "School lunches" in text
-    assert text.count('class="cal-day"') == 7
+    url = f"/session/{planned.plan_id}/look-ahead"
+    days = [week_start + timedelta(days=n) for n in range(7)]
+    pages = [body(client.get(f"{url}?day={d.isoformat()}")) for d in days]
+    for day, text in zip(days, pages, strict=True):
+        assert text.count('class="cal-day"') == 1  # only the chosen day's entries
+        assert f'id="day-{day.isoformat()}"' in text
+        assert text.count('aria-current="true"') == 1
+        # Every other day is one tap away.
+        assert text.count(f"{url}?day=") == 7
+    sunday = next(i for i, d in enumerate(days) if d.weekday() == 6)
+    assert [("Weekly planning session" in t) for t in pages] == [i == sunday for i in range(7)]
+    assert all("School lunches" in t for t, d in zip(pages, days, strict=True) if d.weekday() < 5)
+    # Today by default while the session plans this week (with days enough left); a day
+    # outside the week, or not a date, falls back to it.
+    assert days[0] == date(2026, 3, 2)
+    for asked in ("", "?day=2001-01-01", "?day=soon", "?day=2026-13-45"):
+        response = client.get(url + asked)
+        assert response.status_code == 200
+        assert 'id="day-2026-03-04"' in body(response)
 
 
 def test_agreed_plan_refuses_changes(app, client, make):
@@ -349,7 +366,10 @@ def test_selfcare_step_flags_clashes_and_blocks_the_slot(app, client, make):
     text = body(client.get(f"/session/{planned.plan_id}/selfcare"))
     assert "Swim" in text
     assert "clashes with their own Cooking" in text
-    assert "On duty: Alex's time" in body(client.get(f"/session/{planned.plan_id}/look-ahead"))
+    with committing(app):
+        monday = db.session.get(WeekPlan, planned.plan_id).week_start  # the swim's day
+    look_ahead = f"/session/{planned.plan_id}/look-ahead?day={monday.isoformat()}"
+    assert "On duty: Alex's time" in body(client.get(look_ahead))
     clash = "Alex's Swim is Monday 18:00–19:00, when Cooking is due"
     rebalance_url = f"/session/{planned.plan_id}/rebalance"
     proposed = body(client.get(rebalance_url))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from flask import url_for
 from flask_login import current_user
@@ -67,8 +68,11 @@ def base_context(plan: WeekPlan) -> dict:
     }
 
 
-def step_context(plan: WeekPlan, key: str) -> dict:
+def step_context(plan: WeekPlan, key: str, keep: bool = False, view: tuple = ()) -> dict:
+    """`keep`: a page that only reads may use the proposal kept for this version;
+    `view`: what the query string chose (the look-ahead's day, a page of owners)."""
     ctx = base_context(plan)
+    ctx["keep"], ctx["view"] = keep, view
     for part in step(key).needs:
         CONTEXT_PARTS[part](ctx["plan"], ctx)
     ctx["plan_base"] = services.plan_fingerprint(ctx["plan"])
@@ -76,7 +80,7 @@ def step_context(plan: WeekPlan, key: str) -> dict:
 
 
 def _balance(plan: WeekPlan, ctx: dict) -> None:
-    ctx["balance"] = rebalance.compute(plan)
+    ctx["balance"] = rebalance.kept(plan) if ctx["keep"] else rebalance.compute(plan)
     ctx["show_kindness"] = ctx["balance"].needs_kindness or any(i.kindness for i in plan.items)
 
 
@@ -85,7 +89,39 @@ def _look_back(plan: WeekPlan, ctx: dict) -> None:
 
 
 def _days(plan: WeekPlan, ctx: dict) -> None:
-    ctx["days"] = calendar.look_ahead(ctx["household"], plan)
+    """The seven days, one of them open (the rest one tap away: a phone shows one day)."""
+    ctx["days"] = days = calendar.look_ahead(ctx["household"], plan)
+    chosen = ctx["view"][0] if ctx["view"] else plan.week_start
+    ctx["day"] = next((d for d in days if d.on == chosen), days[0])
+
+
+def open_day(week_start: date, asked: str | None, today: date) -> date:
+    """The day a week's page opens on: the one asked for if it is in that week, else
+    today if it is, else the week's first day."""
+    days = [week_start + timedelta(days=n) for n in range(7)]
+    try:
+        wanted = date.fromisoformat(asked or "")
+    except ValueError:
+        wanted = today
+    return wanted if wanted in days else today if today in days else week_start
+
+
+OWNERS_PER_PAGE = 50
+
+
+def owners_page_of(plan: WeekPlan, item_id: int | None) -> int:
+    """The page of "change an owner" that shows this item (1 when unknown)."""
+    ids = [i.id for i in plan.items]
+    return ids.index(item_id) // OWNERS_PER_PAGE + 1 if item_id in ids else 1
+
+
+def _owners(plan: WeekPlan, ctx: dict) -> None:
+    """One page of items with an owner to choose: a long week is paged, not scrolled."""
+    pages = max(1, -(-len(plan.items) // OWNERS_PER_PAGE))
+    page = min(max(ctx["view"][0] if ctx["view"] else 1, 1), pages)
+    start = (page - 1) * OWNERS_PER_PAGE
+    ctx["owner_items"] = plan.items[start : start + OWNERS_PER_PAGE]
+    ctx["owner_page"], ctx["owner_pages"] = page, pages
 
 
 def _selfcare(plan: WeekPlan, ctx: dict) -> None:
@@ -132,6 +168,7 @@ CONTEXT_PARTS = {
     "selfcare": _selfcare,
     "bars": _bars,
     "kindness": _kindness,
+    "owners": _owners,
 }
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from planner import page_cache
 from planner.domain import balance
 from planner.domain.balance.asks import items_named
 from planner.domain.refusal import Conflict, Refused, fingerprint
@@ -31,12 +32,22 @@ MAX_NOTE = 300
 QUOTE = 90  # characters of "what would help" quoted in a move's reason
 
 
+@dataclass(frozen=True)
+class VetoSaid:
+    plan_item_id: int
+    to_member_id: int
+    member_id: int  # who said no
+
+
 @dataclass
 class Rebalance:
-    members: list[Member]
+    """Everything the session shows of the proposal; plain values only, so it can be kept
+    between requests (planner.page_cache.derived) and shared by steps and members."""
+
+    names: dict[int, str]
     member_loads: list[balance.MemberLoad]
     items: list[balance.Item]
-    vetoes: list[Veto]
+    vetoes: list[VetoSaid]
     proposal: balance.Proposal
     raw_items: list[balance.Item]  # loads before kindness choices
     needs_kindness: bool
@@ -44,7 +55,7 @@ class Rebalance:
     carrying: int  # minutes the household can carry this week
 
     def name(self, member_id: int | None) -> str:
-        return next((m.display_name for m in self.members if m.id == member_id), "no one")
+        return self.names.get(member_id or 0, "no one")
 
     @property
     def fingerprint(self) -> str:
@@ -67,6 +78,20 @@ class Rebalance:
 def plan_vetoes(plan: WeekPlan) -> list[Veto]:
     return list(
         db.session.scalars(select(Veto).where(Veto.week_plan_id == plan.id).order_by(Veto.id))
+    )
+
+
+def kept(plan: WeekPlan) -> Rebalance:
+    """The proposal for a loaded plan as a page shows it: worked out once per change of
+    the household (its version moves with everything the proposal reads) and shared by
+    every step and member. Writes compare against `compute`, never against this.
+
+    The members' session secrets are drawn afresh for every member row, so a household
+    that reuses a deleted one's ids never meets its proposal."""
+    household = plan.household
+    rows = tuple(sorted((m.id, m.session_secret) for m in household.members))
+    return page_cache.derived(
+        ("rebalance", plan.id, household.id, rows, household.version), lambda: compute(plan)
     )
 
 
@@ -103,11 +128,11 @@ def compute(plan: WeekPlan) -> Rebalance:
         raw_load = week_services.item_usual_load(item)
         effort = raw_load - item.mental_load_minutes
         raw.append(replace(week_item, load=raw_load, effort=effort))
-    vetoes = plan_vetoes(plan)
+    vetoes = [VetoSaid(v.plan_item_id, v.to_member_id, v.member_id) for v in plan_vetoes(plan)]
     said_no = {(v.plan_item_id, v.to_member_id) for v in vetoes}
     proposal = balance.propose(member_loads, items, said_no | _away_from(plan))
     return Rebalance(
-        members,
+        {m.id: m.display_name for m in members},
         member_loads,
         items,
         vetoes,

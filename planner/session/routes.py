@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
+from planner import page_cache
 from planner.access import get_owned_or_404
 from planner.domain.refusal import Conflict, Refused
 from planner.domain.vocabulary import PlanState
@@ -126,9 +129,12 @@ def look_ahead(plan_id: int):
     plan = get_owned_or_404(WeekPlan, plan_id)
     form = forms.OneOffForm()
     form.set_choices(plan.week_start, current_user.household.members)
-    if request.method == "GET" or not form.validate_on_submit():
-        status = 422 if request.method == "POST" else 200
-        return _render(plan, "look_ahead", status=status, one_off=form)
+    if request.method == "GET":
+        household = current_user.household
+        day = pages.open_day(plan.week_start, request.args.get("day"), household.today())
+        return _render(plan, "look_ahead", view=(day,), one_off=form)
+    if not form.validate_on_submit():
+        return _render(plan, "look_ahead", status=422, one_off=form)
     try:
         services.add_one_off(
             plan,
@@ -149,6 +155,13 @@ def look_ahead(plan_id: int):
 @login_required
 def rebalance(plan_id: int):
     return _render(get_owned_or_404(WeekPlan, plan_id), "rebalance")
+
+
+@bp.get("/<int:plan_id>/owners")
+@login_required
+def owners(plan_id: int):
+    page = request.args.get("page", 1, type=int)
+    return _render(get_owned_or_404(WeekPlan, plan_id), "owners", view=(page,))
 
 
 @bp.post("/<int:plan_id>/rebalance/veto")
@@ -194,6 +207,7 @@ def owner(plan_id: int):
         lambda p, f: rebalancing.set_owner(
             p, current_user, f.item_id.data, f.owner_id.data, f.base.data
         ),
+        key="owners",
     )
 
 
@@ -265,20 +279,26 @@ def _acting_step(plan_id: int, key: str, save):
     return redirect(url_for(f"session.{key}", plan_id=plan.id))
 
 
-def _rebalance_action(plan_id: int, form_class, done: str, act):
+def _rebalance_action(plan_id: int, form_class, done: str, act, key: str = "rebalance"):
+    """A change to the proposal or an owner; it returns to the page it was made on (for an
+    owner, the page of owners that shows the item)."""
     plan = get_owned_or_404(WeekPlan, plan_id)
     form = form_class()
+    item_id = form.item_id.data if hasattr(form, "item_id") else None
+    view = (pages.owners_page_of(plan, item_id),) if key == "owners" else ()
     if not form.validate_on_submit():
-        return _render(plan, "rebalance", status=422, error=_first_error(form), refused=form)
+        error = _first_error(form)
+        return _render(plan, key, status=422, view=view, error=error, refused=form)
     try:
         act(plan, form)
     except Refused as exc:
-        return _refused(plan, "rebalance", exc, refused=form)
+        return _refused(plan, key, exc, view=view, refused=form)
     flash(done, "success")
-    return redirect(url_for("session.rebalance", plan_id=plan.id))
+    page: dict[str, Any] = {"page": view[0]} if view and view[0] > 1 else {}
+    return redirect(url_for(f"session.{key}", plan_id=plan.id, **page))
 
 
-def _refused(plan, key: str, exc: Refused, **extra):
+def _refused(plan, key: str, exc: Refused, view: tuple = (), **extra):
     posted = extra.get("posted") or extra.get("one_off")
     if isinstance(exc, Conflict):
         extra["conflict"] = exc
@@ -286,7 +306,7 @@ def _refused(plan, key: str, exc: Refused, **extra):
         show_refusal(posted, exc)  # beside the field
     else:
         extra["error"] = exc.message
-    return _render(plan, key, status=exc.status, **extra)
+    return _render(plan, key, status=exc.status, view=view, **extra)
 
 
 def _shown_fields(form, partner: int | None) -> set[str]:
@@ -299,9 +319,47 @@ def _first_error(form) -> str:
     return next((e for errors in form.errors.values() for e in errors), "Check the form.")
 
 
-def _render(plan: WeekPlan, key: str, status: int = 200, **extra):
+# What a page shows only in answer to a post: never kept.
+ANSWERS = {"posted", "posted_for", "conflict", "error", "refused"}
+
+
+def _render(plan: WeekPlan, key: str, status: int = 200, view: tuple = (), **extra):
+    """A step's page. What a GET shows is rendered once per change and reader
+    (planner.page_cache); `view` names what the query string chose (a day, a page). A page
+    answering a post (a refusal, a form kept as typed) is always rendered afresh."""
     page = step(key)
-    ctx = pages.step_context(plan, key)
+    title = "Weekly session" if page is OVERVIEW else page.title
+    keep = request.method == "GET" and status == 200 and not extra.keys() & ANSWERS
+
+    def render() -> str:
+        return _render_step(plan, key, keep, view, **extra)
+
+    if keep:
+        member, household = current_user._get_current_object(), current_user.household
+        confirmed = shared_screen.confirmed(member.id, plan.id)
+        body = page_cache.rendered(
+            (
+                "session",
+                key,
+                view,
+                member.id,
+                member.session_secret,
+                frozenset(confirmed),
+                plan.id,
+                household.id,
+                household.version,
+                household.today(),
+            ),
+            render,
+        )
+    else:
+        body = Markup(render())
+    return render_template("session/page.html", title=title, body=body), status
+
+
+def _render_step(plan: WeekPlan, key: str, keep: bool, view: tuple, **extra) -> str:
+    page = step(key)
+    ctx = pages.step_context(plan, key, keep, view)
     if page.form:
         ctx["member_forms"] = pages.member_forms(
             key, ctx, extra.pop("posted", None), extra.pop("posted_for", None), "conflict" in extra
@@ -311,11 +369,12 @@ def _render(plan: WeekPlan, key: str, status: int = 200, **extra):
     ctx.update(
         confirmed_here=shared_screen.confirmed(current_user.id, plan.id),
         key=key,
-        step=None if page is OVERVIEW or page not in steps else page,  # numbered steps only
+        page=page,
+        step=None if page not in steps else page,  # numbered steps only
         steps=steps,
         before=before,
         after=after,
         forms=forms,
         **extra,
     )
-    return render_template(page.template, **ctx), status
+    return render_template(page.template, **ctx)

@@ -18,7 +18,7 @@ class Step:
     title: str
     prompt: str
     # Parts of the page context, built in this order by pages.step_context: balance,
-    # look_back, days, selfcare, bars, kindness (bars and kindness read the balance).
+    # look_back, days, selfcare, bars, kindness, owners (bars, kindness read the balance).
     needs: tuple[str, ...] = ()
     # Where each member saves their own part: the form, and how a fresh one is filled
     # with the current value and the base that guards it.
@@ -93,7 +93,14 @@ STEPS = (
 STEP_KEYS = tuple(s.key for s in STEPS)
 # Not a numbered step: its page shows where each step stands and leads to the first.
 OVERVIEW = Step("overview", "Overview", "Where each step stands.", needs=("balance",))
-_BY_KEY = {s.key: s for s in (OVERVIEW, *STEPS)}
+# Part of the rebalance step: every item's owner, to change by hand, a page at a time.
+OWNERS = Step(
+    "owners",
+    "Change an owner by hand",
+    "Give an item to whoever should hold it this week.",
+    needs=("balance", "bars", "owners"),
+)
+_BY_KEY = {s.key: s for s in (OVERVIEW, OWNERS, *STEPS)}
 
 
 def step(key: str) -> Step:
@@ -108,6 +115,8 @@ def steps_for(first_session: bool) -> tuple[Step, ...]:
 
 def neighbours(key: str, steps: tuple[Step, ...] = STEPS) -> tuple[Step | None, Step | None]:
     """The steps before and after this one; the overview comes before the first."""
+    if key == OWNERS.key:
+        return step("rebalance"), None
     if key == OVERVIEW.key or key not in (keys := [s.key for s in steps]):
         return None, steps[0]
     i = keys.index(key)
