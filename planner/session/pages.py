@@ -14,7 +14,7 @@ from planner.insights import charts
 from planner.models import CheckIn, Member, WeekPlan
 from planner.selfcare.forms import together_form
 from planner.selfcare.services import week_slots
-from planner.session import calendar, rebalance, services
+from planner.session import calendar, forms, rebalance, services
 from planner.session.steps import step, steps_for
 from planner.week.services import kindness_words
 
@@ -51,8 +51,10 @@ def progress(
     ]
 
 
-def base_context(plan: WeekPlan) -> dict:
-    plan = services.load_plan(plan)
+def base_context(plan: WeekPlan, items: bool = True) -> dict:
+    """`items`: the page shows the week's items (most steps); else only the plan and its
+    check-ins are read, and the proposal, if shown, is the one kept for this version."""
+    plan = services.load_plan(plan) if items else services.load_checkins(plan)
     household = plan.household
     members = list(household.members)
     checkins = services.checkins_by_member(plan)
@@ -71,16 +73,20 @@ def base_context(plan: WeekPlan) -> dict:
 def step_context(plan: WeekPlan, key: str, keep: bool = False, view: tuple = ()) -> dict:
     """`keep`: a page that only reads may use the proposal kept for this version;
     `view`: what the query string chose (the look-ahead's day, a page of owners)."""
-    ctx = base_context(plan)
+    page = step(key)
+    items = not keep or bool(set(page.needs) & ITEM_PARTS) or page.form is forms.AgreeForm
+    ctx = base_context(plan, items)
     ctx["keep"], ctx["view"] = keep, view
-    for part in step(key).needs:
+    for part in page.needs:
         CONTEXT_PARTS[part](ctx["plan"], ctx)
-    ctx["plan_base"] = services.plan_fingerprint(ctx["plan"])
     return ctx
 
 
 def _balance(plan: WeekPlan, ctx: dict) -> None:
-    ctx["balance"] = rebalance.kept(plan) if ctx["keep"] else rebalance.compute(plan)
+    if ctx["keep"]:
+        ctx["balance"] = rebalance.kept(plan)
+    else:
+        ctx["balance"] = rebalance.compute(plan)
     ctx["show_kindness"] = ctx["balance"].needs_kindness or any(i.kindness for i in plan.items)
 
 
@@ -134,7 +140,7 @@ def _selfcare(plan: WeekPlan, ctx: dict) -> None:
 
 def _bars(plan: WeekPlan, ctx: dict) -> None:
     ctx["bars"] = load_bars(ctx["balance"], members=ctx["members"])
-    ctx["item_titles"] = {i.id: i.title for i in plan.items}
+    ctx["item_titles"] = {i.id: i.title for i in ctx["balance"].raw_items}
     ctx["loads"] = {i.id: i.load for i in ctx["balance"].raw_items}
 
 
@@ -159,6 +165,10 @@ def room_this_week(result: rebalance.Rebalance) -> list[dict]:
         for m in result.member_loads
     ]
 
+
+# Parts that read the week's items (the others read the plan, its check-ins, the kept
+# proposal or other tables).
+ITEM_PARTS = {"days", "selfcare", "kindness", "owners"}
 
 # What a step's `needs` names; each adds its variables to the page context.
 CONTEXT_PARTS = {

@@ -82,7 +82,7 @@ def plan_vetoes(plan: WeekPlan) -> list[Veto]:
 
 
 def kept(plan: WeekPlan) -> Rebalance:
-    """The proposal for a loaded plan as a page shows it: worked out once per change of
+    """The proposal for the plan as a page shows it: worked out once per change of
     the household (its version moves with everything the proposal reads) and shared by
     every step and member. Writes compare against `compute`, never against this.
 
@@ -91,7 +91,8 @@ def kept(plan: WeekPlan) -> Rebalance:
     household = plan.household
     rows = tuple(sorted((m.id, m.session_secret) for m in household.members))
     return page_cache.derived(
-        ("rebalance", plan.id, household.id, rows, household.version), lambda: compute(plan)
+        ("rebalance", plan.id, household.id, rows, household.version),
+        lambda: compute(load_plan(plan)),
     )
 
 

@@ -93,6 +93,16 @@ def load_plan(plan: WeekPlan) -> WeekPlan:
     ).one()
 
 
+def load_checkins(plan: WeekPlan) -> WeekPlan:
+    """The plan with its check-ins only: what a step that shows no items reads."""
+    return db.session.scalars(
+        select(WeekPlan)
+        .where(WeekPlan.id == plan.id)
+        .options(selectinload(WeekPlan.checkins))
+        .execution_options(populate_existing=True)
+    ).one()
+
+
 def members_of(plan: WeekPlan) -> list[Member]:
     household = plan.household
     return list(household.members)
