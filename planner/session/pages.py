@@ -76,7 +76,7 @@ def step_context(plan: WeekPlan, key: str, keep: bool = False, view: tuple = ())
     page = step(key)
     items = not keep or bool(set(page.needs) & ITEM_PARTS) or page.form is forms.AgreeForm
     ctx = base_context(plan, items)
-    ctx["keep"], ctx["view"] = keep, view
+    ctx["keep"], ctx["view"], ctx["items_loaded"] = keep, view, items
     for part in page.needs:
         CONTEXT_PARTS[part](ctx["plan"], ctx)
     return ctx
@@ -84,7 +84,7 @@ def step_context(plan: WeekPlan, key: str, keep: bool = False, view: tuple = ())
 
 def _balance(plan: WeekPlan, ctx: dict) -> None:
     if ctx["keep"]:
-        ctx["balance"] = rebalance.kept(plan)
+        ctx["balance"] = rebalance.kept(plan, loaded=ctx["items_loaded"])
     else:
         ctx["balance"] = rebalance.compute(plan)
     ctx["show_kindness"] = ctx["balance"].needs_kindness or any(i.kindness for i in plan.items)

@@ -81,10 +81,11 @@ def plan_vetoes(plan: WeekPlan) -> list[Veto]:
     )
 
 
-def kept(plan: WeekPlan) -> Rebalance:
+def kept(plan: WeekPlan, loaded: bool = False) -> Rebalance:
     """The proposal for the plan as a page shows it: worked out once per change of
     the household (its version moves with everything the proposal reads) and shared by
-    every step and member. Writes compare against `compute`, never against this.
+    every step and member (`loaded`: the plan's items are loaded already). Writes compare
+    against `compute`, never against this.
 
     The members' session secrets are drawn afresh for every member row, so a household
     that reuses a deleted one's ids never meets its proposal."""
@@ -92,7 +93,7 @@ def kept(plan: WeekPlan) -> Rebalance:
     rows = tuple(sorted((m.id, m.session_secret) for m in household.members))
     return page_cache.derived(
         ("rebalance", plan.id, household.id, rows, household.version),
-        lambda: compute(load_plan(plan)),
+        lambda: compute(plan if loaded else load_plan(plan)),
     )
 
 
