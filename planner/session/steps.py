@@ -97,7 +97,7 @@ OVERVIEW = Step("overview", "Overview", "Where each step stands.", needs=("balan
 OWNERS = Step(
     "owners",
     "Change an owner by hand",
-    "Give an item to whoever should hold it this week.",
+    "Give an item to whoever should hold it this week; pinned items stay put.",
     needs=("balance", "bars", "owners"),
 )
 _BY_KEY = {s.key: s for s in (OVERVIEW, OWNERS, *STEPS)}
