@@ -71,7 +71,8 @@ def test_pages_write_nothing_until_the_usual_areas_are_set_up(app, client, make)
     text = body(client.get("/inventory"))
     for name in ("Home", "Out", "Caregiving", "Magic", "Wild"):
         assert name in text
-    assert "Errands, the car" in text and "No areas yet" not in text
+    assert "Everything inside the house" in text and "No areas yet" not in text
+    assert "Errands, the car" in body(client.get("/inventory?area=out"))
     again = client.post("/inventory/areas/usual", data={"back": "https://example.com/"})
     assert again.status_code == 302 and again.location.endswith("/inventory/areas")
     assert area_count(app, made) == 5

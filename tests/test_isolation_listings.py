@@ -145,6 +145,7 @@ def seed(app, make, tag: str, busy_at: time) -> Seeded:
         )
         db.session.add(area)
         db.session.flush()
+        s.ids["area"] = area.id
         for title, owner, archived in (
             (t["responsibility"], m0, None),
             (t["partner responsibility"], m1, None),
@@ -403,7 +404,7 @@ def homes(app, make) -> tuple[Seeded, Seeded]:
 
 # Every GET page that lists a household's data: (path, what of the signed-in member's own
 # household it must show). The path may name that household's ids and weeks: {plan},
-# {responsibility}, {slot}, {session}, {last}, {current}. What it shows is keys of
+# {responsibility}, {slot}, {area}, {session}, {last}, {current}. What it shows is keys of
 # Seeded.markers (NAMES: both members' names).
 NAMES = ("name0", "name1")
 LISTINGS: list[tuple[str, tuple[str, ...]]] = [
@@ -417,6 +418,11 @@ LISTINGS: list[tuple[str, tuple[str, ...]]] = [
         ("area", "area description", "responsibility", "partner responsibility", *NAMES),
     ),
     ("/inventory?archived=1", ("archived responsibility", "responsibility", "area")),
+    (
+        "/inventory?area={area}",
+        ("area", "area description", "responsibility", "partner responsibility", *NAMES),
+    ),
+    ("/inventory?area={area}&page=9&archived=1", ("archived responsibility", "responsibility")),
     ("/inventory/areas", ("area", "area description")),
     ("/inventory/new", ("area", *NAMES)),
     ("/inventory/{responsibility}/edit", ("responsibility", "area", *NAMES)),
@@ -502,7 +508,7 @@ def test_every_get_page_is_covered(app):
 
 
 def _example_paths():
-    ids = {"plan": 1, "responsibility": 1, "slot": 1}
+    ids = {"plan": 1, "responsibility": 1, "slot": 1, "area": 1}
     weeks = {k: "2026-11-23" for k in ("session", "last", "current")}
     weeks |= {f"session_day{n}": f"2026-11-2{3 + n}" for n in (2, 3, 5)}
     return [(p.format(**ids, **weeks), shown) for p, shown in LISTINGS]

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from planner.access import get_owned_or_404
 from planner.domain.refusal import Conflict, Refused
 from planner.forms import int_or_none, required, show_refusal
-from planner.inventory import services, starter
+from planner.inventory import listing, services, starter
 from planner.inventory.forms import ArchiveForm, AreaForm, ResponsibilityForm
 from planner.models import Area, Responsibility
 
@@ -24,14 +24,13 @@ def _helpers() -> dict:
 @login_required
 def index():
     household = current_user.household
-    show_archived = request.args.get("archived") == "1"
-    return render_template(
-        "inventory/index.html",
-        overview=services.overview(household, show_archived),
-        members=household.members,
-        show_archived=show_archived,
-        form=ArchiveForm(),
+    inventory = listing.inventory_page(
+        household,
+        request.args.get("area"),
+        request.args.get("page", type=int),
+        show_archived=request.args.get("archived") == "1",
     )
+    return render_template("inventory/index.html", inventory=inventory, members=household.members)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -70,6 +69,7 @@ def _area_from_query(form: ResponsibilityForm) -> int | None:
 
 
 def _save_or_show(form: ResponsibilityForm, responsibility: Responsibility | None):
+    back = _back_url(form, responsibility)  # read before a save changes where it is listed
     if form.validate_on_submit():
         try:
             saved = services.save_responsibility(current_user.household, responsibility, form.data)
@@ -77,16 +77,37 @@ def _save_or_show(form: ResponsibilityForm, responsibility: Responsibility | Non
             assert responsibility is not None  # only an edit can be stale
             form.base.data = services.responsibility_fingerprint(responsibility)  # may override
             page = render_template(
-                "inventory/edit.html", form=form, responsibility=responsibility, conflict=conflict
+                "inventory/edit.html",
+                form=form,
+                responsibility=responsibility,
+                conflict=conflict,
+                back=back,
             )
             return page, conflict.status
         except Refused as refused:
             show_refusal(form, refused, "title")
         else:
             flash(f"Saved {saved.title}.", "success")
-            return redirect(url_for("inventory.index") + f"#area-{saved.area_id}")
+            return redirect(_listed_at(saved, saved.archived_at is not None))
     status = 422 if form.errors else 200
-    return render_template("inventory/edit.html", form=form, responsibility=responsibility), status
+    page = render_template(
+        "inventory/edit.html", form=form, responsibility=responsibility, back=back
+    )
+    return page, status
+
+
+def _listed_at(responsibility: Responsibility, show_archived: bool) -> str:
+    """The inventory page that lists it (its area, the page it falls on), at its row."""
+    params = listing.place_of(responsibility, show_archived)
+    return url_for("inventory.index", _anchor=f"r-{responsibility.id}", **params)
+
+
+def _back_url(form: ResponsibilityForm, responsibility: Responsibility | None) -> str:
+    """Cancel leads back to where it is listed; for a new one, to the area chosen."""
+    if responsibility is not None:
+        return _listed_at(responsibility, responsibility.archived_at is not None)
+    areas = services.list_areas(current_user.household)
+    return url_for("inventory.index", **listing.page_params(areas, form.area_id.data))
 
 
 @bp.post("/<int:responsibility_id>/archive")
@@ -95,7 +116,7 @@ def archive(responsibility_id: int):
     responsibility = get_owned_or_404(Responsibility, responsibility_id)
     services.set_archived(responsibility, True)
     flash(f"Archived {responsibility.title}. Its history stays; you can bring it back.", "info")
-    return redirect(url_for("inventory.index"))
+    return redirect(_listed_at(responsibility, _showing_archived()))
 
 
 @bp.post("/<int:responsibility_id>/unarchive")
@@ -104,7 +125,12 @@ def unarchive(responsibility_id: int):
     responsibility = get_owned_or_404(Responsibility, responsibility_id)
     services.set_archived(responsibility, False)
     flash(f"{responsibility.title} is back in the inventory.", "success")
-    return redirect(url_for("inventory.index"))
+    return redirect(_listed_at(responsibility, _showing_archived()))
+
+
+def _showing_archived() -> bool:
+    """Whether the page the button was on showed archived responsibilities too."""
+    return request.form.get("archived") == "1"
 
 
 @bp.route("/areas", methods=["GET", "POST"])

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from itertools import count
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from planner.database import claim
 from planner.domain import cadence
@@ -53,62 +52,11 @@ def list_areas(household: Household) -> list[Area]:
     )
 
 
-def responsibilities(household: Household, archived: bool = False) -> list[Responsibility]:
-    query = (
-        select(Responsibility)
-        .where(Responsibility.household_id == household.id)
-        .options(
-            selectinload(Responsibility.allowed_members),
-            selectinload(Responsibility.default_owner),
-        )
-        .order_by(Responsibility.title)
-    )
-    if not archived:
-        query = query.where(Responsibility.archived_at.is_(None))
-    return list(db.session.scalars(query))
-
-
-def weekly_estimate(responsibility: Responsibility) -> int:
-    """Typical minutes a week: effort × average occurrences + mental load."""
-    per_week = cadence.occurrences_per_week_estimate(responsibility.rrule)
-    return round(responsibility.effort_minutes * per_week) + responsibility.mental_load_minutes
-
-
 def cadence_text(responsibility: Responsibility) -> str:
     try:
         return cadence.describe(cadence.from_rrule(responsibility.rrule))
     except cadence.CadenceError:
         return responsibility.rrule or "As needed"
-
-
-@dataclass
-class AreaGroup:
-    area: Area
-    rows: list[tuple[Responsibility, int]] = field(default_factory=list)
-
-
-@dataclass
-class Overview:
-    groups: list[AreaGroup]
-    totals: dict[int | None, int]  # member id (None: nobody yet) -> minutes a week
-    archived_count: int
-
-
-def overview(household: Household, show_archived: bool = False) -> Overview:
-    areas = list_areas(household)
-    groups = {a.id: AreaGroup(a) for a in areas}
-    totals: dict[int | None, int] = {m.id: 0 for m in household.members}
-    for r in responsibilities(household, archived=show_archived):
-        minutes = weekly_estimate(r)
-        groups[r.area_id].rows.append((r, minutes))
-        if r.archived_at is None:
-            totals[r.default_owner_id] = totals.get(r.default_owner_id, 0) + minutes
-    archived = db.session.scalar(
-        select(func.count(Responsibility.id)).where(
-            Responsibility.household_id == household.id, Responsibility.archived_at.is_not(None)
-        )
-    )
-    return Overview(list(groups.values()), totals, archived or 0)
 
 
 def cadence_rule(kind: str, weekdays: list[int], interval: int | None, month_day: int | None):
@@ -231,9 +179,13 @@ def set_archived(responsibility: Responsibility, archived: bool) -> None:
 
 def add_area(household: Household, name: str, description: str | None) -> Area:
     areas = list_areas(household)
+    taken = {a.key for a in areas}
+    # The key names the area in the inventory's address, so it must not repeat (counting
+    # the areas alone would, after one is deleted).
+    number = next(n for n in count(len(areas) + 1) if f"custom-{n}" not in taken)
     area = Area(
         household_id=household.id,
-        key=f"custom-{len(areas) + 1}",
+        key=f"custom-{number}",
         name=name.strip(),
         description=(description or "").strip(),
         position=max((a.position for a in areas), default=-1) + 1,
