@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_log_redaction(app)
     register_template_helpers(app)
     register_page_cache(app)
+    register_static_files(app)
     register_commands(app)
     register_scheduler(app)
     return app
@@ -119,6 +120,12 @@ def register_page_cache(app: Flask) -> None:
     from planner import page_cache
 
     page_cache.register(app)
+
+
+def register_static_files(app: Flask) -> None:
+    from planner import static_files
+
+    static_files.register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
