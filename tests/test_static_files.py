@@ -8,6 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
+import brotli
 import pytest
 
 from planner.pwa.routes import ASSETS, ICONS
@@ -88,6 +89,25 @@ def test_a_stale_hash_or_a_plain_name_gets_the_current_file_revalidated(client):
     assert client.get("/static/missing.css").status_code == 404
     assert client.get("/static/..%2F__init__.py").status_code == 404
     assert client.get("/static/vendor/../../__init__.00000000.py").status_code == 404
+
+
+def test_a_hashed_file_is_compressed_when_the_browser_takes_brotli(client):
+    url = _static_urls(body(client.get("/login")))[0]
+    assert url.endswith(".css")
+    answer = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+    assert answer.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(answer.data) == _plain_file(url)[0].read_bytes()
+    assert answer.headers["Cache-Control"] == IMMUTABLE
+    assert "Accept-Encoding" in answer.headers["Vary"]
+
+
+def test_a_byte_range_of_a_file_is_sent_plain(client):
+    url = _static_urls(body(client.get("/login")))[0]
+    headers = {"Range": "bytes=0-9999", "Accept-Encoding": "br, gzip"}
+    part = client.get(url, headers=headers)
+    assert part.status_code == 206 and "Content-Encoding" not in part.headers
+    assert part.data == _plain_file(url)[0].read_bytes()[:10_000]
+    assert part.headers["Content-Range"].startswith("bytes 0-9999/")
 
 
 @pytest.fixture
