@@ -24,3 +24,4 @@ bench: setup
 	.venv/bin/python bench/live.py
 	.venv/bin/python bench/today.py
 	.venv/bin/python bench/pages.py
+	.venv/bin/python bench/compression.py

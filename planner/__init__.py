@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     check_secret_key(app)
     os.makedirs(app.instance_path, exist_ok=True)
     register_proxy(app)
+    register_compression(app)  # the first after_request hook, so it runs last
     register_extensions(app)
     register_blueprints(app)
     register_unit_of_work(app)
@@ -34,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_log_redaction(app)
     register_template_helpers(app)
     register_page_cache(app)
+    register_static_files(app)
     register_commands(app)
     register_scheduler(app)
     return app
@@ -119,6 +121,18 @@ def register_page_cache(app: Flask) -> None:
     from planner import page_cache
 
     page_cache.register(app)
+
+
+def register_compression(app: Flask) -> None:
+    from planner import compression
+
+    compression.register(app)
+
+
+def register_static_files(app: Flask) -> None:
+    from planner import static_files
+
+    static_files.register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -65,6 +65,26 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead; a long session never breaks
         "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
+        # Compressed responses (Flask-Compress): brotli when the client takes it, else gzip.
+        # Levels chosen with bench/compression.py: a small share of a large page's time.
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_ALGORITHM_STREAMING": ["br"],  # static files, sent as read
+        "COMPRESS_BR_LEVEL": 4,
+        "COMPRESS_LEVEL": 6,
+        "COMPRESS_MIN_SIZE": 500,  # bytes; smaller answers (polls, 204s) go as they are
+        # Conditional requests are answered where validators are made (the feed route,
+        # send_file); doing it again after compressing only adds a second Date header.
+        "COMPRESS_EVALUATE_CONDITIONAL_REQUEST": False,
+        "COMPRESS_MIMETYPES": [
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "application/manifest+json",
+            "image/svg+xml",
+            "text/calendar",
+        ],
     }
     settings.update(overrides)
     if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

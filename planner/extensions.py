@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING
 
+from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -26,3 +27,4 @@ else:
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+compress = Compress()

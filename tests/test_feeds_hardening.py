@@ -375,9 +375,11 @@ def test_weak_etags_and_last_modified(app, client, make):
         reader = app.test_client()
         first = reader.get(path)
         etag = first.headers["ETag"]
-        weak = reader.get(path, headers={"If-None-Match": f"W/{etag}"})
-        assert weak.status_code == 304 and weak.data == b"" and weak.headers["ETag"] == etag
-        listed = reader.get(path, headers={"If-None-Match": f'"other", W/{etag}'})
+        assert etag.startswith('W/"')  # one ETag for every encoding of the same bytes
+        strong = etag.removeprefix("W/")  # as sent before feeds were compressed
+        again = reader.get(path, headers={"If-None-Match": strong})
+        assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == etag
+        listed = reader.get(path, headers={"If-None-Match": f'"other", {etag}'})
         assert listed.status_code == 304
         modified = first.headers.get("Last-Modified")
         assert first.status_code == 200 and modified == "Tue, 24 Nov 2026 12:00:00 GMT"
@@ -395,7 +397,7 @@ def test_weak_etags_and_last_modified(app, client, make):
         changed = reader.get(path, headers={"If-Modified-Since": modified})
         assert changed.status_code == 200
         assert changed.headers["Last-Modified"] == "Tue, 24 Nov 2026 12:05:00 GMT"
-        assert reader.get(path, headers={"If-None-Match": f"W/{etag}"}).status_code == 200
+        assert reader.get(path, headers={"If-None-Match": etag}).status_code == 200
 
 
 def test_the_etag_and_cache_follow_the_week(app, client, make):

@@ -27,8 +27,8 @@ def memory(token: str):
         found = services.find_feed(token) or abort(404)
         _MEMORY[token] = (services.feed_bytes(found), found.etag)
     body, etag = _MEMORY[token]
-    headers = {"ETag": f'"{etag}"', "Cache-Control": "private, no-cache"}
-    if request.if_none_match.contains(etag):
+    headers = {"ETag": f'W/"{etag}"', "Cache-Control": "private, no-cache"}
+    if request.if_none_match.contains_weak(etag):
         return Response(status=304, headers=headers)
     return Response(body, headers=headers, content_type=ICS_MIMETYPE)
 

@@ -24,9 +24,13 @@ def feed(token: str):
     found = services.find_feed(token)
     if found is None:
         return Response("Not found\n", 404, content_type="text/plain; charset=utf-8")
-    headers = {"ETag": f'"{found.etag}"', "Cache-Control": "private, no-cache"}
-    # If-None-Match decides alone when sent (RFC 9110 13.2.2), by weak comparison: a proxy
-    # may hand our ETag back as W/"…". A matching one never builds: one query in all.
+    # Weak: the same ETag for the gzip, brotli and plain bytes of one feed, which is what
+    # compression (Flask-Compress) leaves alone; a strong one it would suffix per encoding
+    # (`"…:br"`), and the check below, made before the body exists, would no longer match.
+    headers = {"ETag": f'W/"{found.etag}"', "Cache-Control": "private, no-cache"}
+    # If-None-Match decides alone when sent (RFC 9110 13.2.2), by weak comparison: our
+    # ETag comes back as W/"…", or as "…" from before it was weak. A matching one never
+    # builds: one query in all.
     if "If-None-Match" in request.headers:
         if request.if_none_match.contains_weak(found.etag):
             return Response(status=304, headers=headers)

@@ -29,12 +29,10 @@ ICONS = (
 )
 
 
-def _version() -> str:
-    """Changes whenever a kept file or the worker itself changes, so browsers update."""
-    digest = hashlib.sha256()
-    static = Path(current_app.static_folder or "")
-    for name in ASSETS:
-        digest.update((static / name).read_bytes())
+def _version(assets: list[str]) -> str:
+    """Changes whenever a kept file or the worker itself changes, so browsers update: each
+    kept file's URL carries a hash of its bytes (planner/static_files.py)."""
+    digest = hashlib.sha256("\n".join(assets).encode())
     source = Path(current_app.root_path, current_app.template_folder or "", "pwa", "sw.js")
     digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
@@ -42,10 +40,11 @@ def _version() -> str:
 
 @bp.get("/sw.js")
 def service_worker():
+    assets = [url_for("static", filename=name) for name in ASSETS]
     script = render_template(
         "pwa/sw.js",
-        version=_version(),
-        assets=[url_for("static", filename=name) for name in ASSETS],
+        version=_version(assets),
+        assets=assets,
         offline_url=url_for("pwa.offline"),
         sign_in_url=url_for("auth.login"),
         icon=url_for("static", filename="icons/icon-192.png"),

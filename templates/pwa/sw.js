@@ -34,6 +34,12 @@ self.addEventListener("message", (event) => {
 
 const remembered = (url) => REMEMBERED.some((pattern) => pattern.test(url.pathname));
 
+// A kept file's URL carries a hash of its bytes before the extension (planner/static_files.py).
+// A page kept from before a file changed names the older version: the one kept now, found
+// by the file's plain name, stands in for it.
+const plainName = (path) => path.replace(/\.[0-9a-f]{8}(\.[^./]+)$/, "$1");
+const KEPT = new Map(ASSETS.map((path) => [plainName(path), path]));
+
 async function offlinePage() {
   return (await caches.match(OFFLINE_URL)) || new Response("You're offline.", {status: 503});
 }
@@ -80,8 +86,9 @@ self.addEventListener("fetch", (event) => {
     }
     return;
   }
-  if (ASSETS.includes(url.pathname)) {
-    event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
+  const kept = KEPT.get(plainName(url.pathname));
+  if (kept) {
+    event.respondWith(caches.match(kept).then((hit) => hit || fetch(request)));
   }
 });
 

@@ -5,7 +5,9 @@ service worker as a notification."""
 from __future__ import annotations
 
 import json
+import re
 import time
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +22,7 @@ from tests.browser.flows import sign_up, unique_email
 
 pytestmark = pytest.mark.browser
 
+STATIC = Path(__file__).resolve().parents[2] / "planner" / "static"
 OFFLINE_TEXT = (
     "You're offline — this is what you last saw. Changes are off until you're back online."
 )
@@ -104,6 +107,22 @@ def test_today_and_the_week_open_offline_as_last_seen(new_context, shot):
     page.goto("/home")
     assert not page.locator("body").get_attribute("data-offline-copy")
     assert page.locator("#offline-banner").count() == 0
+
+
+def test_offline_an_older_file_name_gets_the_file_kept_now(new_context):
+    """A page kept before a file changed names the file by its older hash: offline, the
+    service worker answers with the version it keeps now rather than nothing."""
+    context, page = _signed_up(new_context)
+    css = page.locator("link[rel=stylesheet]").first.get_attribute("href")
+    assert re.fullmatch(r"/static/app\.[0-9a-f]{8}\.css", css)
+    older = css.rsplit(".", 2)[0] + ".00000000.css"
+    fetch = "async (url) => { const r = await fetch(url); return [r.status, await r.text()]; }"
+    context.set_offline(True)
+    try:
+        status, text = page.evaluate(fetch, older)
+    finally:
+        context.set_offline(False)
+    assert status == 200 and text == (STATIC / "app.css").read_text()
 
 
 def test_signing_out_forgets_the_kept_pages(new_context):
