@@ -18,6 +18,9 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 SIZE = 512  # parts per process; the oldest goes first
+# The week's parts are bigger (a day of a large household is ~100 KB): fewer are kept, in a
+# store of their own so they never push Today's out.
+WEEK_SIZE = 64
 _MARK = "\x00csrf\x00"  # never leaves the process: it is replaced before serving
 
 
@@ -48,8 +51,11 @@ class PageCache:
 
 def register(app) -> None:
     app.extensions["planner.page_cache"] = PageCache()
+    app.extensions["planner.week_cache"] = PageCache(WEEK_SIZE)
 
 
-def rendered(key: Hashable, render: Callable[[], str]) -> Markup:
-    cache: PageCache = current_app.extensions["planner.page_cache"]
+def rendered(key: Hashable, render: Callable[[], str], store: str = "page_cache") -> Markup:
+    """The part under `key`, rendered by `render` if it isn't kept; `store` "week_cache"
+    keeps the week's parts apart."""
+    cache: PageCache = current_app.extensions[f"planner.{store}"]
     return cache.rendered(key, render)

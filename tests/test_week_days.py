@@ -285,6 +285,28 @@ def test_the_day_pages_need_sign_in(client, week):
     assert client.get(f"/week/occurrences/{days['Thu']}/ask").status_code == 302
 
 
+def test_the_week_is_rendered_once_per_change_of_what_it_shows(app, client, week):
+    made, _plan_id, _cooking, days = week
+    login(client, made.emails[0])
+    rendered = _queries(app, client, "/week")
+    assert _queries(app, client, "/week", rendered=False) < rendered  # kept: no plan read
+    sam = app.test_client()
+    login(sam, made.emails[1])
+    assert sam.post(f"/week/occurrences/{days['Wed']}/take").status_code == 302
+    page = body(client.get("/week"))  # Alex's kept copy is out of date: rendered afresh
+    assert "Sam took it off Alex's plate" in page
+    # Each view and day is its own, and so is each sign-in's token in its forms.
+    assert _open_days(body(client.get("/week?day=2026-11-27"))) == ["2026-11-27"]
+    assert "Everything</strong>" in body(client.get("/week?all=1"))
+    other = app.test_client()
+    login(other, made.emails[0])
+    tokens = {
+        re.search(r'name="csrf_token" value="([^"]+)"', body(c.get("/week"))).group(1)
+        for c in (client, other)
+    }
+    assert len(tokens) == 2
+
+
 def test_the_week_page_reads_the_same_queries_whatever_the_days_hold(app, client, week):
     """Fifteen more things a day add no query: the open day is read in one go."""
     from tests.test_week import add_responsibility
@@ -304,10 +326,12 @@ def test_the_week_page_reads_the_same_queries_whatever_the_days_hold(app, client
     assert _queries(app, client, "/week") == counted
 
 
-def _queries(app, client, url: str) -> int:
-    """The queries of one GET of `url`."""
+def _queries(app, client, url: str, rendered: bool = True) -> int:
+    """The queries of one GET of `url`; `rendered`: of rendering it, not of a kept copy."""
     from sqlalchemy import event
 
+    if rendered:
+        app.extensions["planner.week_cache"].clear()
     with app.app_context():
         engine = db.engine
     seen: list[str] = []

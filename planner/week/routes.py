@@ -7,7 +7,9 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
+from planner import page_cache
 from planner.access import get_owned_or_404
 from planner.domain.refusal import Refused
 from planner.domain.vocabulary import PlanState
@@ -70,14 +72,36 @@ def _week_page(
     just mine (the same, with only mine), or everything (the whole week at a glance, read
     only)."""
     household = current_user.household
+    member = current_user._get_current_object()
     today = household.today()
     just_mine = request.values.get("mine") == "1"
     everything = request.values.get("all") == "1" and not just_mine
     day = on or calendar.open_day(week_start, request.values.get("day"), today)
-    context = _week_context(week_start, today, day, just_mine, everything, one_off)
-    if one_off is not None and one_off.errors:
-        status = 422
-    return render_template("week/week.html", **context), status
+
+    def render() -> str:
+        context = _week_context(week_start, today, day, just_mine, everything, one_off)
+        return render_template("week/_week.html", **context)
+
+    if one_off is None:
+        # Rendered once per change of anything it shows (the household's version), per
+        # member, day and view, as Today is; a form with errors in it is rendered afresh.
+        key = (
+            "week",
+            member.id,
+            member.session_secret,
+            household.id,
+            household.version,
+            today,
+            week_start,
+            day,
+            just_mine,
+            everything,
+        )
+        body = page_cache.rendered(key, render, "week_cache")
+    else:
+        body = Markup(render())
+        status = 422 if one_off.errors else status
+    return render_template("week/week.html", body=body, week_start=week_start), status
 
 
 def _week_context(
