@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from live_http import HELLO_PATH, load, serve_sqlite, sign_in  # noqa: E402
 from session_queries import PAGES, PASSWORD, QueryCounter, build  # noqa: E402
 
+from planner import page_cache  # noqa: E402
 from planner.extensions import db  # noqa: E402
 
 RESPONSIBILITIES = 300
@@ -58,13 +59,12 @@ def measure_in_process(app, email: str, paths: list[str]) -> dict[str, Measured]
     was kept cleared first, as after a change) and kept (as for the next request)."""
     client = app.test_client()
     client.post("/login", data={"email": email, "password": PASSWORD})
-    kept = app.extensions["planner.page_cache"]
     with app.app_context():
         engine = db.engine
     found = {}
     for path in paths:
         client.get(path)
-        fresh, fresh_queries = _timed(client, path, lambda: kept.clear(), engine)
+        fresh, fresh_queries = _timed(client, path, lambda: page_cache.clear(app), engine)
         held, kept_queries = _timed(client, path, lambda: None, engine)
         response = client.get(path)
         if response.status_code != 200:

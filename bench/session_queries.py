@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import event, insert  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
-from planner import create_app  # noqa: E402
+from planner import create_app, page_cache  # noqa: E402
 from planner.extensions import db  # noqa: E402
 from planner.models import (  # noqa: E402
     Area,
@@ -196,7 +196,7 @@ def count_queries(app, email: str, plan_id: int) -> dict[str, int]:
     urls = [f"/session/{plan_id}{p}" for p in PAGES] + ["/session", "/insights"]
     for url in urls:
         client.get(url)  # warm caches (templates, compiled statements)
-        app.extensions["planner.page_cache"].clear()  # a render afresh, as after a change
+        page_cache.clear(app)  # a render afresh, as after a change
         with QueryCounter(engine) as counter:
             response = client.get(url)
         if response.status_code not in (200, 204):
@@ -227,7 +227,7 @@ def session_page_seconds(repeats: int = 15, step: str = "/rebalance") -> float:
         client.get(f"/session/{plan_id}{step}")
         times = []
         for _ in range(repeats):
-            app.extensions["planner.page_cache"].clear()
+            page_cache.clear(app)
             started = time.perf_counter()
             client.get(f"/session/{plan_id}{step}")
             times.append(time.perf_counter() - started)

@@ -21,6 +21,9 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 SIZE = 512  # entries per process and kind; the oldest goes first
+# The week's parts are bigger (a day of a large household is ~100 KB): fewer are kept, in a
+# store of their own so they never push Today's out.
+WEEK_SIZE = 64
 _MARK = "\x00csrf\x00"  # never leaves the process: it is replaced before serving
 
 T = TypeVar("T")
@@ -68,16 +71,23 @@ class PageCache:
 
 def register(app) -> None:
     app.extensions["planner.page_cache"] = PageCache()
+    app.extensions["planner.week_cache"] = PageCache(WEEK_SIZE)
 
 
-def _cache() -> PageCache:
-    return current_app.extensions["planner.page_cache"]
+def clear(app) -> None:
+    """Forget everything kept (benches measure a render afresh with it)."""
+    for store in ("page_cache", "week_cache"):
+        app.extensions[f"planner.{store}"].clear()
 
 
-def rendered(key: Hashable, render: Callable[[], str]) -> Markup:
-    return _cache().rendered(key, render)
+def rendered(key: Hashable, render: Callable[[], str], store: str = "page_cache") -> Markup:
+    """The part under `key`, rendered by `render` if it isn't kept; `store` "week_cache"
+    keeps the week's parts apart."""
+    cache: PageCache = current_app.extensions[f"planner.{store}"]
+    return cache.rendered(key, render)
 
 
 def derived(key: Hashable, make: Callable[[], T]) -> T:
     """A value worked out from the data (never ORM rows: they belong to one request)."""
-    return _cache().derived.get(key, make)
+    cache: PageCache = current_app.extensions["planner.page_cache"]
+    return cache.derived.get(key, make)

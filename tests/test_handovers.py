@@ -305,11 +305,16 @@ def test_the_week_page_by_day_puts_mine_first_with_my_time_and_on_duty(app, clie
                 )
             )
     login(client, made.emails[1])
-    page = body(client.get("/week"))
+    page = body(client.get("/week?day=2026-11-26"))
     thursday = page.split('id="day-2026-11-26"')[1].split('id="day-2026-11-27"')[0]
     assert "Your time: Swim" in thursday and "On duty: Alex's time" in thursday
     # Sam's bins come before Alex's cooking, which is folded under "Alex: 1".
     assert thursday.index("Bins out") < thursday.index("Alex: 1") < thursday.index("Cooking")
-    assert 'id="day-2026-11-24"' in page and "past" in page.split('id="day-2026-11-24"')[1][:200]
+    # The other days are a line each: Tuesday has passed, Wednesday is today.
+    tuesday = page.split('id="day-2026-11-24"')[1][:200]
+    assert "past" in tuesday and "0 yours · 1 theirs" in tuesday
+    wednesday = page.split('id="day-2026-11-25"')[1].split("</li>")[0]
+    assert "today" in wednesday
+    assert 'href="/week/2026-11-23?day=2026-11-25#day-2026-11-25"' in wednesday
     everything = body(client.get("/week?all=1"))
-    assert everything.count("Cooking dinner") >= 7
+    assert everything.count("Cooking dinner") >= 7 and "Bins out" in everything

@@ -175,6 +175,8 @@ def seed(app, make, tag: str, busy_at: time) -> Seeded:
         week = plan.week_start
         s.weeks |= {"session": week, "last": week - timedelta(days=7)}
         s.weeks |= {f"session_day{n}": week + timedelta(days=n) for n in (2, 3, 5)}
+        # The days the week page opens to show the one-off and last week's skip reason.
+        s.weeks |= {"one_off": week + timedelta(days=3), "skipped": week - timedelta(days=6)}
         s.weeks["current"] = week_start_for_household(household)
         # What /week (this week) lists: the session's week, or the week before it.
         t["this week's item"] = t[
@@ -404,7 +406,9 @@ def homes(app, make) -> tuple[Seeded, Seeded]:
 
 # Every GET page that lists a household's data: (path, what of the signed-in member's own
 # household it must show). The path may name that household's ids and weeks: {plan},
-# {responsibility}, {slot}, {area}, {session}, {last}, {current}. What it shows is keys of
+# {responsibility}, {slot}, {area}, {session}, {last}, {current}, and days: {one_off},
+# {skipped} (the days of the one-off and of last week's skip), {session_day2} and so on
+# (days of the session's week). What it shows is keys of
 # Seeded.markers (NAMES: both members' names).
 NAMES = ("name0", "name1")
 LISTINGS: list[tuple[str, tuple[str, ...]]] = [
@@ -428,12 +432,12 @@ LISTINGS: list[tuple[str, tuple[str, ...]]] = [
     ("/inventory/{responsibility}/edit", ("responsibility", "area", *NAMES)),
     ("/inventory/starter", NAMES),
     ("/week", ("this week's item", *NAMES)),
-    (
-        "/week/{session}",
-        ("responsibility", "partner responsibility", "one-off", "kindness note", *NAMES),
-    ),
-    ("/week/{session}?mine=1", ("responsibility", "one-off", "minimum standard")),
-    ("/week/{last}", ("last week item", "skip reason", "change last week")),
+    ("/week/{session}", ("responsibility", "partner responsibility", "kindness note", *NAMES)),
+    ("/week/{session}?all=1", ("responsibility", "partner responsibility", "one-off", *NAMES)),
+    ("/week/{session}?day={one_off}", ("one-off", "partner responsibility", *NAMES)),
+    ("/week/{session}?mine=1&day={one_off}", ("responsibility", "one-off", "minimum standard")),
+    ("/week/{last}?day={skipped}", ("last week item", "skip reason", "change last week")),
+    ("/week/{last}?all=1", ("last week item", "change last week")),
     ("/selfcare", ("slot", "partner slot", *NAMES)),
     ("/selfcare?week={session}", ("slot", "partner slot")),
     ("/selfcare?week={last}", ("slot", "partner slot")),
@@ -481,6 +485,8 @@ NOT_LISTINGS = {
     "pwa.manifest": "the web app manifest, the same for everyone (test_pwa)",
     "pwa.offline": "the offline page, the same for everyone (test_pwa)",
     "today.version": "whether the signed-in member's own Today changed; no data (test_today)",
+    "week.skip_page": "one day of one's own household (test_isolation)",
+    "week.ask_page": "one day of one's own household (test_isolation)",
 }
 
 
@@ -509,7 +515,7 @@ def test_every_get_page_is_covered(app):
 
 def _example_paths():
     ids = {"plan": 1, "responsibility": 1, "slot": 1, "area": 1}
-    weeks = {k: "2026-11-23" for k in ("session", "last", "current")}
+    weeks = {k: "2026-11-23" for k in ("session", "last", "current", "one_off", "skipped")}
     weeks |= {f"session_day{n}": f"2026-11-2{3 + n}" for n in (2, 3, 5)}
     return [(p.format(**ids, **weeks), shown) for p, shown in LISTINGS]
 

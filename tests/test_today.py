@@ -107,7 +107,7 @@ def test_a_long_day_shows_a_glance_and_the_rest_one_tap_away(app, client, make):
         mine = body(client.get("/home"))
         assert mine.count('<li class="wk-entry') == 12
         assert "3 more of yours today" in mine
-        assert "/week?mine=1#day-2026-11-25" in mine
+        assert "/week?mine=1&day=2026-11-25#day-2026-11-25" in mine
 
         sam = app.test_client()
         login(sam, made.emails[1])

@@ -290,7 +290,9 @@ def test_week_page_shows_the_plan(app, client, make):
     assert made_plan.location.endswith(f"/week/{monday.isoformat()}?mine=1")
     response = client.get("/week")
     assert response.status_code == 200
-    text = body(response)
+    today = body(response)  # by day: today open, every other day a line
+    assert "Draft" in today and "20:30</span> Dishes" in today
+    text = body(client.get("/week?all=1"))
     assert "Draft" in text and text.count("Dishes") >= 7 and "20:30" in text and "Bins" in text
     mine = body(client.get("/week?mine=1"))
     assert "Dishes" in mine and "Bins" not in mine.split("Add a one-off")[0]
@@ -342,7 +344,8 @@ def test_done_undo_skip_through_the_page(app, client, make):
     assert response.location.endswith(f"#occ-{occurrence_id}")
     with committing(app):
         assert db.session.get(PlanOccurrence, occurrence_id).state == "done"
-    assert "Undo" in body(client.get("/week"))
+    assert f"day={monday.isoformat()}" in response.location  # the week open on that day
+    assert "Undo" in body(client.get(response.location))
     assert client.post(f"/week/occurrences/{occurrence_id}/undo").status_code == 302
     bad = client.post(
         f"/week/occurrences/{occurrence_id}/skip", data={f"skip-{occurrence_id}-reason": ""}
@@ -357,8 +360,8 @@ def test_done_undo_skip_through_the_page(app, client, make):
     ok = client.post(
         f"/week/occurrences/{occurrence_id}/skip", data={f"skip-{occurrence_id}-reason": "Ate out"}
     )
-    assert ok.status_code == 302
-    page = body(client.get("/week"))
+    assert ok.status_code == 302 and ok.location.endswith(f"#occ-{occurrence_id}")
+    page = body(client.get(ok.location))
     assert "wk-skipped" in page and "Ate out" in page
 
 
@@ -389,7 +392,9 @@ def test_one_off_through_the_page(app, client, make):
         assert db.session.scalar(select(func.count(PlanItem.id))) == 0
     response = client.post(url, data=good)
     assert response.status_code == 302
-    text = body(client.get("/week"))
+    friday = (monday + timedelta(days=4)).isoformat()
+    assert response.location.endswith(f"/week/{monday.isoformat()}?day={friday}#day-{friday}")
+    text = body(client.get(response.location))
     assert "17:00</span> Birthday cake" in text
     past = (monday - timedelta(days=7)).isoformat()
     assert client.post(f"/week/{past}/items", data={**good, "on_date": past}).status_code == 404

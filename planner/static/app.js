@@ -23,5 +23,14 @@ document.addEventListener("htmx:beforeRequest", (event) => {
   const region = event.detail.elt;
   if (!region.matches || !region.matches("[data-live-region]")) return;
   const typing = region.contains(document.activeElement) && document.activeElement.matches("input, select, textarea");
-  if (typing || region.querySelector("details[open]")) event.preventDefault();
+  if (typing || region.querySelector("details[open], [data-inline-form]")) event.preventDefault();
+});
+
+// A form loaded in place of its link (Skip, Can you take it?): the focus goes to it, as it
+// would on its own page.
+document.addEventListener("htmx:load", (event) => {
+  const form = event.target;
+  if (!form.matches || !form.matches("[data-inline-form]")) return;
+  const field = form.querySelector("input:not([type=hidden]):not([type=radio]), input[type=radio]:checked, select");
+  if (field) field.focus();
 });

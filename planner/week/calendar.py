@@ -1,5 +1,8 @@
 """What the week and today pages show: the plan's days, each with who does what, and the
-self-care, on-duty and together times that fall on it (read only)."""
+self-care, on-duty and together times that fall on it (read only).
+
+The week reads every day as light lines (enough to count and to show at a glance) and only
+the open day as entries with their items, so its cost follows one day, not the week."""
 
 from __future__ import annotations
 
@@ -7,8 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload
+
 from planner.domain.vocabulary import OccurrenceState, SelfCareStatus
-from planner.models import Household, Member, PlanItem, PlanOccurrence, WeekPlan
+from planner.extensions import db
+from planner.models import Household, Member, PlanItem, PlanOccurrence, Responsibility, WeekPlan
+from planner.week.handovers import day_refusal
 from planner.week.services import is_together
 
 
@@ -20,6 +28,7 @@ class Entry:
     time_label: str  # "07:30" in the household zone, "" for any time that day
     mine: bool  # mine to do (or ours, for time together)
     together: bool
+    owned: bool = False  # the item is mine (whoever does this day)
 
     @property
     def taken(self) -> bool:
@@ -30,6 +39,35 @@ class Entry:
     @property
     def open(self) -> bool:
         return self.occurrence.state == OccurrenceState.OPEN
+
+    def skip_refusal(self) -> str:
+        """Why this member isn't offered to skip this day ("" when they are): it is open,
+        theirs to do, and not time together."""
+        o, title = self.occurrence, self.item.title
+        if not self.open:
+            return f"{title} on {o.on_date:%A} is already {o.state}."
+        if self.together:
+            return f"{title} is time together: it belongs to both of you."
+        if not self.mine:
+            return f"Only whoever does {title} on {o.on_date:%A} can skip it."
+        return ""
+
+    def ask_refusal(self, today: date, partners: bool) -> str:
+        """Why this member isn't offered "Can you take it?" for this day ("" when they are):
+        a day of an agreed week still to come that they hold of their own item (a day they
+        took off a partner's plate stays theirs), with someone to ask."""
+        title = self.item.title
+        if not self.mine:
+            return f"Only whoever does {title} can ask someone to take it."
+        if refusal := day_refusal(self.occurrence, today):
+            return refusal
+        if self.item.pinned:
+            return f"{title} stays with its owner: it is agreed that way."
+        if self.taken:
+            return f"You took this day of {title} off your partner's plate: it stays with you."
+        if not partners:
+            return "There is no one else in your household to ask yet."
+        return ""
 
 
 @dataclass(frozen=True)
@@ -43,13 +81,32 @@ class Time:
     skipped: bool = False
 
 
+@dataclass(frozen=True)
+class Line:
+    """One day of a responsibility in a line: who does it and how it stands (read only)."""
+
+    title: str
+    time_label: str
+    state: OccurrenceState
+    holder: Member | None
+    mine: bool
+    together: bool
+
+    @property
+    def open(self) -> bool:
+        return self.state == OccurrenceState.OPEN
+
+
 @dataclass
 class Day:
     day: date
     is_today: bool
     past: bool
-    entries: list[Entry] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)  # the open day's, to act on
     times: list[Time] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)  # the whole week at a glance
+    mine_count: int = 0
+    theirs_count: int = 0
 
     @property
     def mine(self) -> list[Entry]:
@@ -63,6 +120,14 @@ class Day:
     def open_mine(self) -> int:
         return sum(e.open for e in self.mine)
 
+    def by_holder(self) -> list[tuple[Member | None, bool, list[Line]]]:
+        """The day's lines by who does them, mine first (with time together): the whole
+        week at a glance names each holder once a day. (holder, mine, lines)"""
+        groups: dict[object, list[Line]] = {}
+        for line in self.lines:
+            groups.setdefault("mine" if line.mine else line.holder, []).append(line)
+        return [(lines[0].holder, lines[0].mine, lines) for lines in groups.values()]
+
 
 @dataclass
 class WeekView:
@@ -71,9 +136,7 @@ class WeekView:
     members: dict[int, Member]
     open_count: int
     done_count: int
-
-    def day(self, on: date) -> Day | None:
-        return next((d for d in self.days if d.day == on), None)
+    occurrences: list[PlanOccurrence]  # the open day's, and the days asked of this member
 
 
 def build(
@@ -81,22 +144,113 @@ def build(
     household: Household,
     member: Member,
     today: date,
+    open_on: date | None,
     just_mine: bool = False,
     slots: list | None = None,
 ) -> WeekView:
-    """The week day by day; on each day my things first, then time together, then the rest.
-    `slots` are the week's self-care times (planner.selfcare.services.week_slots)."""
+    """The week day by day: each day's count of mine and theirs, and the day `open_on` as
+    entries to act on, mine first, then time together, then the rest; with no day open,
+    every day as lines (the whole week at a glance). `slots` are the week's self-care
+    times (planner.selfcare.services.week_slots)."""
     members = {m.id: m for m in household.members}
     days = [
         Day(d, d == today, d < today)
         for d in (plan.week_start + timedelta(days=i) for i in range(7))
     ]
-    occurrences = [o for item in plan.items for o in item.occurrences]
-    _fill(days, occurrences, household, member, members, just_mine, slots)
-    entries = [e for d in days for e in d.entries]
-    open_count = sum(e.open for e in entries)
-    done_count = sum(e.occurrence.state == OccurrenceState.DONE for e in entries)
-    return WeekView(plan, days, members, open_count, done_count)
+    by_date = {d.day: d for d in days}
+    tz, member_id = household.tz, member.id  # once: `member` may be a proxy
+    open_count = done_count = 0
+    for on, starts_at, state, taken_by_id, owner_id, title, together in _rows(plan):
+        day = by_date.get(on)
+        holder_id = taken_by_id or owner_id
+        # As for entries (_fill): mine to do, or ours for time together.
+        mine = bool(together) or holder_id == member_id
+        if day is None or (just_mine and not mine):
+            continue
+        if mine:
+            day.mine_count += 1
+        else:
+            day.theirs_count += 1
+        open_count += state == OccurrenceState.OPEN
+        done_count += state == OccurrenceState.DONE
+        if open_on is None:
+            label = starts_at.astimezone(tz).strftime("%H:%M") if starts_at else ""
+            holder = members.get(holder_id) if holder_id is not None else None
+            day.lines.append(Line(title, label, state, holder, mine, bool(together)))
+    for d in days:
+        d.lines.sort(key=lambda x: (not x.mine, x.time_label == "", x.time_label, x.title.lower()))
+    occurrences = _occurrences(plan, open_on, member, today)
+    opened = [by_date[open_on]] if open_on in by_date else []
+    shown = [o for o in occurrences if o.on_date == open_on]
+    _fill(opened, shown, household, member, members, just_mine, None)
+    for slot in slots or ():
+        _place(slot, member, tz, by_date)
+    return WeekView(plan, days, members, open_count, done_count, occurrences)
+
+
+def _rows(plan: WeekPlan) -> list:
+    """Every day of the week's plan as a plain row (no items loaded): (on_date, starts_at,
+    state, taken_by_id, owner_id, title, together)."""
+    return list(
+        db.session.execute(
+            select(
+                PlanOccurrence.on_date,
+                PlanOccurrence.starts_at,
+                PlanOccurrence.state,
+                PlanOccurrence.taken_by_id,
+                PlanItem.owner_id,
+                PlanItem.title,
+                Responsibility.together,
+            )
+            .join(PlanItem, PlanOccurrence.plan_item_id == PlanItem.id)
+            .outerjoin(Responsibility, PlanItem.responsibility_id == Responsibility.id)
+            .where(PlanItem.week_plan_id == plan.id)
+        )
+    )
+
+
+def _occurrences(
+    plan: WeekPlan, open_on: date | None, member: Member, today: date
+) -> list[PlanOccurrence]:
+    """The open day's occurrences, and the days from today on asked of this member (the
+    "Asked of you" card), each with its item and responsibility: one query."""
+    wanted = (PlanOccurrence.asked_to_id == member.id) & (PlanOccurrence.on_date >= today)
+    if open_on is not None:
+        wanted = wanted | (PlanOccurrence.on_date == open_on)
+    return list(
+        db.session.scalars(
+            select(PlanOccurrence)
+            .join(PlanOccurrence.item)
+            .join(PlanItem.week_plan)
+            .where(PlanItem.week_plan_id == plan.id, wanted)
+            .options(
+                contains_eager(PlanOccurrence.item).options(
+                    contains_eager(PlanItem.week_plan), joinedload(PlanItem.responsibility)
+                )
+            )
+            .order_by(PlanOccurrence.on_date, PlanOccurrence.id)
+        )
+    )
+
+
+def open_day(week_start: date, asked: str | None, today: date) -> date:
+    """The day the week opens on: the one asked for (?day=YYYY-MM-DD) when it is in the
+    week, else today when it is, else the week's first day."""
+    try:
+        wanted = date.fromisoformat(asked) if asked else None
+    except ValueError:
+        wanted = None
+    for day in (wanted, today):
+        if day is not None and week_start <= day < week_start + timedelta(days=7):
+            return day
+    return week_start
+
+
+def entry_of(
+    occurrence: PlanOccurrence, household: Household, member: Member, today: date
+) -> Entry:
+    """One day of a responsibility as this member sees it (its own skip and ask pages)."""
+    return one_day(occurrence.on_date, [occurrence], household, member, today).entries[0]
 
 
 def one_day(
@@ -125,19 +279,21 @@ def _fill(
 ) -> None:
     by_date = {d.day: d for d in days}
     tz = household.tz
+    member_id = member.id  # once: `member` may be the signed-in member's proxy
     for occurrence in occurrences:
         day = by_date.get(occurrence.on_date)
         item = occurrence.item
         together = is_together(item)
         holder_id = occurrence.taken_by_id or item.owner_id
-        mine = together or holder_id == member.id
+        mine = together or holder_id == member_id
         if day is None or (just_mine and not mine):
             continue
         label = (
             occurrence.starts_at.astimezone(tz).strftime("%H:%M") if occurrence.starts_at else ""
         )
         holder = members.get(holder_id) if holder_id is not None else None
-        day.entries.append(Entry(occurrence, item, holder, label, mine, together))
+        owned = item.owner_id == member_id
+        day.entries.append(Entry(occurrence, item, holder, label, mine, together, owned))
     for d in days:
         # Mine first; then timed entries in time order, then the "any time" ones by title.
         d.entries.sort(

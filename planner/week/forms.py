@@ -1,4 +1,5 @@
-"""Forms on the week and today pages: one-off items, skipping with a reason, asking for a hand."""
+"""Forms of the week: one-off items, and on a day's own pages skipping it with a reason and
+asking for a hand with it."""
 
 from __future__ import annotations
 
@@ -28,10 +29,11 @@ class OneOffForm(PlannerForm):
     )
     owner_id = SelectField("Who owns it", coerce=int)
 
-    def set_choices(self, week_start: date, members, current_member, today: date) -> None:
+    def set_choices(self, week_start: date, members, current_member, day: date) -> None:
+        """`day` is the day the page has open: a new one-off goes there unless changed."""
         days = [week_start + timedelta(days=i) for i in range(7)]
-        if self.on_date.data is None and today in days:
-            self.on_date.data = today.isoformat()
+        if self.on_date.data is None and day in days:
+            self.on_date.data = day.isoformat()
         self.on_date.choices = [SelectChoice(d.isoformat(), d.strftime("%A %-d %b")) for d in days]
         self.owner_id.choices = [SelectChoice(m.id, m.display_name) for m in members]
         if self.owner_id.data is None:
@@ -69,3 +71,25 @@ class AskForm(PlannerForm):
         "A word about it (optional)",
         [Length(max=300, message="Up to 300 characters.")],
     )
+
+    def set_choices(self, occurrence_id: int, on: date, today: date, partners) -> None:
+        """Whom to ask, and "Just today" or "Just Thursday"; ids of this day's own, so two
+        forms loaded into one week page never share one."""
+        self.to_member_id.choices = [SelectChoice(m.id, m.display_name) for m in partners]
+        day = "today" if on == today else f"{on:%A}"
+        self.days.choices = [
+            SelectChoice("one", f"Just {day}"),
+            SelectChoice("rest", "The rest of the week"),
+        ]
+        for name in ("to_member_id", "days", "reason"):
+            self[name].id = self[name].label.field_id = f"ask-{occurrence_id}-{name}"
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # A choice that isn't one (another household's member, oneself, "always") is said
+        # in the page's words, not as "Not a valid choice".
+        if self.to_member_id.errors:
+            self.to_member_id.errors = ["Pick who you'd like to ask."]
+        if self.days.errors:
+            self.days.errors = ["Pick just this day or the rest of the week."]
+        return valid

@@ -20,7 +20,7 @@ from planner import events
 from planner.database import utcnow
 from planner.domain.refusal import Refused
 from planner.domain.vocabulary import OccurrenceState, PlanState, ReminderKind
-from planner.models import Member, PlanItem, PlanOccurrence, WeekPlan
+from planner.models import Member, PlanItem, PlanOccurrence
 from planner.week import generation
 from planner.week.services import claim_plan, history, is_together
 
@@ -75,6 +75,16 @@ def _check_day(occurrence: PlanOccurrence, today: date) -> PlanItem:
     if is_together(item):
         raise Refused(f"{item.title} is time together: it belongs to both of you.")
     return item
+
+
+def day_refusal(occurrence: PlanOccurrence, today: date) -> str:
+    """Why this day can't change hands now ("" when it can): what every offer and ask
+    checks first, for a page to say before anyone fills in a form."""
+    try:
+        _check_day(occurrence, today)
+    except Refused as refused:
+        return refused.message
+    return ""
 
 
 def _check_holder(item: PlanItem, member: Member) -> None:
@@ -263,10 +273,6 @@ def answer(
             )
         )
     return days
-
-
-def occurrences_of(plan: WeekPlan) -> list[PlanOccurrence]:
-    return [o for item in plan.items for o in item.occurrences]
 
 
 def waiting_for(occurrences: Iterable[PlanOccurrence], member_id: int, today: date) -> list[Ask]:

@@ -7,16 +7,18 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
+from planner import page_cache
 from planner.access import get_owned_or_404
 from planner.domain.refusal import Refused
 from planner.domain.vocabulary import PlanState
 from planner.domain.week import week_label
-from planner.forms import SelectChoice, required, show_refusal
+from planner.forms import required, show_refusal
 from planner.models import PlanOccurrence
 from planner.selfcare.services import week_slots
 from planner.week import calendar, handovers, services
-from planner.week.forms import AskForm, OneOffForm, SkipForm
+from planner.week.forms import OneOffForm
 
 bp = Blueprint("week", __name__, url_prefix="/week")
 
@@ -35,9 +37,13 @@ def current():
 def show(week_start: str):
     start = _parse_week(week_start)
     if start.isoformat() != week_start:
-        mine: dict[str, Any] = {"mine": "1"} if request.args.get("mine") == "1" else {}
-        return redirect(url_for("week.show", week_start=start.isoformat(), **mine))
+        return redirect(url_for("week.show", week_start=start.isoformat(), **_view_args()))
     return _week_page(start)
+
+
+def _view_args() -> dict[str, Any]:
+    """The view a week page was asked for (?mine=1 or ?all=1, and ?day=), as given."""
+    return {k: v for k in ("mine", "all", "day") if (v := request.args.get(k, ""))}
 
 
 def _parse_week(text: str) -> date:
@@ -59,53 +65,103 @@ def _parse_open_week(text: str) -> date:
 def _week_page(
     week_start: date,
     one_off: OneOffForm | None = None,
-    skip_errors: dict | None = None,
     status: int = 200,
+    on: date | None = None,
 ):
+    """The week by day (one day open, `on` or the one asked for; the others a line each),
+    just mine (the same, with only mine), or everything (the whole week at a glance, read
+    only)."""
     household = current_user.household
-    this_week = services.week_start_for_household(household)
-    plan = services.find_week_plan(household, week_start)  # a GET never makes one
-    just_mine = request.values.get("mine") == "1"
-    show_all = request.values.get("all") == "1" or just_mine
+    member = current_user._get_current_object()
     today = household.today()
+    just_mine = request.values.get("mine") == "1"
+    everything = request.values.get("all") == "1" and not just_mine
+    day = on or calendar.open_day(week_start, request.values.get("day"), today)
+
+    def render() -> str:
+        context = _week_context(week_start, today, day, just_mine, everything, one_off)
+        return render_template("week/_week.html", **context)
+
+    if one_off is None:
+        # Rendered once per change of anything it shows (the household's version), per
+        # member, day and view, as Today is; a form with errors in it is rendered afresh.
+        key = (
+            "week",
+            member.id,
+            member.session_secret,
+            household.id,
+            household.version,
+            today,
+            week_start,
+            day,
+            just_mine,
+            everything,
+        )
+        body = page_cache.rendered(key, render, "week_cache")
+    else:
+        body = Markup(render())
+        status = 422 if one_off.errors else status
+    return render_template("week/week.html", body=body, week_start=week_start), status
+
+
+def _week_context(
+    week_start: date,
+    today: date,
+    day: date,
+    just_mine: bool,
+    everything: bool,
+    one_off: OneOffForm | None,
+) -> dict[str, Any]:
+    household = current_user.household
+    plan = services.plan_row(household, week_start)  # a GET never makes one
     view = None
     if plan is not None:
         slots = week_slots(household, week_start)
-        view = calendar.build(plan, household, current_user, today, just_mine, slots)
+        opened = None if everything else day
+        view = calendar.build(plan, household, current_user, today, opened, just_mine, slots)
     if one_off is None:
         one_off = OneOffForm(formdata=None)
-    one_off.set_choices(week_start, household.members, current_user, today)
-    skip_errors = skip_errors or {}
-    if one_off.errors or any(f.errors for f in skip_errors.values()):
-        status = 422
-    return render_template(
-        "week/week.html",
-        week_start=week_start,
-        this_week=this_week,
-        previous_week=week_start - timedelta(days=7),
-        next_week=week_start + timedelta(days=7),
-        view=view,
-        week_label=week_label,
-        history=services.plan_history(plan) if plan else [],
-        just_mine=just_mine,
-        one_off=one_off,
-        skip_errors=skip_errors,
-        show_all=show_all,
-        today=today,
-        asks=handovers.waiting_for(handovers.occurrences_of(plan), current_user.id, today)
-        if plan
-        else [],
-    ), status
+    one_off.set_choices(week_start, household.members, current_user, day)
+    return {
+        "week_start": week_start,
+        "this_week": services.week_start_for_household(household),
+        "previous_week": week_start - timedelta(days=7),
+        "next_week": week_start + timedelta(days=7),
+        "view": view,
+        "week_label": week_label,
+        "history": services.plan_history(plan) if plan else [],
+        "just_mine": just_mine,
+        "everything": everything,
+        "day": day,
+        "one_off": one_off,
+        "today": today,
+        "asks": handovers.waiting_for(view.occurrences, current_user.id, today) if view else [],
+    }
 
 
-def _back(plan_week: date, anchor: str = ""):
-    if request.form.get("back") == "today":
-        return redirect(url_for("today.home") + (f"#{anchor}" if anchor else ""))
-    mine: dict[str, Any] = {"mine": "1"} if request.form.get("mine") == "1" else {}
-    if request.form.get("all") == "1":
-        mine["all"] = "1"
-    url = url_for("week.show", week_start=plan_week.isoformat(), **mine)
-    return redirect(url + (f"#{anchor}" if anchor else ""))
+def return_url(
+    week_start: date, back: str, mine: bool, day: date | None = None, anchor: str = ""
+) -> str:
+    """Where a form returns: Today, or the week (just mine when it was) open on `day`."""
+    if back == "today":
+        url = url_for("today.home")
+    else:
+        args: dict[str, Any] = {"mine": "1"} if mine else {}
+        if day is not None:
+            args["day"] = day.isoformat()
+        url = url_for("week.show", week_start=week_start.isoformat(), **args)
+    return url + (f"#{anchor}" if anchor else "")
+
+
+def _back(plan_week: date, anchor: str = "", day: date | None = None):
+    back, mine = request.form.get("back", ""), request.form.get("mine") == "1"
+    return redirect(return_url(plan_week, back, mine, day, anchor))
+
+
+def back_to(occurrence: PlanOccurrence):
+    """Back where the member acted on this day: Today, or the week open on that day."""
+    week_start = occurrence.item.week_plan.week_start
+    return _back(week_start, f"occ-{occurrence.id}", occurrence.on_date)
 
 
 @bp.post("/<week_start>/plan")
@@ -143,7 +199,7 @@ def add_one_off(week_start: str):
             show_refusal(form, refused, "title")
         else:
             flash(f"Added {item.title}.", "success")
-            return _back(start, f"day-{form.day.isoformat()}")
+            return _back(start, f"day-{form.day.isoformat()}", form.day)
     return _week_page(start, one_off=form)
 
 
@@ -152,7 +208,7 @@ def add_one_off(week_start: str):
 def done(occurrence_id: int):
     occurrence = get_owned_or_404(PlanOccurrence, occurrence_id)
     services.mark_done(occurrence, current_user)
-    return _back(occurrence.item.week_plan.week_start, f"occ-{occurrence.id}")
+    return back_to(occurrence)
 
 
 @bp.post("/occurrences/<int:occurrence_id>/undo")
@@ -160,24 +216,7 @@ def done(occurrence_id: int):
 def undo(occurrence_id: int):
     occurrence = get_owned_or_404(PlanOccurrence, occurrence_id)
     services.reopen(occurrence, current_user)
-    return _back(occurrence.item.week_plan.week_start, f"occ-{occurrence.id}")
-
-
-@bp.post("/occurrences/<int:occurrence_id>/skip")
-@login_required
-def skip(occurrence_id: int):
-    occurrence = get_owned_or_404(PlanOccurrence, occurrence_id)
-    week_start = occurrence.item.week_plan.week_start
-    form = SkipForm(prefix=f"skip-{occurrence.id}")
-    if form.validate_on_submit():
-        try:
-            services.skip(occurrence, current_user, required(form.reason.data))
-        except Refused as refused:
-            show_refusal(form, refused, "reason")
-        else:
-            flash(f"Skipped {occurrence.item.title}.", "info")
-            return _back(week_start, f"occ-{occurrence.id}")
-    return _week_page(week_start, skip_errors={occurrence.id: form})
+    return back_to(occurrence)
 
 
 @bp.post("/occurrences/<int:occurrence_id>/take")
@@ -193,7 +232,7 @@ def take(occurrence_id: int):
         return _refused(occurrence, refused)
     when = handovers.day_words(days, today) if days else "already"
     flash(f"Thank you: {occurrence.item.title} is yours {when}.", "success")
-    return _back(occurrence.item.week_plan.week_start, f"occ-{occurrence.id}")
+    return back_to(occurrence)
 
 
 @bp.post("/occurrences/<int:occurrence_id>/keep")
@@ -206,36 +245,7 @@ def keep(occurrence_id: int):
     except Refused as refused:
         return _refused(occurrence, refused)
     flash(f"{occurrence.item.title} is yours again; your partner has been told.", "info")
-    return _back(occurrence.item.week_plan.week_start, f"occ-{occurrence.id}")
-
-
-@bp.post("/occurrences/<int:occurrence_id>/ask")
-@login_required
-def ask(occurrence_id: int):
-    """ "Can you take it?": one day or the rest of the week, with an optional word."""
-    occurrence = get_owned_or_404(PlanOccurrence, occurrence_id)
-    household = current_user.household
-    form = AskForm()
-    form.to_member_id.choices = [
-        SelectChoice(m.id, m.display_name) for m in household.members if m.id != current_user.id
-    ]
-    if not form.validate_on_submit():
-        if form.to_member_id.errors:
-            return _refused(occurrence, Refused("Pick who you'd like to ask."))
-        if form.days.errors:
-            return _refused(occurrence, Refused("Pick just this day or the rest of the week."))
-        message = next(iter(e for errors in form.errors.values() for e in errors), "")
-        return _refused(occurrence, Refused(message or "This form could not be read."))
-    to_member = next(m for m in household.members if m.id == form.to_member_id.data)
-    rest = form.days.data == "rest"
-    try:
-        handovers.ask(
-            occurrence, current_user, to_member, household.today(), rest, form.reason.data or ""
-        )
-    except Refused as refused:
-        return _refused(occurrence, refused)
-    flash(f"Asked {to_member.display_name}. It stays yours until they say yes.", "success")
-    return _back(occurrence.item.week_plan.week_start, f"occ-{occurrence.id}")
+    return back_to(occurrence)
 
 
 @bp.post("/occurrences/<int:occurrence_id>/answer")
@@ -261,4 +271,9 @@ def _refused(occurrence: PlanOccurrence, refused: Refused):
     flash(refused.message, "error")
     if request.form.get("back") == "today":
         return redirect(url_for("today.home")), 303
-    return _week_page(occurrence.item.week_plan.week_start, status=refused.status)
+    week_start = occurrence.item.week_plan.week_start
+    return _week_page(week_start, status=refused.status, on=occurrence.on_date)
+
+
+# One day's own pages (skip, ask) are on this blueprint too.
+from planner.week import occurrence_pages  # noqa: E402, F401

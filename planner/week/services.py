@@ -86,6 +86,12 @@ def find_week_plan(household: Household, week_start: date) -> WeekPlan | None:
     )
 
 
+def plan_row(household: Household, week_start: date) -> WeekPlan | None:
+    """The week's plan alone, its items unread (the week page reads the days it shows:
+    planner.week.calendar)."""
+    return db.session.scalar(select(WeekPlan).where(WeekPlan.of_week(household.id, week_start)))
+
+
 def checkin_for(plan: WeekPlan, member: Member) -> CheckIn:
     """The member's check-in row for the week, made when they first check in."""
     found = next((c for c in plan.checkins if c.member_id == member.id), None)

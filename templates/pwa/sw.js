@@ -6,7 +6,8 @@ const STATIC_CACHE = `planner-static-${VERSION}`;
 const PAGES_CACHE = "planner-pages";
 const ASSETS = {{ assets|tojson }};
 const OFFLINE_URL = {{ offline_url|tojson }};
-const REMEMBERED = [/^\/home$/, /^\/week(\/.*)?$/];
+// The week's pages (any view or day of it), not a day's own skip or ask form.
+const REMEMBERED = [/^\/home$/, /^\/week(\/\d{4}-\d{2}-\d{2})?$/];
 const SIGN_IN = {{ sign_in_url|tojson }};
 
 self.addEventListener("install", (event) => {

@@ -139,3 +139,56 @@ def test_blown_mid_week_becomes_asks_the_partner_says_yes_to(agreed, shot):
     alex.goto("/home")
     expect(alex.locator("#waiting")).to_contain_text(f"Sam has {title}")
     shot(alex, "alex-after-yes")
+
+
+def test_the_week_opens_one_day_and_its_forms_load_in_place(agreed, shot):
+    """By day: today open, another day one tap away; "Can you take it?" and "Skip" load
+    their forms in place of the link (htmx), and work as pages of their own too."""
+    alex, sam = agreed.a, agreed.b
+    alex.goto("/week")
+    today = alex.locator("li.wk-day.open")
+    expect(today).to_have_attribute("id", "day-2026-11-25")
+    expect(alex.locator("li.wk-day-line")).to_have_count(6)
+    expect(alex.locator("li.wk-entry", has_text="Laundry")).to_have_count(0)  # Mon and Thu
+    _fits_a_phone(alex, "the week by day")
+    check_a11y(alex, "the week by day")
+    shot(alex, "week-by-day")
+
+    alex.locator("#day-2026-11-26 a").click()  # Thursday, one tap away
+    alex.wait_for_url(re.compile(r"\?day=2026-11-26#day-2026-11-26$"))
+    expect(alex.locator("li.wk-day.open")).to_have_attribute("id", "day-2026-11-26")
+    laundry = alex.locator("li.wk-entry", has_text="Laundry")
+    expect(laundry).to_be_visible()
+
+    still_here = _stays(alex)
+    laundry.get_by_role("link", name="Can you take it?").click()
+    form = laundry.locator("[data-inline-form]")
+    expect(form).to_contain_text("Ask Sam to take Laundry")
+    expect(form.get_by_label("Just Thursday")).to_be_focused()
+    assert still_here(), "the form loaded by a new page, not in place"
+    _fits_a_phone(alex, "an ask in place")
+    check_a11y(alex, "an ask in place")
+    shot(alex, "week-ask-in-place")
+    form.get_by_label("The rest of the week").check()
+    form.get_by_label("A word about it (optional)").fill("A late shift on Thursday")
+    form.get_by_role("button", name="Ask").click()
+    alex.wait_for_url(re.compile(r"\?day=2026-11-26#occ-\d+$"))
+    expect(alex.locator(".flashes")).to_contain_text("Asked Sam")
+    expect(alex.locator("li.wk-entry", has_text="Laundry")).to_contain_text("asked Sam")
+    sam.goto("/home")
+    expect(sam.locator("#asked-of-you")).to_contain_text("Laundry")
+
+    # Skip, as a page of its own (what a phone without JavaScript gets): a refusal says
+    # why beside the field.
+    dishes = alex.locator("li.wk-entry", has_text="Dishes")
+    alex.goto(dishes.get_by_role("link", name="Skip").get_attribute("href"))
+    expect(alex.locator("h1")).to_have_text("Skip Dishes?")
+    check_a11y(alex, "skip page")
+    alex.get_by_role("button", name="Skip this one").click()
+    expect(alex.locator(".field.has-error")).to_contain_text("Say briefly why")
+    check_a11y(alex, "skip page refused")
+    shot(alex, "skip-page-refused")
+    alex.get_by_label("Why skip it?").fill("Eating at Grandma's")
+    alex.get_by_role("button", name="Skip this one").click()
+    alex.wait_for_url(re.compile(r"\?day=2026-11-26#occ-\d+$"))
+    expect(alex.locator("li.wk-entry", has_text="Dishes")).to_contain_text("Eating at Grandma's")

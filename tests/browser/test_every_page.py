@@ -18,6 +18,7 @@ MORE_PAGES = (
     "/imports",
     "/reminders/preferences",
     "/week?mine=1",
+    "/week?all=1",
     "/reset",
 )
 
