@@ -145,3 +145,22 @@ def links_in(text: str) -> list[str]:
 def body(response) -> str:
     """The page text with HTML entities decoded, for readable assertions."""
     return html.unescape(response.get_data(as_text=True))
+
+
+def queries_of(app, client, url: str) -> int:
+    """The SQL statements one GET of `url` runs (it must answer 200)."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+    seen: list[str] = []
+
+    def record(*_args, **_kwargs) -> None:
+        seen.append("q")
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return len(seen)

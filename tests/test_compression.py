@@ -30,10 +30,8 @@ def _one_moment():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_feed_cache():
-    feed_services.cache.clear()
+def _fresh_feed_cache(fresh_feed_cache):
     yield
-    feed_services.cache.clear()
 
 
 def _feed_path(client) -> str:

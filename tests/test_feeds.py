@@ -23,10 +23,8 @@ from tests.selfcare_helpers import add_plan_item, add_slot
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    feed_services.cache.clear()
+def _fresh_feed_cache(fresh_feed_cache):
     yield
-    feed_services.cache.clear()
 
 
 def new_feed_url(client, which="member") -> str:

@@ -20,7 +20,6 @@ from planner.domain.ical import FeedEvent, build_calendar
 from planner.domain.vocabulary import SelfCareOutcome, SelfCareStatus
 from planner.domain.week import local_to_utc
 from planner.extensions import db
-from planner.feeds import services as feed_services
 from planner.feeds.builder import build_feed
 from planner.inventory import services as inventory
 from planner.models import Household, Responsibility, SelfCareWeek
@@ -44,10 +43,8 @@ SETTINGS = {
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    feed_services.cache.clear()
+def _fresh_feed_cache(fresh_feed_cache):
     yield
-    feed_services.cache.clear()
 
 
 def feed_path(client, which="member") -> str:

@@ -8,12 +8,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
-from sqlalchemy import event
 
 from planner.extensions import db
 from planner.inventory import listing, services
 from planner.models import Area, Household, Responsibility
-from tests.helpers import body, committing, login
+from tests.helpers import body, committing, login, queries_of
 from tests.test_inventory import GOOD
 
 
@@ -240,19 +239,7 @@ def test_a_new_area_never_repeats_a_key(app, client, make):
 
 def count_queries(app, client, url: str) -> int:
     client.get(url)  # warm
-    with app.app_context():
-        engine = db.engine
-    seen: list[str] = []
-
-    def record(*args, **kwargs) -> None:
-        seen.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return len(seen)
+    return queries_of(app, client, url)
 
 
 def test_the_page_makes_as_many_queries_for_a_big_household_as_for_a_small_one(app, make):

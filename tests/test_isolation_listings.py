@@ -64,11 +64,8 @@ def _a_fixed_moment():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_feed_cache():
-    # Feed bytes are cached per token id, and ids come round again once tables are emptied.
-    feed_services.cache.clear()
+def _fresh_feed_cache(fresh_feed_cache):
     yield
-    feed_services.cache.clear()
 
 
 @dataclass

@@ -11,7 +11,6 @@ import time_machine
 from sqlalchemy import select
 
 from planner.extensions import db
-from planner.feeds import services as feed_services
 from planner.models import Household, Member, Reminder, SelfCareSlot, SelfCareWeek, WeekPlan
 from planner.reminders.outbox import sync_household
 from planner.reminders.schedule import selfcare_key
@@ -36,10 +35,8 @@ DATE_NIGHT = {
 
 
 @pytest.fixture(autouse=True)
-def _fresh_feed_cache():
-    feed_services.cache.clear()
+def _fresh_feed_cache(fresh_feed_cache):
     yield
-    feed_services.cache.clear()
 
 
 def _slots(app, household_id: int) -> list[tuple[str, int | None]]:

@@ -17,7 +17,7 @@ from planner.extensions import db
 from planner.models import Household, PlanItem, PlanOccurrence, Reminder, WeekPlan
 from planner.week import services
 from tests.handover_helpers import WEDNESDAY_MORNING, agreed_week
-from tests.helpers import body, committing, login
+from tests.helpers import body, committing, login, queries_of
 
 HTMX = {"HX-Request": "true"}
 
@@ -328,23 +328,9 @@ def test_the_week_page_reads_the_same_queries_whatever_the_days_hold(app, client
 
 def _queries(app, client, url: str, rendered: bool = True) -> int:
     """The queries of one GET of `url`; `rendered`: of rendering it, not of a kept copy."""
-    from sqlalchemy import event
-
     if rendered:
         app.extensions["planner.week_cache"].clear()
-    with app.app_context():
-        engine = db.engine
-    seen: list[str] = []
-
-    def count(*_args) -> None:
-        seen.append("q")
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(seen)
+    return queries_of(app, client, url)
 
 
 def _bins_on_thursday(app, made) -> int:
