@@ -54,7 +54,10 @@ def feed_on_the_phone(page, shot) -> list[tuple[str, str]]:
     calendar = Calendar.from_ical(response.body())
     events = list(calendar.walk("VEVENT"))
     summaries = [str(e["SUMMARY"]) for e in events]
-    assert calendar.walk("VTIMEZONE"), "times carry a VTIMEZONE, never floating"
+    assert calendar.walk("VTIMEZONE"), (
+        "times carry a VTIMEZONE, never floating: "
+        f"{response.headers.get('content-encoding')} {summaries} {response.body()[:400]!r}"
+    )
     assert not calendar.walk("VTODO")
     assert any("Run" in s or "Swim" in s for s in summaries), summaries  # own self-care
     assert any("duty" in s.lower() for s in summaries), summaries  # the partner's time
