@@ -80,6 +80,13 @@ def clear(app) -> None:
         app.extensions[f"planner.{store}"].clear()
 
 
+def reader(member, household) -> tuple:
+    """Who reads a part and the version of what it shows: the member's session secret is
+    drawn afresh for every member row, so a row that reuses a deleted one's id never meets
+    its parts; the household's version moves with any change; its date turns the day."""
+    return (member.id, member.session_secret, household.id, household.version, household.today())
+
+
 def rendered(key: Hashable, render: Callable[[], str], store: str = "page_cache") -> Markup:
     """The part under `key`, rendered by `render` if it isn't kept; `store` "week_cache"
     keeps the week's parts apart."""

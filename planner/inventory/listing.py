@@ -4,18 +4,16 @@ one tap away. A household of hundreds of responsibilities stays a light page."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import ceil
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from planner.domain import cadence
+from planner.domain.paging import PAGE_SIZE, page_of
 from planner.extensions import db
 from planner.inventory.services import list_areas
 from planner.models import Area, Household, Responsibility
-
-PAGE_SIZE = 50
 
 
 @dataclass
@@ -81,8 +79,7 @@ def inventory_page(
         for a in areas
     ]
     current = _choose(tabs, wanted_area)
-    pages = max(1, ceil(current.count / PAGE_SIZE)) if current else 1
-    page = min(max(wanted_page or 1, 1), pages)  # past the end: the last page, not an error
+    page, pages = page_of(current.count if current else 0, wanted_page)
     rows = _rows(household, current.area, page, show_archived) if current else []
     return InventoryPage(tabs, current, rows, page, pages, _totals(household), show_archived)
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 from flask import url_for
 from flask_login import current_user
 
 from planner.domain import balance
+from planner.domain.paging import PAGE_SIZE, page_of
 from planner.domain.vocabulary import Kindness, PlanState
 from planner.insights import charts
 from planner.models import CheckIn, Member, WeekPlan
@@ -101,32 +101,17 @@ def _days(plan: WeekPlan, ctx: dict) -> None:
     ctx["day"] = next((d for d in days if d.on == chosen), days[0])
 
 
-def open_day(week_start: date, asked: str | None, today: date) -> date:
-    """The day a week's page opens on: the one asked for if it is in that week, else
-    today if it is, else the week's first day."""
-    days = [week_start + timedelta(days=n) for n in range(7)]
-    try:
-        wanted = date.fromisoformat(asked or "")
-    except ValueError:
-        wanted = today
-    return wanted if wanted in days else today if today in days else week_start
-
-
-OWNERS_PER_PAGE = 50
-
-
 def owners_page_of(plan: WeekPlan, item_id: int | None) -> int:
     """The page of "change an owner" that shows this item (1 when unknown)."""
     ids = [i.id for i in plan.items]
-    return ids.index(item_id) // OWNERS_PER_PAGE + 1 if item_id in ids else 1
+    return ids.index(item_id) // PAGE_SIZE + 1 if item_id in ids else 1
 
 
 def _owners(plan: WeekPlan, ctx: dict) -> None:
     """One page of items with an owner to choose: a long week is paged, not scrolled."""
-    pages = max(1, -(-len(plan.items) // OWNERS_PER_PAGE))
-    page = min(max(ctx["view"][0] if ctx["view"] else 1, 1), pages)
-    start = (page - 1) * OWNERS_PER_PAGE
-    ctx["owner_items"] = plan.items[start : start + OWNERS_PER_PAGE]
+    page, pages = page_of(len(plan.items), ctx["view"][0] if ctx["view"] else None)
+    start = (page - 1) * PAGE_SIZE
+    ctx["owner_items"] = plan.items[start : start + PAGE_SIZE]
     ctx["owner_page"], ctx["owner_pages"] = page, pages
 
 

@@ -13,6 +13,7 @@ from planner import page_cache
 from planner.access import get_owned_or_404
 from planner.domain.refusal import Conflict, Refused
 from planner.domain.vocabulary import PlanState
+from planner.domain.week import open_day
 from planner.forms import int_or_none, required, show_refusal
 from planner.models import WeekPlan
 from planner.selfcare.forms import together_form
@@ -131,7 +132,7 @@ def look_ahead(plan_id: int):
     form.set_choices(plan.week_start, current_user.household.members)
     if request.method == "GET":
         household = current_user.household
-        day = pages.open_day(plan.week_start, request.args.get("day"), household.today())
+        day = open_day(plan.week_start, request.args.get("day"), household.today())
         return _render(plan, "look_ahead", view=(day,), one_off=form)
     if not form.validate_on_submit():
         return _render(plan, "look_ahead", status=422, one_off=form)
@@ -284,8 +285,7 @@ def _rebalance_action(plan_id: int, form_class, done: str, act, key: str = "reba
     owner, the page of owners that shows the item)."""
     plan = get_owned_or_404(WeekPlan, plan_id)
     form = form_class()
-    item_id = form.item_id.data if hasattr(form, "item_id") else None
-    view = (pages.owners_page_of(plan, item_id),) if key == "owners" else ()
+    view = (pages.owners_page_of(plan, form.item_id.data),) if key == "owners" else ()
     if not form.validate_on_submit():
         error = _first_error(form)
         return _render(plan, key, status=422, view=view, error=error, refused=form)
@@ -331,33 +331,25 @@ def _render(plan: WeekPlan, key: str, status: int = 200, view: tuple = (), **ext
     title = "Weekly session" if page is OVERVIEW else page.title
     keep = request.method == "GET" and status == 200 and not extra.keys() & ANSWERS
 
+    member, household = current_user._get_current_object(), current_user.household
+    confirmed = shared_screen.confirmed(member.id, plan.id)
+
     def render() -> str:
-        return _render_step(plan, key, keep, view, **extra)
+        return _render_step(plan, key, keep, view, confirmed, **extra)
 
     if keep:
-        member, household = current_user._get_current_object(), current_user.household
-        confirmed = shared_screen.confirmed(member.id, plan.id)
+        reader = page_cache.reader(member, household)
         body = page_cache.rendered(
-            (
-                "session",
-                key,
-                view,
-                member.id,
-                member.session_secret,
-                frozenset(confirmed),
-                plan.id,
-                household.id,
-                household.version,
-                household.today(),
-            ),
-            render,
+            ("session", key, view, plan.id, frozenset(confirmed), *reader), render
         )
     else:
         body = Markup(render())
     return render_template("session/page.html", title=title, body=body), status
 
 
-def _render_step(plan: WeekPlan, key: str, keep: bool, view: tuple, **extra) -> str:
+def _render_step(
+    plan: WeekPlan, key: str, keep: bool, view: tuple, confirmed: set[int], **extra
+) -> str:
     page = step(key)
     ctx = pages.step_context(plan, key, keep, view)
     if page.form:
@@ -367,7 +359,7 @@ def _render_step(plan: WeekPlan, key: str, keep: bool, view: tuple, **extra) -> 
     steps = steps_for(ctx["first_session"])
     before, after = neighbours(key, steps)
     ctx.update(
-        confirmed_here=shared_screen.confirmed(current_user.id, plan.id),
+        confirmed_here=confirmed,
         key=key,
         page=page,
         step=None if page not in steps else page,  # numbered steps only

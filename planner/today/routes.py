@@ -16,19 +16,9 @@ bp = Blueprint("today", __name__)
 def home():
     household = current_user.household
     member = current_user._get_current_object()
-    # Rendered once per change of anything it shows (the household's version) and per day;
-    # the member's session secret is drawn afresh for every member row, so a row that
-    # reuses a deleted one's id never meets its page.
-    key = (
-        "today",
-        member.id,
-        member.session_secret,
-        household.id,
-        household.version,
-        household.today(),
-    )
+    # Rendered once per change of anything it shows and per day (planner.page_cache).
     body = page_cache.rendered(
-        key,
+        ("today", *page_cache.reader(member, household)),
         lambda: render_template(
             "today/_today.html", household=household, view=services.build(household, member)
         ),

@@ -233,19 +233,6 @@ def _occurrences(
     )
 
 
-def open_day(week_start: date, asked: str | None, today: date) -> date:
-    """The day the week opens on: the one asked for (?day=YYYY-MM-DD) when it is in the
-    week, else today when it is, else the week's first day."""
-    try:
-        wanted = date.fromisoformat(asked) if asked else None
-    except ValueError:
-        wanted = None
-    for day in (wanted, today):
-        if day is not None and week_start <= day < week_start + timedelta(days=7):
-            return day
-    return week_start
-
-
 def entry_of(
     occurrence: PlanOccurrence, household: Household, member: Member, today: date
 ) -> Entry:

@@ -13,7 +13,7 @@ from planner import page_cache
 from planner.access import get_owned_or_404
 from planner.domain.refusal import Refused
 from planner.domain.vocabulary import PlanState
-from planner.domain.week import week_label
+from planner.domain.week import open_day, week_label
 from planner.forms import required, show_refusal
 from planner.models import PlanOccurrence
 from planner.selfcare.services import week_slots
@@ -76,7 +76,7 @@ def _week_page(
     today = household.today()
     just_mine = request.values.get("mine") == "1"
     everything = request.values.get("all") == "1" and not just_mine
-    day = on or calendar.open_day(week_start, request.values.get("day"), today)
+    day = on or open_day(week_start, request.values.get("day"), today)
 
     def render() -> str:
         context = _week_context(week_start, today, day, just_mine, everything, one_off)
@@ -87,11 +87,7 @@ def _week_page(
         # member, day and view, as Today is; a form with errors in it is rendered afresh.
         key = (
             "week",
-            member.id,
-            member.session_secret,
-            household.id,
-            household.version,
-            today,
+            *page_cache.reader(member, household),
             week_start,
             day,
             just_mine,
