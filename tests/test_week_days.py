@@ -190,6 +190,14 @@ def test_only_whoever_does_it_is_offered_to_skip_it(app, client, week):
     theirs = body(client.get(f"/week/occurrences/{days['Wed']}/skip"))
     assert "Only whoever does Cooking dinner on Wednesday can skip it." in theirs
     assert f'action="/week/occurrences/{days["Wed"]}/skip"' not in theirs
+    # Posted anyway (an old page, a hand-made request): refused, and nothing changes.
+    posted = client.post(
+        f"/week/occurrences/{days['Wed']}/skip", data={f"skip-{days['Wed']}-reason": "Tired"}
+    )
+    assert posted.status_code == 422
+    assert "Only whoever does Cooking dinner on Wednesday can skip it." in body(posted)
+    with committing(app):
+        assert db.session.get(PlanOccurrence, days["Wed"]).state == OccurrenceState.OPEN
 
 
 # --- a day's own pages: ask ------------------------------------------------------------

@@ -30,6 +30,11 @@ def skip(occurrence_id: int):
     form = _skip_form(occurrence)
     if form.validate_on_submit():
         try:
+            # Only whoever does it may skip it, never time together; a day skipped already
+            # is a double submit, answered as the first.
+            entry = _entry(occurrence)
+            if entry.open and (cannot := entry.skip_refusal()):
+                raise Refused(cannot, "reason")
             services.skip(occurrence, current_user, required(form.reason.data))
         except Refused as refused:
             show_refusal(form, refused, "reason")
