@@ -33,12 +33,10 @@ def refresh_calendars_command() -> None:
 def send_due_command() -> None:
     """Write reminders ahead where they run out soon, send what is due now, and exit
     (for cron)."""
-    from planner.reminders.kinds import HORIZON_BATCH
-    from planner.reminders.outbox import extend_horizons
+    from planner.reminders.outbox import extend_due_horizons
     from planner.reminders.sender import send_due
 
-    while extend_horizons() == HORIZON_BATCH:
-        pass  # a full batch: there may be more
+    extend_due_horizons(seconds=float("inf"))
     click.echo(f"Reminders: {send_due()}.")
 
 

@@ -30,11 +30,11 @@ log = logging.getLogger(__name__)
 
 
 def tick(app: Flask) -> None:
-    """One round: send what is due, then write reminders a window ahead for one bounded
-    batch of households whose written reminders run out soon. Changes bring their
+    """One round: send what is due, then write reminders a window ahead for households
+    whose written reminders run out soon, for a bounded time. Changes bring their
     household's reminders up to date themselves, so a quiet tick is a few queries."""
     from planner.extensions import db
-    from planner.reminders.outbox import extend_horizons
+    from planner.reminders.outbox import extend_due_horizons
     from planner.reminders.sender import send_due
 
     with app.app_context():
@@ -42,7 +42,7 @@ def tick(app: Flask) -> None:
             outcome = send_due()
             if outcome.sent or outcome.failed or outcome.expired:
                 log.info("Reminders: %s", outcome)
-            extend_horizons()
+            extend_due_horizons()
         except Exception:
             log.exception("Reminder tick failed; the next tick tries again")
             db.session.rollback()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -22,8 +23,9 @@ from sqlalchemy import event, select
 
 from planner import create_app
 from planner.extensions import db
-from planner.models import Reminder
+from planner.models import Household, Reminder, ReminderHorizon
 from planner.reminders import kinds
+from planner.reminders.outbox import claim_horizons
 from planner.reminders.sender import Outcome, claim, send_batch
 from tests.conftest import app_settings, own_database, smtp_settings
 from tests.helpers import committing
@@ -77,67 +79,63 @@ def delivered(smtp_server) -> Counter[str]:
         return Counter(m["Message-ID"].strip() for m in smtp_server.messages)
 
 
-def test_two_claims_at_once_take_disjoint_rows_and_send_each_once(race_app, smtp_server):
-    seed(race_app, 10)
-    with race_app.app_context():
+@dataclass
+class Overlap:
+    gave_up: bool  # the first waited WAIT for the second, in vain
+    errors: list[BaseException]
+    hung: bool
+
+
+def overlapping(app, is_claim, work) -> Overlap:
+    """Run `work(name, claimed)` for "first" and "second" in two threads, each with its own
+    app context, session and connection, and force their claims to overlap: the first
+    stops right after its claiming statement (`is_claim`) — on PostgreSQL holding its rows
+    locked, on SQLite holding the write lock, uncommitted either way — until the second
+    has claimed in full (PostgreSQL; `work` calls `claimed()`) or is queued behind the
+    write lock (SQLite)."""
+    with app.app_context():
         engine = db.engine
         postgres = engine.dialect.name == "postgresql"
-
     who = threading.local()  # which claimer this thread is
-    first_stopped = (
-        threading.Event()
-    )  # the first has read/locked (PG) or written (SQLite) its claim
-    second_started = threading.Event()  # the second's claim statement is on its way to the database
+    first_stopped = threading.Event()  # the first has run its claiming statement
+    second_started = threading.Event()  # the second's claim is on its way to the database
     second_claimed = threading.Event()  # the second has committed its whole claim
-    first_gave_up = threading.Event()  # the first waited WAIT for the second, in vain
-    both_claimed = threading.Barrier(2, timeout=WAIT)  # both hold their rows before either sends
-    claims: dict[str, list] = {}
-    outcomes = {"first": Outcome(), "second": Outcome()}
+    gave_up = threading.Event()
     errors: list[BaseException] = []
 
-    def claim_statement(statement: str) -> bool:
-        if postgres:  # the SELECT … FOR UPDATE that picks the rows (not the read-back after)
-            return statement.startswith("SELECT reminder.id \nFROM reminder")
-        return statement.startswith("UPDATE reminder SET state")  # the one conditional UPDATE
-
     def before(conn, cursor, statement, parameters, context, executemany):
-        if getattr(who, "name", None) == "second" and claim_statement(statement):
+        if getattr(who, "name", None) == "second" and is_claim(statement, postgres):
             second_started.set()
 
     def after(conn, cursor, statement, parameters, context, executemany):
         if getattr(who, "name", None) != "first" or first_stopped.is_set():
             return
-        if not claim_statement(statement):
+        if not is_claim(statement, postgres):
             return
         first_stopped.set()
         if postgres:
-            # The first holds its rows locked and has not written yet: the second must claim
-            # in full now, past those locks (waiting on them would never end here).
+            # The second must claim in full now, past the first's locks (waiting on them
+            # would never end here).
             if not second_claimed.wait(WAIT):
-                first_gave_up.set()
+                gave_up.set()
         else:
-            # The first holds SQLite's write lock, uncommitted: the second's claim has to
-            # queue behind it and then see the first's rows as taken.
+            # The second's claim has to queue behind the write lock and then see the
+            # first's rows as taken.
             if not second_started.wait(WAIT):
-                first_gave_up.set()
+                gave_up.set()
             time.sleep(0.2)  # the second is now waiting on the write lock
 
     def worker(name: str) -> None:
         who.name = name
         try:
-            with race_app.app_context():
+            with app.app_context():
                 try:
                     if name == "second" and not first_stopped.wait(WAIT):
                         raise AssertionError("the first claimer never reached its claim")
-                    claims[name] = list(claim(5))
-                    if name == "second":
-                        second_claimed.set()
-                    both_claimed.wait()
-                    send_batch(claims[name], outcomes[name])
+                    work(name, second_claimed.set if name == "second" else lambda: None)
                 finally:
                     db.session.remove()
         except BaseException as exc:  # reported from the main thread
-            both_claimed.abort()
             errors.append(exc)
 
     event.listen(engine, "before_cursor_execute", before)
@@ -151,14 +149,41 @@ def test_two_claims_at_once_take_disjoint_rows_and_send_each_once(race_app, smtp
     finally:
         event.remove(engine, "before_cursor_execute", before)
         event.remove(engine, "after_cursor_execute", after)
+    return Overlap(gave_up.is_set(), errors, any(t.is_alive() for t in threads))
 
-    assert not any(t.is_alive() for t in threads), "a claimer hung"
-    assert not first_gave_up.is_set(), (
+
+def check_overlap(overlap: Overlap, postgres: bool) -> None:
+    assert not overlap.hung, "a claimer hung"
+    assert not overlap.gave_up, (
         "the second claimer waited on the rows the first had locked (no SKIP LOCKED?)"
         if postgres
         else "the second claimer never started while the first held its claim"
     )
-    assert not errors, errors
+    assert not overlap.errors, overlap.errors
+
+
+def test_two_claims_at_once_take_disjoint_rows_and_send_each_once(race_app, smtp_server):
+    seed(race_app, 10)
+    both_claimed = threading.Barrier(2, timeout=WAIT)  # both hold their rows before either sends
+    claims: dict[str, list] = {}
+    outcomes = {"first": Outcome(), "second": Outcome()}
+
+    def is_claim(statement: str, postgres: bool) -> bool:
+        if postgres:  # the SELECT … FOR UPDATE that picks the rows (not the read-back after)
+            return statement.startswith("SELECT reminder.id \nFROM reminder")
+        return statement.startswith("UPDATE reminder SET state")  # the one conditional UPDATE
+
+    def work(name: str, claimed) -> None:
+        try:
+            claims[name] = list(claim(5))
+            claimed()
+            both_claimed.wait()
+            send_batch(claims[name], outcomes[name])
+        except BaseException:
+            both_claimed.abort()
+            raise
+
+    check_overlap(overlapping(race_app, is_claim, work), postgres(race_app))
     first = {r.id for r in claims["first"]}
     second = {r.id for r in claims["second"]}
     assert not first & second, "both claimers took the same reminders"
@@ -169,6 +194,41 @@ def test_two_claims_at_once_take_disjoint_rows_and_send_each_once(race_app, smtp
     assert set(received) == set(rows) and len(rows) == 10
     assert set(rows.values()) == {"sent"}
     assert outcomes["first"].sent == outcomes["second"].sent == 5
+
+
+def test_two_schedulers_extending_horizons_at_once_take_disjoint_households(race_app):
+    now = RACE_START
+    with committing(race_app):
+        households = [Household(name=f"H{n}") for n in range(10)]
+        db.session.add_all(households)
+        db.session.flush()
+        db.session.add_all(
+            ReminderHorizon(household_id=h.id, scheduled_until=now - timedelta(days=1))
+            for h in households
+        )
+        db.session.commit()
+    claims: dict[str, list[int]] = {}
+
+    def is_claim(statement: str, _postgres: bool) -> bool:
+        return statement.startswith("UPDATE reminder_horizon SET lease_until")
+
+    def work(name: str, claimed) -> None:
+        claims[name] = claim_horizons(now, 5)
+        claimed()
+
+    check_overlap(overlapping(race_app, is_claim, work), postgres(race_app))
+    assert not set(claims["first"]) & set(claims["second"]), "both took the same households"
+    assert len(claims["first"]) == len(claims["second"]) == 5
+    # Claimed households wait for their holders until the leases run out.
+    with race_app.app_context():
+        assert claim_horizons(now, 10) == []
+        assert len(claim_horizons(now + kinds.LEASE + timedelta(seconds=1), 10)) == 10
+        db.session.remove()
+
+
+def postgres(app) -> bool:
+    with app.app_context():
+        return db.engine.dialect.name == "postgresql"
 
 
 def test_a_claim_whose_lease_ran_out_is_not_sent_by_its_first_holder(race_app, smtp_server):

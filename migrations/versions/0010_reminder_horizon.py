@@ -1,5 +1,5 @@
 """how far ahead each household's reminders are written, so a tick extends only those
-that run out soon
+that run out soon; overdue reminders found by an index
 
 Revision ID: 0010
 Revises: 0009
@@ -28,6 +28,8 @@ def upgrade():
     )
     with op.batch_alter_table('reminder_horizon', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_reminder_horizon_scheduled_until'), ['scheduled_until'], unique=False)
+    with op.batch_alter_table('reminder', schema=None) as batch_op:
+        batch_op.create_index('ix_reminder_state_expires_at', ['state', 'expires_at'], unique=False)
     # Every household's reminders are due to be written ahead by the next ticks.
     sqlite = op.get_bind().dialect.name == 'sqlite'  # naive UTC there (UTCDateTime)
     long_ago = '1970-01-01 00:00:00.000000' if sqlite else '1970-01-01 00:00:00+00'
@@ -38,6 +40,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('reminder', schema=None) as batch_op:
+        batch_op.drop_index('ix_reminder_state_expires_at')
     with op.batch_alter_table('reminder_horizon', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reminder_horizon_scheduled_until'))
     op.drop_table('reminder_horizon')

@@ -26,6 +26,8 @@ class Reminder(Model):
     __table_args__ = (
         UniqueConstraint("kind", "member_id", "occurrence_key", "channel"),
         Index("ix_reminder_state_next_attempt_at", "state", "next_attempt_at"),
+        # Expiring what is overdue reads a range per state, however many rows are pending.
+        Index("ix_reminder_state_expires_at", "state", "expires_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

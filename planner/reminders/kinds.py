@@ -32,9 +32,11 @@ PLANNING_LEAD_CHOICES = (None, 15, 30, 60, 120, 180)
 # How far ahead scheduled reminders are written to the outbox.
 HORIZON = timedelta(days=8)
 # The scheduler writes a household's reminders a HORIZON ahead again once fewer than RENEW
-# are written (so about once a day), up to HORIZON_BATCH households a tick.
+# are written (so about once a day), claiming HORIZON_BATCH households at a time, for at
+# most HORIZON_SECONDS a tick (a first writing builds every email: ~35 ms a household).
 RENEW = timedelta(days=7)
-HORIZON_BATCH = 200
+HORIZON_BATCH = 50
+HORIZON_SECONDS = 5.0
 # Retries after an SMTP failure: 30 s, 1 min, 2 min, … up to 30 min apart.
 RETRY_BASE = timedelta(seconds=30)
 RETRY_CAP = timedelta(minutes=30)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import time
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 from urllib.parse import urlsplit
@@ -26,7 +27,15 @@ from planner.domain.vocabulary import ReminderChannel, ReminderKind, ReminderSta
 from planner.extensions import db
 from planner.models import Household, Member, Reminder, ReminderHorizon, WeekPlan
 from planner.reminders import channels, emails, pushes
-from planner.reminders.kinds import HORIZON, HORIZON_BATCH, KINDS, LEASE, RENEW, SCHEDULED_KINDS
+from planner.reminders.kinds import (
+    HORIZON,
+    HORIZON_BATCH,
+    HORIZON_SECONDS,
+    KINDS,
+    LEASE,
+    RENEW,
+    SCHEDULED_KINDS,
+)
 from planner.reminders.schedule import Occurrence, occurrences
 
 # Rows the calendar may still change; sending, sent and expired rows are history.
@@ -302,6 +311,18 @@ def extend_horizons(now: datetime | None = None, limit: int = HORIZON_BATCH) -> 
             db.session.rollback()  # its lease runs out and a later tick tries again
             current_app.logger.exception("Reminders for household %s not updated", household_id)
     return len(ids)
+
+
+def extend_due_horizons(seconds: float = HORIZON_SECONDS) -> int:
+    """Batches of `extend_horizons` until one is not full or `seconds` have passed (the
+    batch under way finishes); how many households were extended."""
+    deadline = time.monotonic() + seconds
+    done = 0
+    while True:
+        extended = extend_horizons()
+        done += extended
+        if extended < HORIZON_BATCH or time.monotonic() >= deadline:
+            return done
 
 
 def sync_all(now: datetime | None = None) -> int:
