@@ -21,6 +21,7 @@ bench: setup
 	.venv/bin/python bench/session_queries.py
 	.venv/bin/python bench/feed.py
 	.venv/bin/python bench/reminders.py
+	.venv/bin/python bench/scale.py
 	.venv/bin/python bench/live.py
 	.venv/bin/python bench/today.py
 	.venv/bin/python bench/pages.py

@@ -13,7 +13,10 @@ the time and SQL queries of:
 - 1 % of households changing something, as a request would (lead times or a self-care
   slot's time, one transaction each): the changes themselves, then the next tick;
 
-and the ratio of each figure at the largest size to the smallest. Targets: a quiet tick
+and the ratio of each figure at the largest size to the smallest. At the smallest size it
+also simulates a year of finished reminders (every reminder written now, copied back over
+52 weeks as sent) and prints the outbox's rows and bytes before and after the scheduler's
+retention purge (planner/reminders/retention.py) has run its batches. Targets: a quiet tick
 under 1 s and under 50 queries at 10,000 households; a tick's work bounded whatever the
 number of households; the cost of changes growing with the changes.
 """
@@ -67,7 +70,7 @@ def fresh_database(admin_url: str, name: str) -> str:
     return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
-def run_size(url: str, size: int, folder: Path) -> dict[str, float]:
+def run_size(url: str, size: int, folder: Path, retention: bool) -> dict[str, float]:
     from bench.many import seed_households
     from planner import create_app
     from planner.extensions import db
@@ -133,9 +136,46 @@ def run_size(url: str, size: int, folder: Path) -> dict[str, float]:
         figures["changes s"], figures["changes queries"] = seconds, count
         seconds, count, _ = measured(queries, lambda: tick(app))
         figures["tick after changes s"], figures["tick after changes queries"] = seconds, count
+        if retention:
+            figures.update(retention_year(db, size))
         db.session.remove()
         db.engine.dispose()
     return figures
+
+
+def retention_year(db, size: int) -> dict[str, float]:
+    from planner.reminders.retention import PURGE_BATCH, purge_old
+
+    db.session.execute(
+        text(
+            "INSERT INTO reminder (household_id, member_id, kind, occurrence_key, channel, "
+            "due_at, expires_at, state, attempts, message_id, fingerprint, payload, sent_at, "
+            "created_at, updated_at) "
+            "SELECT r.household_id, r.member_id, r.kind, r.occurrence_key || '#' || w, "
+            "r.channel, r.due_at - w * interval '7 days', r.expires_at - w * interval '7 days', "
+            "'sent', 1, r.message_id || '#' || w, r.fingerprint, r.payload, "
+            "r.due_at - w * interval '7 days', r.created_at, r.updated_at "
+            "FROM reminder r CROSS JOIN generate_series(1, 52) AS w WHERE r.state = 'pending'"
+        )
+    )
+    db.session.commit()
+    measure = text("SELECT count(*), coalesce(sum(pg_column_size(r.*)), 0) FROM reminder r")
+    rows_before, bytes_before = db.session.execute(measure).one()
+    started, batches = clock.perf_counter(), 0
+    while purge_old() == PURGE_BATCH:
+        batches += 1
+    seconds = clock.perf_counter() - started
+    rows_after, bytes_after = db.session.execute(measure).one()
+    return {
+        "year: outbox rows before": rows_before,
+        "year: outbox MB before": bytes_before / 1e6,
+        "year: KB per household before": bytes_before / 1e3 / size,
+        "year: purge batches": batches + 1,
+        "year: purge s": seconds,
+        "year: outbox rows after": rows_after,
+        "year: outbox MB after": bytes_after / 1e6,
+        "year: KB per household after": bytes_after / 1e3 / size,
+    }
 
 
 def _waiting(db, horizon) -> int:
@@ -166,7 +206,7 @@ def main() -> None:
         for size in sizes:
             print(f"{size:,} households")
             url = fresh_database(admin, f"scale_{size}")
-            results[size] = run_size(url, size, folder)
+            results[size] = run_size(url, size, folder, retention=size == min(sizes))
             for name, value in results[size].items():
                 print(f"  {name:32} {value:10.3f}" if value % 1 else f"  {name:32} {value:10,.0f}")
     finally:
@@ -176,7 +216,9 @@ def main() -> None:
     if small != large:
         print(f"\n{large:,} ÷ {small:,} households")
         for name, value in results[large].items():
-            base = results[small][name]
+            base = results[small].get(name)
+            if base is None:
+                continue
             print(f"  {name:32} {value / base if base else float('nan'):10.2f}")
     quiet = results[large]
     print(

@@ -44,6 +44,8 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         "MAIL_FROM": env.get("MAIL_FROM", "Planner <planner@localhost>"),
         "MAIL_FILE_DIR": env.get("MAIL_FILE_DIR") or str(Path(instance_path) / "mail"),
         "PLANNER_SCHEDULER": env.get("PLANNER_SCHEDULER", "auto"),
+        # Reminders whose moment passed this many days ago leave the outbox.
+        "REMINDER_RETENTION_DAYS": int(env.get("REMINDER_RETENTION_DAYS", "90") or 90),
         # Phone notifications (Web Push): the VAPID private key, made on first use.
         "PLANNER_VAPID_PRIVATE_KEY_FILE": env.get("PLANNER_VAPID_PRIVATE_KEY_FILE")
         or str(Path(instance_path) / "vapid_private.pem"),

@@ -31,10 +31,12 @@ log = logging.getLogger(__name__)
 
 def tick(app: Flask) -> None:
     """One round: send what is due, then write reminders a window ahead for households
-    whose written reminders run out soon, for a bounded time. Changes bring their
-    household's reminders up to date themselves, so a quiet tick is a few queries."""
+    whose written reminders run out soon, for a bounded time, then remove one batch of
+    reminders past retention. Changes bring their household's reminders up to date
+    themselves, so a quiet tick is a few queries."""
     from planner.extensions import db
     from planner.reminders.outbox import extend_due_horizons
+    from planner.reminders.retention import purge_old
     from planner.reminders.sender import send_due
 
     with app.app_context():
@@ -43,6 +45,7 @@ def tick(app: Flask) -> None:
             if outcome.sent or outcome.failed or outcome.expired:
                 log.info("Reminders: %s", outcome)
             extend_due_horizons()
+            purge_old()
         except Exception:
             log.exception("Reminder tick failed; the next tick tries again")
             db.session.rollback()

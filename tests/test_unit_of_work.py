@@ -136,6 +136,7 @@ BOUNDARIES = {
     "planner/reminders/sender.py",
     "planner/reminders/push_sender.py",
     "planner/reminders/outbox.py",
+    "planner/reminders/retention.py",
     "planner/imports/job.py",
 }
 
