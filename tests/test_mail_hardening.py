@@ -25,7 +25,6 @@ from planner.domain.vocabulary import ReminderKind, ReminderState
 from planner.extensions import db
 from planner.models import Household, Invite, Member, Reminder
 from planner.reminders import emails, links, outbox
-from planner.reminders.outbox import sync_all
 from planner.reminders.sender import send_due
 from tests.conftest import app_settings, free_port
 from tests.helpers import PASSWORD, body, committing, login
@@ -154,8 +153,7 @@ def _fifty_and_jose(app, make, client) -> int:
         jose = db.session.scalar(select(Member).where(Member.email == JOSE))
         assert jose is not None  # sign-up takes internationalised addresses
         jose.household.planning_time = time(18, 59)
-        db.session.flush()
-        sync_all()
+        db.session.commit()  # the reminders follow before the commit
         due = select(func.count(Reminder.id)).where(Reminder.due_at <= SUNDAY_EVENING)
         assert db.session.scalar(due) == 51
         return jose.id
@@ -215,7 +213,6 @@ def test_an_international_domain_travels_as_xn(app, client, make, plain_smtp, su
     assert client.post("/profile", data=profile).status_code == 302
     with committing(app):
         assert db.session.get(Member, made.member_ids[1]).email == "sam@münchen.de"
-        sync_all()
     with app.app_context():
         outcome = send_due()
     assert (outcome.sent, outcome.failed) == (2, 0)
@@ -330,8 +327,6 @@ def test_list_unsubscribe_one_click_turns_that_members_reminders_off(
 ):
     made = make("Alex", "Sam")
     with smtp_server(csrf_app, smtputf8=False) as server, csrf_app.app_context():
-        sync_all()
-        db.session.commit()
         assert send_due().sent == 2
         link = _one_click_link(server, made.emails[0])
     assert link.startswith("http://planner.test/reminders/preferences?token=")

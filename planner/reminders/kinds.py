@@ -22,7 +22,8 @@ KINDS = {
     ReminderKind.HANDOVER: Kind("Offer or request from your partner", timedelta(hours=24)),
     ReminderKind.MIDWEEK: Kind("Partner's mid-week check-in", timedelta(hours=24)),
 }
-# Kinds made from the calendar (re-computed every tick) rather than from one event.
+# Kinds made from the calendar (re-derived when it changes and as the horizon moves on)
+# rather than from one event.
 SCHEDULED_KINDS = (ReminderKind.SELFCARE, ReminderKind.PLANNING)
 
 # Lead-time choices offered on the preferences page (minutes; None = off).

@@ -325,24 +325,6 @@ def extend_due_horizons(seconds: float = HORIZON_SECONDS) -> int:
             return done
 
 
-def sync_all(now: datetime | None = None) -> int:
-    """Expand every household's reminders a window ahead (after a restore, or by hand);
-    one commit per household. The scheduler uses `extend_horizons`."""
-    now = now or utcnow()
-    ids = db.session.scalars(select(Household.id).order_by(Household.id)).all()
-    for household_id in ids:
-        household = db.session.get(Household, household_id)
-        if household is None:
-            continue
-        try:
-            sync_household(household, now)
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            current_app.logger.exception("Reminders for household %s not updated", household_id)
-    return len(ids)
-
-
 def queue_plan_summary(household: Household, plan: WeekPlan, now: datetime | None = None) -> None:
     """The agreed week plan to each member, by email and/or notification as each chose
     (once per agreed version)."""

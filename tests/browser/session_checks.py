@@ -84,12 +84,11 @@ def mark_done_on_the_week_page(page, shot) -> None:
 
 
 def kept_from_the_reminder(pair, live, new_context, shot) -> None:
-    """The reminders engineer's in-process services write the outbox and send what is due;
-    the email arrives at the loopback SMTP server; its link works without signing in."""
-    from planner.reminders import outbox, sender
+    """The outbox was written as the slot was saved; the sender, in process, sends what is
+    due; the email arrives at the loopback SMTP server; its link works without signing in."""
+    from planner.reminders import sender
 
     with live.app.app_context():
-        outbox.sync_all()
         sent = sender.send_due()
         db.session.remove()
     assert sent.sent >= 1, sent
