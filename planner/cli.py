@@ -65,3 +65,42 @@ def send_test_email_command(address: str) -> None:
     except mail.MailError as exc:
         raise click.ClickException(f"Not sent: {exc}") from exc
     click.echo(f"Sent a test email to {address} (Message-ID {message_id}).")
+
+
+@planner_cli.command("export-household")
+@click.argument("household_id", type=int)
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+def export_household_command(household_id: int, file: str) -> None:
+    """Write everything of household HOUSEHOLD_ID to FILE as JSON (docs/export-format.md)."""
+    from planner.export import export_household, write_document
+
+    try:
+        document = export_household(household_id)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    data = write_document(document)
+    with open(file, "wb") as out:
+        out.write(data)
+    click.echo(f"Exported household {household_id} to {file} ({len(data)} bytes).")
+
+
+@planner_cli.command("import-household")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def import_household_command(file: str) -> None:
+    """Restore a household from an export FILE as a new household, and commit once."""
+    from planner.domain.refusal import Refused
+    from planner.export import read_document, restore_household
+    from planner.export.files import MOST_BYTES
+    from planner.extensions import db
+
+    with open(file, "rb") as source:
+        data = source.read(MOST_BYTES + 1)
+    try:
+        household = restore_household(read_document(data))
+    except Refused as exc:
+        db.session.rollback()
+        raise click.ClickException(f"Not imported: {exc.message}") from exc
+    db.session.commit()
+    click.echo(f"Imported as household {household.id}.")
+    for member in household.members:
+        click.echo(f"  {member.email} (sets a password with 'Forgot your password?')")

@@ -1,0 +1,48 @@
+"""Reading an export file: size-capped, UTF-8, complete JSON without duplicate keys."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from planner.domain.refusal import Refused
+
+MOST_BYTES = 20 * 1024 * 1024
+
+
+def read_document(data: bytes) -> Any:
+    """The JSON document in `data`, or a Refused saying what is wrong with the file."""
+    if len(data) > MOST_BYTES:
+        raise Refused(f"The file is larger than {MOST_BYTES // (1024 * 1024)} MB.", "file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Refused(f"The file is not UTF-8 text (byte {exc.start}).", "file") from None
+    try:
+        return json.loads(text, object_pairs_hook=_object, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        if exc.pos >= len(text.rstrip()):
+            raise Refused(
+                f"The file ends too early: the JSON is cut off ({where}).", "file"
+            ) from None
+        raise Refused(f"The file is not valid JSON: {exc.msg} ({where}).", "file") from None
+    except RecursionError:
+        raise Refused("The file nests too deeply.", "file") from None
+
+
+def write_document(document: dict[str, Any]) -> bytes:
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise Refused(f'The file has the key "{key}" twice in one object.', "file")
+        result[key] = value
+    return result
+
+
+def _no_constant(name: str) -> None:
+    raise Refused(f"The file holds {name}, which is not JSON.", "file")

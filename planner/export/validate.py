@@ -1,0 +1,187 @@
+"""Checking a whole export document before anything is written: every problem is a
+Refused naming its place (`members[1].email`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import func, select
+
+from planner.domain.refusal import Refused
+from planner.export.schema import FORMAT, HOUSEHOLD_FIELDS, SECTIONS, VERSION, Section
+from planner.export.values import from_json
+from planner.extensions import db
+from planner.models import Household, Member
+
+REF_MOST = 60
+WEEKDAYS = range(7)
+
+
+@dataclass
+class Record:
+    ref: str
+    values: dict[str, Any]  # column -> value
+    links: dict[str, str | None] = field(default_factory=dict)  # column -> ref
+    lists: dict[str, list[str]] = field(default_factory=dict)  # relationship -> refs
+
+
+@dataclass
+class CheckedDocument:
+    household: dict[str, Any]
+    sections: dict[str, list[Record]]
+
+
+def check_document(document: Any) -> CheckedDocument:
+    """The document's records, read and checked; refuses at the first problem."""
+    _need(isinstance(document, dict), "The file must hold one JSON object.", "document")
+    _check_header(document)
+    household = _read_fields(Household, document.get("household"), HOUSEHOLD_FIELDS, "household")
+    _check_household(household)
+    sections: dict[str, list[Record]] = {}
+    for section in SECTIONS:
+        sections[section.key] = _read_section(section, document.get(section.key), sections)
+    _check_emails(sections["members"])
+    _check_weekdays(sections["self_care_slots"])
+    return CheckedDocument(household, sections)
+
+
+def _need(ok: bool, message: str, path: str) -> None:
+    if not ok:
+        raise Refused(message, path)
+
+
+def _check_header(document: dict[str, Any]) -> None:
+    _need(document.get("format") == FORMAT, f'format must be "{FORMAT}".', "format")
+    version = document.get("version")
+    _need(
+        version == VERSION and not isinstance(version, bool),
+        f"version {version!r} is not one this Planner reads (it reads {VERSION}).",
+        "version",
+    )
+    _need(isinstance(document.get("exported_at"), str), "exported_at must be text.", "exported_at")
+    known = {"format", "version", "exported_at", "household", *(s.key for s in SECTIONS)}
+    for key in document:
+        _need(key in known, f"{key} is not part of the format.", key)
+
+
+def _read_fields(model: Any, raw: Any, names: tuple[str, ...], path: str) -> dict[str, Any]:
+    _need(isinstance(raw, dict), f"{path} must be an object.", path)
+    table = model.__table__
+    return {name: from_json(table.c[name], raw.get(name), f"{path}.{name}") for name in names}
+
+
+def _check_household(household: dict[str, Any]) -> None:
+    try:
+        ZoneInfo(household["timezone"])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Refused(
+            "household.timezone is not a known time zone.", "household.timezone"
+        ) from None
+    for name in ("week_start", "planning_weekday"):
+        _need(household[name] in WEEKDAYS, f"household.{name} must be 0–6.", f"household.{name}")
+    _need(
+        0 < household["planning_minutes"] <= 24 * 60,
+        "household.planning_minutes must be 1–1440.",
+        "household.planning_minutes",
+    )
+
+
+def _read_section(section: Section, raw: Any, earlier: dict[str, list[Record]]) -> list[Record]:
+    key = section.key
+    _need(isinstance(raw, list), f"{key} must be a list.", key)
+    _need(len(raw) <= section.most, f"{key} has more than {section.most} records.", key)
+    known = {target: {r.ref for r in earlier[target]} for target in _targets(section)}
+    records: list[Record] = []
+    seen: set[str] = set()
+    for index, item in enumerate(raw):
+        record = _read_record(section, item, f"{key}[{index}]", known)
+        _need(record.ref not in seen, f"{key}[{index}].ref {record.ref} is used twice.", key)
+        seen.add(record.ref)
+        records.append(record)
+    _check_unique(section, records)
+    return records
+
+
+def _targets(section: Section) -> set[str]:
+    return {*section.links.values(), *section.lists.values()}
+
+
+def _read_record(section: Section, raw: Any, path: str, known: dict[str, set[str]]) -> Record:
+    _need(isinstance(raw, dict), f"{path} must be an object.", path)
+    expected = {"ref", *section.fields, *section.lists}
+    expected |= {column.removesuffix("_id") for column in section.links}
+    for key in raw:
+        _need(key in expected, f"{path}.{key} is not part of the format.", f"{path}.{key}")
+    ref = raw.get("ref")
+    _need(
+        isinstance(ref, str) and 0 < len(ref) <= REF_MOST,
+        f"{path}.ref must be text of 1–{REF_MOST} characters.",
+        f"{path}.ref",
+    )
+    record = Record(ref, _read_fields(section.model, raw, section.fields, path))
+    table = section.model.__table__
+    for column, target in section.links.items():
+        name = column.removesuffix("_id")
+        record.links[column] = _link(
+            raw.get(name), known[target], table.c[column].nullable, f"{path}.{name}"
+        )
+    for name, target in section.lists.items():
+        record.lists[name] = _link_list(raw.get(name), known[target], f"{path}.{name}")
+    return record
+
+
+def _link(value: Any, known: set[str], nullable: bool, path: str) -> str | None:
+    if value is None:
+        _need(nullable, f"{path} must name a record.", path)
+        return None
+    _need(isinstance(value, str), f"{path} must be a ref (text).", path)
+    _need(value in known, f"{path} names {value}, which is not in the file.", path)
+    return value
+
+
+def _link_list(value: Any, known: set[str], path: str) -> list[str]:
+    _need(isinstance(value, list), f"{path} must be a list of refs.", path)
+    refs = [_link(v, known, False, f"{path}[{i}]") for i, v in enumerate(value)]
+    _need(len(set(refs)) == len(refs), f"{path} names a record twice.", path)
+    return [r for r in refs if r is not None]
+
+
+def _check_unique(section: Section, records: list[Record]) -> None:
+    for names in section.unique:
+        seen: set[tuple[Any, ...]] = set()
+        for index, record in enumerate(records):
+            key = tuple(_value_of(record, name) for name in names)
+            if isinstance(key[0], str) and names == ("email",):
+                key = (key[0].strip().lower(),)
+            path = f"{section.key}[{index}]"
+            shown = " and ".join(n.removesuffix("_id") for n in names)
+            _need(key not in seen, f"{path}: another record has the same {shown}.", path)
+            seen.add(key)
+
+
+def _value_of(record: Record, name: str) -> Any:
+    return record.links[name] if name in record.links else record.values[name]
+
+
+def _check_emails(members: list[Record]) -> None:
+    emails = {}
+    for index, member in enumerate(members):
+        path = f"members[{index}].email"
+        email = member.values["email"].strip().lower()
+        _need("@" in email and " " not in email, f"{path} is not an email address.", path)
+        emails[email] = path
+    _need(bool(members), "members must hold at least one member.", "members")
+    taken = db.session.scalars(
+        select(func.lower(Member.email)).where(func.lower(Member.email).in_(list(emails)))
+    ).first()
+    if taken is not None:
+        path = emails[taken]
+        raise Refused(f"{path}: {taken} already belongs to a member here.", path)
+
+
+def _check_weekdays(slots: list[Record]) -> None:
+    for index, slot in enumerate(slots):
+        path = f"self_care_slots[{index}].weekday"
+        _need(slot.values["weekday"] in WEEKDAYS, f"{path} must be 0–6.", path)
