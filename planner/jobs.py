@@ -37,20 +37,24 @@ def tick(app: Flask) -> None:
     from planner.extensions import db
     from planner.reminders.outbox import extend_due_horizons
     from planner.reminders.retention import purge_old
-    from planner.reminders.sender import send_due
 
     with app.app_context():
-        try:
-            outcome = send_due()
-            if outcome.sent or outcome.failed or outcome.expired:
-                log.info("Reminders: %s", outcome)
-            extend_due_horizons()
-            purge_old()
-        except Exception:
-            log.exception("Reminder tick failed; the next tick tries again")
-            db.session.rollback()
-        finally:
-            db.session.remove()
+        # Each step on its own: one failing never keeps the others from their work.
+        for step in (_send, extend_due_horizons, purge_old):
+            try:
+                step()
+            except Exception:
+                log.exception("Reminder tick: %s failed; the next tick tries again", step.__name__)
+                db.session.rollback()
+        db.session.remove()
+
+
+def _send() -> None:
+    from planner.reminders.sender import send_due
+
+    outcome = send_due()
+    if outcome.sent or outcome.failed or outcome.expired:
+        log.info("Reminders: %s", outcome)
 
 
 def read_calendars(app: Flask) -> None:

@@ -5,16 +5,20 @@ whatever the number of households."""
 from __future__ import annotations
 
 import json
+import threading
+import time
 from datetime import UTC, datetime, timedelta
+from datetime import time as wall
 
 import time_machine
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 
 from planner.extensions import db
 from planner.jobs import tick
 from planner.models import Reminder, ReminderHorizon, SelfCareSlot
 from planner.reminders.kinds import HORIZON
-from planner.reminders.outbox import extend_due_horizons
+from planner.reminders.outbox import TEMPLATES, extend_due_horizons, extend_horizons
+from planner.selfcare.services import update_slot
 from tests.helpers import committing, login
 
 # A Wednesday morning in London's winter time (UTC+0), far from any clock change.
@@ -147,3 +151,92 @@ def test_a_quiet_tick_costs_the_same_for_one_household_or_many(app, make):
         many = queries_of_a_tick()
     assert one == many
     assert one <= 10
+
+
+def test_a_request_changing_a_household_the_scheduler_is_writing_waits_and_wins(app, make):
+    """Forced: right after the scheduler has read a household's slots, a member moves one.
+    The request waits for the scheduler's hold and then writes the moved reminder; the
+    scheduler never writes back the calendar it read before the move."""
+    with time_machine.travel(WEDNESDAY, tick=False):
+        made = make("Alex", "Sam")
+        alex = made.member_ids[0]
+        with committing(app):
+            db.session.add(
+                SelfCareSlot(
+                    household_id=made.household_id,
+                    member_id=alex,
+                    title="Run",
+                    weekday=2,  # Wednesdays at 18:00
+                    start_time=wall(18, 0),
+                    minutes=60,
+                    created_at=WEDNESDAY - timedelta(days=30),
+                )
+            )
+            db.session.commit()
+            # Its horizon runs out: the scheduler takes it.
+            db.session.execute(update(ReminderHorizon).values(scheduled_until=WEDNESDAY))
+            db.session.commit()
+            engine = db.engine
+        postgres = engine.dialect.name == "postgresql"
+        # Where the request waits for the scheduler: its hold on PostgreSQL, SQLite's write
+        # lock at its first write.
+        waits_at = "UPDATE reminder_horizon" if postgres else "UPDATE self_care_slot"
+        who = threading.local()
+        reached = threading.Event()
+        errors: list[BaseException] = []
+        request: list[threading.Thread] = []
+
+        def move_the_slot() -> None:
+            who.request = True
+            try:
+                with committing(app):
+                    slot = db.session.scalar(select(SelfCareSlot))
+                    update_slot(slot, "Run", 2, wall(19, 15), 60)
+                    db.session.commit()
+            except BaseException as exc:  # reported from the test's thread
+                errors.append(exc)
+            finally:
+                reached.set()
+
+        def before(_conn, _cursor, statement, *_args) -> None:
+            if getattr(who, "request", False) and statement.startswith(waits_at):
+                reached.set()
+
+        def after(_conn, _cursor, statement, *_args) -> None:
+            if request or getattr(who, "request", False):
+                return
+            if statement.startswith("SELECT self_care_slot"):
+                request.append(threading.Thread(target=move_the_slot))
+                request[0].start()
+                assert reached.wait(5), "the request never got to its write"
+                time.sleep(0.2)  # its write is now queued behind the scheduler's hold
+
+        event.listen(engine, "before_cursor_execute", before)
+        event.listen(engine, "after_cursor_execute", after)
+        try:
+            with app.app_context():
+                assert extend_horizons(WEDNESDAY) == 1
+                db.session.remove()
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+            event.remove(engine, "after_cursor_execute", after)
+        request[0].join(10)
+    assert not errors, errors
+    assert pending(app, "selfcare", alex) == [
+        datetime(2026, 11, 25, 18, 45, tzinfo=UTC),
+        datetime(2026, 12, 2, 18, 45, tzinfo=UTC),
+    ]
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_reminders_written_with_older_templates_are_written_again_by_the_next_tick(app, make):
+    made = make("Alex", "Sam")
+    with committing(app):
+        db.session.execute(update(Reminder).values(fingerprint="older templates"))
+        db.session.execute(update(ReminderHorizon).values(template_version=TEMPLATES - 1))
+        db.session.commit()
+    tick(app)
+    with committing(app):
+        assert db.session.get(ReminderHorizon, made.household_id).template_version == TEMPLATES
+        fingerprints = set(db.session.scalars(select(Reminder.fingerprint)))
+    assert fingerprints and "older templates" not in fingerprints

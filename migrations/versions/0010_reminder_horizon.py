@@ -22,12 +22,14 @@ def upgrade():
         'reminder_horizon',
         sa.Column('household_id', sa.Integer(), nullable=False),
         sa.Column('scheduled_until', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('template_version', sa.Integer(), server_default='0', nullable=False),
         sa.Column('lease_until', sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(['household_id'], ['household.id'], name=op.f('fk_reminder_horizon_household_id_household'), ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('household_id', name=op.f('pk_reminder_horizon')),
     )
     with op.batch_alter_table('reminder_horizon', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_reminder_horizon_scheduled_until'), ['scheduled_until'], unique=False)
+        batch_op.create_index(batch_op.f('ix_reminder_horizon_template_version'), ['template_version'], unique=False)
     with op.batch_alter_table('reminder', schema=None) as batch_op:
         batch_op.create_index('ix_reminder_state_expires_at', ['state', 'expires_at'], unique=False)
     # Every household's reminders are due to be written ahead by the next ticks.
@@ -43,5 +45,6 @@ def downgrade():
     with op.batch_alter_table('reminder', schema=None) as batch_op:
         batch_op.drop_index('ix_reminder_state_expires_at')
     with op.batch_alter_table('reminder_horizon', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reminder_horizon_template_version'))
         batch_op.drop_index(batch_op.f('ix_reminder_horizon_scheduled_until'))
     op.drop_table('reminder_horizon')

@@ -86,4 +86,7 @@ class ReminderHorizon(Model):
         ForeignKey("household.id", ondelete="CASCADE"), primary_key=True
     )
     scheduled_until: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # The email and notification templates the reminders were written with: after a new
+    # version ships, the scheduler writes them again (outbox.TEMPLATES).
+    template_version: Mapped[int] = mapped_column(default=0, server_default="0", index=True)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

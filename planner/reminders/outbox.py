@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import make_msgid
 from urllib.parse import urlsplit
 
@@ -45,6 +45,9 @@ CALENDAR_KEYS = ("slot", "session:")
 UNIQUE_KEY = ["kind", "member_id", "occurrence_key", "channel"]
 EMAIL, PUSH = ReminderChannel.EMAIL, ReminderChannel.PUSH
 _LOOKBACK = max(KINDS[k].grace for k in SCHEDULED_KINDS)
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)  # a horizon not written yet
+# Grows whenever either template version does: every household is then written again.
+TEMPLATES = emails.TEMPLATE_VERSION * 1_000 + pushes.TEMPLATE_VERSION
 
 
 def new_message_id(kind: ReminderKind) -> str:
@@ -155,7 +158,27 @@ def sync_household(household: Household, now: datetime | None = None) -> None:
     member chose: choosing another channel cancels the other's rows. Not committed.
     """
     now = now or utcnow()
+    _hold(household.id)
     _written_until(household.id, _sync(household, now))
+
+
+def _hold(household_id: int) -> None:
+    """Take the household's horizon row for this transaction before its calendar is read:
+    a request and a scheduler bringing the same household up to date go one after the
+    other, so neither writes back what it read before the other's commit. (An UPDATE, even
+    one that changes nothing, locks the row on PostgreSQL and takes SQLite's write lock.)"""
+    for _ in range(2):
+        held = db.session.execute(
+            update(ReminderHorizon)
+            .where(ReminderHorizon.household_id == household_id)
+            .values(scheduled_until=ReminderHorizon.scheduled_until)
+            .execution_options(synchronize_session=False)
+        )
+        assert isinstance(held, CursorResult)  # what an UPDATE gives
+        if held.rowcount:
+            return
+        row = {"household_id": household_id, "scheduled_until": NEVER, "lease_until": None}
+        insert_new(db.session, ReminderHorizon, [row], ["household_id"])
 
 
 def _sync(household: Household, now: datetime) -> datetime:
@@ -251,7 +274,7 @@ def _sync(household: Household, now: datetime) -> datetime:
 def _written_until(household_id: int, until: datetime, release: bool = False) -> None:
     """Record how far ahead the household's reminders are written (and, for the scheduler
     that extended them, hand back its claim)."""
-    values: dict = {"scheduled_until": until}
+    values: dict = {"scheduled_until": until, "template_version": TEMPLATES}
     if release:
         values["lease_until"] = None
     done = db.session.execute(
@@ -262,15 +285,24 @@ def _written_until(household_id: int, until: datetime, release: bool = False) ->
     )
     assert isinstance(done, CursorResult)  # what an UPDATE gives
     if not done.rowcount:
-        row = {"household_id": household_id, "scheduled_until": until, "lease_until": None}
+        row = {
+            "household_id": household_id,
+            "scheduled_until": until,
+            "template_version": TEMPLATES,
+            "lease_until": None,
+        }
         insert_new(db.session, ReminderHorizon, [row], ["household_id"])
 
 
 def claim_horizons(now: datetime, limit: int = HORIZON_BATCH) -> list[int]:
-    """Take up to `limit` households whose reminders run out within RENEW, soonest first,
-    for this process; nobody else takes them until the lease ends. Committed."""
+    """Take up to `limit` households whose reminders run out within RENEW (or were written
+    with older templates), soonest first, for this process; nobody else takes them until
+    the lease ends. Committed."""
     due = and_(
-        ReminderHorizon.scheduled_until < now + RENEW,
+        or_(
+            ReminderHorizon.scheduled_until < now + RENEW,
+            ReminderHorizon.template_version < TEMPLATES,
+        ),
         or_(ReminderHorizon.lease_until.is_(None), ReminderHorizon.lease_until < now),
     )
     picked = (
@@ -302,8 +334,10 @@ def extend_horizons(now: datetime | None = None, limit: int = HORIZON_BATCH) -> 
     now = now or utcnow()
     ids = claim_horizons(now, limit)
     for household_id in ids:
-        household = db.session.get(Household, household_id)
         try:
+            _hold(household_id)
+            # Read after the hold: a request that changed it meanwhile has committed.
+            household = db.session.get(Household, household_id, populate_existing=True)
             if household is not None:
                 _written_until(household_id, _sync(household, now), release=True)
             db.session.commit()

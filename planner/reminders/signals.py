@@ -23,9 +23,11 @@ def _follow_changes(session: Session) -> None:
     """Bring the noted households' scheduled reminders up to date, once each, just
     before the transaction that changed them commits."""
     for _ in range(3):  # bringing them up to date notes nothing new; a guard all the same
+        if session is not db.session():  # only the app's own session writes reminders
+            return
         session.flush()  # notes what is still pending (the change tracking runs on flush)
         noted = session.info.pop(REMINDERS_FOLLOW, None)
-        if not noted or session is not db.session():  # only the app's own session writes
+        if not noted:
             return
         ids = {h.id if isinstance(h, Household) else h for h in noted}
         for household_id in sorted(i for i in ids if i is not None):
