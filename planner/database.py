@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, Enum, MetaData, update
+from sqlalchemy import DateTime, Engine, Enum, MetaData, Select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import DeclarativeBase
@@ -57,6 +57,51 @@ def insert_new(session: Any, model: Any, values: list[dict], keys: list[str]) ->
         insert(model).values(values).on_conflict_do_nothing(index_elements=keys)
     )
     return int(result.rowcount or 0)
+
+
+class BareSelect:
+    """A SELECT compiled once per database kind and run straight on a pooled DBAPI
+    connection, each column converted by its own SQLAlchemy type, for the one or two
+    hottest paths (a feed poll): there SQLAlchemy's Connection and Result layers cost
+    more than the indexed query itself (measured with bench/feed.py)."""
+
+    def __init__(self, statement: Select):
+        self.statement = statement
+        self._compiled: dict[str, tuple[str, tuple[str, ...] | None, list]] = {}
+
+    def first(self, engine: Engine, params: dict[str, Any]) -> tuple | None:
+        compiled = self._compiled.get(engine.dialect.name)
+        if compiled is None:
+            compiled = self._compiled[engine.dialect.name] = self._compile(engine)
+        sql, order, processors = compiled
+        values: Any = params if order is None else tuple(params[k] for k in order)
+        connection = engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            # Whoever listens for statements (a test counting queries, say) hears this one
+            # as any other; without listeners this costs one empty loop.
+            for listener in engine.dispatch.before_cursor_execute:
+                sql, values = listener(None, cursor, sql, values, None, False)
+            cursor.execute(sql, values)
+            row = cursor.fetchone()
+            cursor.close()
+        finally:
+            connection.close()  # back to the pool, rolled back
+        if row is None:
+            return None
+        return tuple(
+            value if p is None else p(value) for p, value in zip(processors, row, strict=True)
+        )
+
+    def _compile(self, engine: Engine) -> tuple[str, tuple[str, ...] | None, list]:
+        dialect = engine.dialect
+        compiled = self.statement.compile(dialect=dialect)
+        order = tuple(compiled.positiontup or ()) if compiled.positional else None
+        processors = [
+            c.type.dialect_impl(dialect).result_processor(dialect, None)
+            for c in self.statement.selected_columns
+        ]
+        return str(compiled), order, processors
 
 
 def claim(session: Any, row: Any) -> None:
