@@ -31,11 +31,14 @@ def refresh_calendars_command() -> None:
 
 @planner_cli.command("send-due")
 def send_due_command() -> None:
-    """Send the reminders that are due now, once, and exit (for cron)."""
-    from planner.reminders.outbox import sync_all
+    """Write reminders ahead where they run out soon, send what is due now, and exit
+    (for cron)."""
+    from planner.reminders.kinds import HORIZON_BATCH
+    from planner.reminders.outbox import extend_horizons
     from planner.reminders.sender import send_due
 
-    sync_all()
+    while extend_horizons() == HORIZON_BATCH:
+        pass  # a full batch: there may be more
     click.echo(f"Reminders: {send_due()}.")
 
 

@@ -8,8 +8,6 @@ _signals = Namespace()
 
 # sender: the Household; kwargs: week_plan
 plan_agreed = _signals.signal("plan-agreed")
-# sender: the Household; a self-care slot or one week of it changed
-selfcare_changed = _signals.signal("selfcare-changed")
 # sender: the Household; kwargs: notice (planner.week.handovers.Notice), what one member
 # is told about an offer, a request or an answer between partners
 partner_notice = _signals.signal("partner-notice")

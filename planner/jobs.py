@@ -30,17 +30,19 @@ log = logging.getLogger(__name__)
 
 
 def tick(app: Flask) -> None:
-    """One round: expand reminders a window ahead and send what is due."""
+    """One round: send what is due, then write reminders a window ahead for one bounded
+    batch of households whose written reminders run out soon. Changes bring their
+    household's reminders up to date themselves, so a quiet tick is a few queries."""
     from planner.extensions import db
-    from planner.reminders.outbox import sync_all
+    from planner.reminders.outbox import extend_horizons
     from planner.reminders.sender import send_due
 
     with app.app_context():
         try:
-            sync_all()
             outcome = send_due()
             if outcome.sent or outcome.failed or outcome.expired:
                 log.info("Reminders: %s", outcome)
+            extend_horizons()
         except Exception:
             log.exception("Reminder tick failed; the next tick tries again")
             db.session.rollback()

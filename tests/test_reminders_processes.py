@@ -89,22 +89,19 @@ def seed(app, count: int, due_minutes_ago: float = 1, kind: str = "planning", pr
         household = db.session.scalar(select(Household)) or Household(name="Load")
         if household.id is None:
             db.session.add(household)
-            for n in range(2):
-                db.session.add(
-                    Member(
-                        household=household,
-                        display_name=f"M{n}",
-                        email=f"m{n}@example.com",
-                        password_hash="x",
-                    )
+            members = [
+                Member(
+                    household=household,
+                    display_name=f"M{n}",
+                    email=f"m{n}@example.com",
+                    password_hash="x",
                 )
-            db.session.commit()
-            # No calendar reminders in this household: only the seeded ones are due.
-            db.session.execute(
-                update(Member).values(
-                    selfcare_reminder_minutes=None, planning_reminder_minutes=None
-                )
-            )
+                for n in range(2)
+            ]
+            db.session.add_all(members)
+            db.session.flush()
+            for member in members:  # no calendar reminders here: only the seeded ones are due
+                member.selfcare_reminder_minutes = member.planning_reminder_minutes = None
             db.session.commit()
         due = datetime.now(UTC) - timedelta(minutes=due_minutes_ago)
         rows = []

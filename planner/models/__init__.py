@@ -6,7 +6,7 @@ from planner.models.feeds import BusyBlock, CalendarImport, FeedToken
 from planner.models.household import Household, Invite, LoginThrottle, Member
 from planner.models.inventory import Area, Responsibility, responsibility_allowed_member
 from planner.models.push import ChannelChoice, PushSubscription
-from planner.models.reminders import Reminder
+from planner.models.reminders import Reminder, ReminderHorizon
 from planner.models.selfcare import SelfCareSlot, SelfCareWeek
 from planner.models.week import (
     AwayTime,
@@ -36,6 +36,7 @@ __all__ = [
     "PlanOccurrence",
     "PushSubscription",
     "Reminder",
+    "ReminderHorizon",
     "Responsibility",
     "SelfCareSlot",
     "SelfCareWeek",

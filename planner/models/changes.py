@@ -7,7 +7,10 @@ calendar, an open page or a feed cache must follow, whichever feature made it.
   pages poll it); a self-care change or away days also move the household's open
   drafts, whose steps show them;
 - an event's iCalendar SEQUENCE grows when what a calendar shows of it changes: plan
-  items and their days, self-care series and the weeks moved or skipped in them.
+  items and their days, self-care series and the weeks moved or skipped in them;
+- a household whose scheduled reminders are made from what changed (slots and their
+  weeks, the planning slot, the zone, lead times, channels, names) is noted in
+  `session.info`, and its reminders follow before the commit (planner.reminders.signals).
 
 Counters are raised in SQL (`version = version + 1`), so two writers never both write
 the same number. Services never bump by hand.
@@ -20,12 +23,13 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import event, inspect, select
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm import InstanceState, Session, UOWTransaction
 
 from planner.domain.vocabulary import PlanState, SelfCareStatus
 from planner.models.feeds import BusyBlock
 from planner.models.household import Household, Member
 from planner.models.inventory import Area, Responsibility
+from planner.models.push import ChannelChoice, PushSubscription
 from planner.models.selfcare import SelfCareSlot, SelfCareWeek
 from planner.models.week import (
     AwayTime,
@@ -70,6 +74,30 @@ FEED_OCCURRENCE_FIELDS = ("on_date", "starts_at", "state", "taken_by_id")
 FEED_SLOT_FIELDS = ("title", "weekday", "start_time", "minutes", "archived_at")
 FEED_SLOT_WEEK_FIELDS = ("status", "moved_start", "original_start")
 
+# What scheduled reminders are made of (planner.reminders.schedule and their emails).
+REMINDER_HOUSEHOLD_FIELDS = (
+    "timezone",
+    "week_start",
+    "planning_weekday",
+    "planning_time",
+    "planning_minutes",
+)
+REMINDER_MEMBER_FIELDS = (
+    "household_id",
+    "email",
+    "display_name",
+    "selfcare_reminder_minutes",
+    "planning_reminder_minutes",
+)
+# session.info key: households (ids, or Household objects not flushed yet) whose
+# reminders must follow this transaction's changes.
+REMINDERS_FOLLOW = "reminders_follow"
+
+
+def reminders_follow(session: Session, household: int | Household) -> None:
+    """Note a household whose reminders must follow a change made without the ORM."""
+    session.info.setdefault(REMINDERS_FOLLOW, set()).add(household)
+
 
 @event.listens_for(Session, "before_flush")
 def track_changes(session: Session, _context: UOWTransaction, _instances: Any) -> None:
@@ -81,6 +109,15 @@ def track_changes(session: Session, _context: UOWTransaction, _instances: Any) -
     if not changed:
         return
     _raise_sequences(session, changed)
+    for obj in changed:
+        if (household := _reminders_of(session, obj)) is not None:
+            reminders_follow(session, household)
+        # A member or a device moving on changes its old household's reminders too.
+        if isinstance(obj, Member | PushSubscription):
+            state: InstanceState = inspect(obj)
+            for old in state.attrs.household_id.history.deleted or ():
+                if old is not None:
+                    reminders_follow(session, old)
     plan_ids = {pid for obj in changed if (pid := _plan_id(obj)) is not None}
     households = {hid for obj in changed if (hid := _household_id(obj)) is not None}
     # The session shows self-care times and away days, and proposes owners around them.
@@ -111,6 +148,23 @@ def _household_id(obj: object) -> int | None:
     if obj.household_id is None and isinstance(obj, Member) and obj.household is not None:
         return obj.household.id
     return obj.household_id
+
+
+def _reminders_of(session: Session, obj: object) -> int | Household | None:
+    """The household whose scheduled reminders this change alters, if any."""
+    new_or_gone = obj in session.new or obj in session.deleted
+    if isinstance(obj, Household):
+        return obj if not new_or_gone and _differs(obj, REMINDER_HOUSEHOLD_FIELDS) else None
+    if isinstance(obj, Member):
+        if not new_or_gone and not _differs(obj, REMINDER_MEMBER_FIELDS):
+            return None
+        return obj.household_id or obj.household
+    if isinstance(obj, SelfCareSlot | SelfCareWeek | PushSubscription):
+        return obj.household_id or getattr(obj, "household", None)
+    if isinstance(obj, ChannelChoice):
+        member = session.get(Member, obj.member_id)
+        return member.household_id if member is not None else None
+    return None
 
 
 def _plan_id(obj: object) -> int | None:

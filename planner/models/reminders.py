@@ -67,3 +67,21 @@ class Reminder(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     member: Mapped[Member] = relationship()
+
+
+class ReminderHorizon(Model):
+    """How far ahead a household's scheduled reminders are written to the outbox.
+
+    A change brings the household's reminders up to date in its own transaction; the
+    scheduler only extends horizons that run out soon (an indexed range), claiming them
+    with a lease like the outbox rows, so a tick's work never grows with the number of
+    households.
+    """
+
+    __tablename__ = "reminder_horizon"
+
+    household_id: Mapped[int] = mapped_column(
+        ForeignKey("household.id", ondelete="CASCADE"), primary_key=True
+    )
+    scheduled_until: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

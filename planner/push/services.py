@@ -15,8 +15,8 @@ from sqlalchemy import delete, select
 
 from planner.domain.refusal import Refused
 from planner.extensions import db
-from planner.models import Household, Member, PushSubscription
-from planner.reminders.outbox import sync_household
+from planner.models import Member, PushSubscription
+from planner.models.changes import reminders_follow
 
 ENDPOINT_MAX = 1000
 TRY_AGAIN = "Your browser sent something unexpected. Please try turning notifications on again."
@@ -96,15 +96,10 @@ def subscribe(member: Member, device: NewDevice, user_agent: str) -> bool:
     if row is None:
         row = PushSubscription(endpoint=device.endpoint)
         db.session.add(row)
-    moved_from = None if created or row.member_id == member.id else row.household_id
     row.household_id, row.member_id = member.household_id, member.id
     row.p256dh, row.auth, row.user_agent = device.p256dh, device.auth, user_agent[:300]
+    # Scheduled reminders now come by notification too (planner.models.changes).
     db.session.flush()
-    sync_household(member.household)  # scheduled reminders now come by notification too
-    if moved_from is not None and moved_from != member.household_id:
-        other = db.session.get(Household, moved_from)
-        if other is not None:
-            sync_household(other)
     return created
 
 
@@ -116,8 +111,8 @@ def _removed(member: Member, *conditions) -> None:
     )
     if not getattr(deleted, "rowcount", 0):
         raise Refused("Notifications aren't on for that device.", status=404)
-    db.session.flush()
-    sync_household(member.household)  # what only a notification would carry goes by email
+    # What only a notification would carry goes by email (planner.models.changes).
+    reminders_follow(db.session(), member.household_id)
 
 
 def unsubscribe(member: Member, endpoint: Any) -> None:

@@ -31,6 +31,10 @@ PLANNING_LEAD_CHOICES = (None, 15, 30, 60, 120, 180)
 
 # How far ahead scheduled reminders are written to the outbox.
 HORIZON = timedelta(days=8)
+# The scheduler writes a household's reminders a HORIZON ahead again once fewer than RENEW
+# are written (so about once a day), up to HORIZON_BATCH households a tick.
+RENEW = timedelta(days=7)
+HORIZON_BATCH = 200
 # Retries after an SMTP failure: 30 s, 1 min, 2 min, … up to 30 min apart.
 RETRY_BASE = timedelta(seconds=30)
 RETRY_CAP = timedelta(minutes=30)

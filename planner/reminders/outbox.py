@@ -1,7 +1,11 @@
 """Writing the outbox: scheduled reminders follow the calendar; event notices are queued
 once. Each channel a member chose (email, phone notification) is a row of its own.
 
-Writes are idempotent (the unique key decides), so signals, ticks and several
+A household's scheduled reminders are brought up to date by the transaction that changes
+what they are made of (planner.reminders.signals), and a window ahead as time passes by
+the scheduler, which extends only the horizons that run out soon (`extend_horizons`).
+
+Writes are idempotent (the unique key decides), so requests, ticks and several
 schedulers may all write the same reminder without duplicates.
 """
 
@@ -14,15 +18,15 @@ from email.utils import make_msgid
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, and_, or_, select, update
 
 from planner import mail
 from planner.database import insert_new, utcnow
 from planner.domain.vocabulary import ReminderChannel, ReminderKind, ReminderState
 from planner.extensions import db
-from planner.models import Household, Member, Reminder, WeekPlan
+from planner.models import Household, Member, Reminder, ReminderHorizon, WeekPlan
 from planner.reminders import channels, emails, pushes
-from planner.reminders.kinds import HORIZON, KINDS, SCHEDULED_KINDS
+from planner.reminders.kinds import HORIZON, HORIZON_BATCH, KINDS, LEASE, RENEW, SCHEDULED_KINDS
 from planner.reminders.schedule import Occurrence, occurrences
 
 # Rows the calendar may still change; sending, sent and expired rows are history.
@@ -142,6 +146,11 @@ def sync_household(household: Household, now: datetime | None = None) -> None:
     member chose: choosing another channel cancels the other's rows. Not committed.
     """
     now = now or utcnow()
+    _written_until(household.id, _sync(household, now))
+
+
+def _sync(household: Household, now: datetime) -> datetime:
+    """sync_household's work; returns how far ahead the reminders are now written."""
     start, end = now - _LOOKBACK, now + HORIZON
     chosen = channels.load(m.id for m in household.members)
     wanted = {
@@ -227,10 +236,77 @@ def sync_household(household: Household, now: datetime | None = None) -> None:
             .values(state=ReminderState.CANCELLED, next_attempt_at=None)
         )
     insert_rows(new)
+    return end
+
+
+def _written_until(household_id: int, until: datetime, release: bool = False) -> None:
+    """Record how far ahead the household's reminders are written (and, for the scheduler
+    that extended them, hand back its claim)."""
+    values: dict = {"scheduled_until": until}
+    if release:
+        values["lease_until"] = None
+    done = db.session.execute(
+        update(ReminderHorizon)
+        .where(ReminderHorizon.household_id == household_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    assert isinstance(done, CursorResult)  # what an UPDATE gives
+    if not done.rowcount:
+        row = {"household_id": household_id, "scheduled_until": until, "lease_until": None}
+        insert_new(db.session, ReminderHorizon, [row], ["household_id"])
+
+
+def claim_horizons(now: datetime, limit: int = HORIZON_BATCH) -> list[int]:
+    """Take up to `limit` households whose reminders run out within RENEW, soonest first,
+    for this process; nobody else takes them until the lease ends. Committed."""
+    due = and_(
+        ReminderHorizon.scheduled_until < now + RENEW,
+        or_(ReminderHorizon.lease_until.is_(None), ReminderHorizon.lease_until < now),
+    )
+    picked = (
+        select(ReminderHorizon.household_id)
+        .where(due)
+        .order_by(ReminderHorizon.scheduled_until)
+        .limit(limit)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Rows another scheduler is claiming are skipped, not waited for.
+        picked = picked.with_for_update(skip_locked=True)
+    # One statement (under SQLite's write lock, or on rows locked above), so two claims
+    # never take the same household.
+    ids = db.session.scalars(
+        update(ReminderHorizon)
+        .where(ReminderHorizon.household_id.in_(picked.scalar_subquery()), due)
+        .values(lease_until=now + LEASE)
+        .returning(ReminderHorizon.household_id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    db.session.commit()
+    return sorted(ids)
+
+
+def extend_horizons(now: datetime | None = None, limit: int = HORIZON_BATCH) -> int:
+    """One bounded batch of the scheduler's work: the households whose written reminders
+    run out soon get theirs a window ahead again, each committed on its own. A tick with
+    nothing running out costs one indexed query, however many households there are."""
+    now = now or utcnow()
+    ids = claim_horizons(now, limit)
+    for household_id in ids:
+        household = db.session.get(Household, household_id)
+        try:
+            if household is not None:
+                _written_until(household_id, _sync(household, now), release=True)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()  # its lease runs out and a later tick tries again
+            current_app.logger.exception("Reminders for household %s not updated", household_id)
+    return len(ids)
 
 
 def sync_all(now: datetime | None = None) -> int:
-    """Expand every household's reminders a window ahead; one commit per household."""
+    """Expand every household's reminders a window ahead (after a restore, or by hand);
+    one commit per household. The scheduler uses `extend_horizons`."""
     now = now or utcnow()
     ids = db.session.scalars(select(Household.id).order_by(Household.id)).all()
     for household_id in ids:

@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 from planner.database import utcnow
 from planner.extensions import db
 from planner.models import PushSubscription
+from planner.models.changes import reminders_follow
 from planner.push.delivery import Device, Gone, PushFailed, deliver
 from planner.reminders.sender import Outcome, _failed, _sent, in_time, update_held
 
@@ -45,7 +46,13 @@ def _pushed(row, done: list[int]) -> None:
 
 
 def _forget(device: Device) -> None:
-    db.session.execute(delete(PushSubscription).where(PushSubscription.id == device.id))
+    household_id = db.session.scalar(
+        delete(PushSubscription)
+        .where(PushSubscription.id == device.id)
+        .returning(PushSubscription.household_id)
+    )
+    if household_id is not None:  # what it would have carried goes by email from now on
+        reminders_follow(db.session(), household_id)
     db.session.commit()
 
 

@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import CursorResult, select, update
 
-from planner import events
 from planner.database import utcnow
 from planner.domain.refusal import Refused
 from planner.domain.vocabulary import (
@@ -21,7 +20,6 @@ from planner.extensions import db
 from planner.models import ChannelChoice, Member, Reminder, SelfCareSlot, SelfCareWeek
 from planner.reminders.channels import Choice
 from planner.reminders.links import LINK_GONE, read_prefs_token, read_slot_token
-from planner.reminders.outbox import sync_household
 from planner.reminders.schedule import parse_selfcare_key
 from planner.selfcare.services import slot_start
 
@@ -49,11 +47,11 @@ def member_from_prefs_link(token: str) -> Member:
 
 
 def update_preferences(member: Member, selfcare: int | None, planning: int | None) -> None:
-    """Set the member's lead times (None = off) and move or cancel pending reminders."""
+    """Set the member's lead times (None = off); pending reminders move or are cancelled
+    before the commit (planner.models.changes)."""
     member.selfcare_reminder_minutes = selfcare
     member.planning_reminder_minutes = planning
     db.session.flush()
-    sync_household(member.household)
 
 
 def unsubscribe_by_link(token: str) -> Member:
@@ -108,7 +106,7 @@ def use_slot_link(token: str, now: datetime | None = None) -> SlotChoice:
     assert isinstance(spent, CursorResult)  # what an UPDATE gives
     if spent.rowcount != 1:
         raise Refused("This link has already been used. Each link works once.", status=LINK_GONE)
-    slot, household = choice.slot, choice.member.household
+    slot = choice.slot
     week = _week(slot, choice.week_start)
     if week is None:
         week = SelfCareWeek(
@@ -121,7 +119,6 @@ def use_slot_link(token: str, now: datetime | None = None) -> SlotChoice:
         db.session.add(week)
     week.outcome = OUTCOME_OF_ACTION[choice.action]
     db.session.flush()
-    events.selfcare_changed.send(household, slot_id=slot.id, week_start=choice.week_start)
     return choice
 
 
@@ -170,7 +167,8 @@ def household_reminders(household_id: int, now: datetime | None = None, limit: i
 
 
 def update_channels(member: Member, chosen: dict[ReminderKind, Choice]) -> None:
-    """How each kind of reminder reaches the member; pending reminders follow at once."""
+    """How each kind of reminder reaches the member; pending reminders follow before the
+    commit."""
     for kind, choice in chosen.items():
         row = db.session.get(ChannelChoice, (member.id, kind))
         if row is None:
@@ -178,4 +176,3 @@ def update_channels(member: Member, chosen: dict[ReminderKind, Choice]) -> None:
             db.session.add(row)
         row.email, row.push = choice.email, choice.push
     db.session.flush()
-    sync_household(member.household)

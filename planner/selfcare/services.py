@@ -1,8 +1,7 @@
 """Self-care slots and their weeks: writes, the week view, keep rates and blocked owners.
 
-Writes only flush (the request commits) and send `selfcare_changed`, so reminders
-follow in the same transaction; SEQUENCEs and versions follow by themselves
-(planner.models.changes).
+Writes only flush (the request commits); reminders, SEQUENCEs and versions follow by
+themselves in the same transaction (planner.models.changes).
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from planner import events
 from planner.database import insert_new, utcnow
 from planner.domain.refusal import Refused
 from planner.domain.vocabulary import SelfCareOutcome, SelfCareStatus
@@ -288,7 +286,7 @@ def add_slot(
         minutes=minutes,
     )
     db.session.add(slot)
-    _announce(member.household, slot, None)
+    db.session.flush()
     return slot
 
 
@@ -305,24 +303,24 @@ def update_slot(slot: SelfCareSlot, title: str, weekday: int, start_time: time, 
     for week, row in rows_by_week(household, slot, slot.weeks).items():
         if week >= this_week:
             row.original_start = slot_start(household, slot, week)
-    _announce(household, slot, None)
+    db.session.flush()
 
 
 def archive_slot(slot: SelfCareSlot) -> None:
     slot.archived_at = utcnow()
-    _announce(slot.household, slot, None)
+    db.session.flush()
 
 
 def skip_week(slot: SelfCareSlot, week_start: date) -> None:
     row = _row(slot, week_start)
     row.status, row.moved_start = SelfCareStatus.SKIPPED_AHEAD, None
-    _announce(slot.household, slot, row)
+    db.session.flush()
 
 
 def restore_week(slot: SelfCareSlot, week_start: date) -> None:
     row = _row(slot, week_start)
     row.status, row.moved_start = SelfCareStatus.PLANNED, None
-    _announce(slot.household, slot, row)
+    db.session.flush()
 
 
 def move_week(
@@ -341,7 +339,7 @@ def move_week(
     else:
         row.status, row.moved_start = SelfCareStatus.MOVED, new_start
     row.outcome = None
-    _announce(household, slot, row)
+    db.session.flush()
 
 
 def move_to(slot: SelfCareSlot, week_start: date, day: date, at: time) -> None:
@@ -382,7 +380,7 @@ def mark_outcome(
     if outcome is None and row.outcome is None:
         raise Refused("Nothing is marked for this week.")
     row.outcome = outcome
-    _announce(slot.household, slot, row)
+    db.session.flush()
 
 
 def week_row(slot: SelfCareSlot, week_start: date) -> SelfCareWeek | None:
@@ -456,12 +454,3 @@ def follow_household_settings(household: Household, before_tz: tzinfo, this_week
             wall = row.moved_start.astimezone(before_tz)
             row.moved_start = local_to_utc(wall.date(), wall.time(), household.tz)
     db.session.flush()
-    events.selfcare_changed.send(household, slot_id=None, week_start=None)
-
-
-def _announce(household: Household, slot: SelfCareSlot, row: SelfCareWeek | None) -> None:
-    """Reminders follow a self-care change in this same transaction (planner.reminders)."""
-    db.session.flush()
-    events.selfcare_changed.send(
-        household, slot_id=slot.id, week_start=row.week_start if row else None
-    )
