@@ -26,6 +26,7 @@ from planner.feeds import services as feed_services
 from planner.models import FeedToken, Household, Member
 from planner.models.feeds import FeedCache
 from planner.selfcare import services as selfcare
+from planner.tokens import hash_token
 from tests.conftest import TEST_SECRET, free_port
 from tests.helpers import body, committing, login
 from tests.test_feeds import new_feed_url, path_of, seed
@@ -316,3 +317,32 @@ def test_no_vtimezone_for_utc_or_untimed_feeds():
     assert b"VTIMEZONE" not in ical.build_calendar("H", "UTC", [timed], dtstamp=start)
     assert b"VTIMEZONE" not in ical.build_calendar("H", "Europe/Paris", [untimed], dtstamp=start)
     assert b"TZID:Europe/Paris" in ical.build_calendar("H", "Europe/Paris", [timed], dtstamp=start)
+
+
+def test_the_bare_lookup_reads_what_sqlalchemy_reads(app, client, make, clock):
+    """The lookup runs on the DBAPI connection unless someone listens for statements; both
+    ways give the same values, of the same types (UTC datetimes, dates, bytes)."""
+    home = make()
+    seed(app, home)
+    login(client, home.emails[0])
+    path = path_of(new_feed_url(client))
+    first = app.test_client().get(path)
+    token = path.rsplit("/", 1)[1].removesuffix(".ics")
+    with committing(app):
+        for etag in ("", first.headers["ETag"][3:-1]):
+            params = {
+                "token_hash": hash_token(token),
+                "etag": etag,
+                "recipe": feed_services.recipe(),
+            }
+            bare = feed_services._LOOKUP.first(db.engine, params)
+            with _Statements(app) as statements:
+                observed = feed_services._LOOKUP.first(db.engine, params)
+            assert len(statements) == 1  # seen: this one went through SQLAlchemy
+            assert bare == observed
+            assert [type(v) for v in bare] == [type(v) for v in observed]
+            built_at = bare[8]
+            assert built_at.tzinfo == UTC and isinstance(bare[7], date)
+            assert (bare[9] is None) == bool(etag)  # a held ETag leaves the bytes out
+        missing = {**params, "token_hash": hash_token("no such token")}
+        assert feed_services._LOOKUP.first(db.engine, missing) is None
