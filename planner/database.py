@@ -83,13 +83,22 @@ class BareSelect:
             compiled = self._compiled[engine.dialect.name] = self._compile(engine)
         sql, order, processors = compiled
         connection = engine.raw_connection()
+        # On PostgreSQL one SELECT needs no transaction: without one it is one round trip,
+        # not three (BEGIN, the query, the pool's ROLLBACK). SQLite opens none for it.
+        driver = connection.dbapi_connection if engine.dialect.name == "postgresql" else None
         try:
-            cursor = connection.cursor()
-            cursor.execute(sql, params if order is None else tuple(params[k] for k in order))
-            row = cursor.fetchone()
-            cursor.close()
+            if driver is not None:
+                driver.autocommit = True
+            try:
+                cursor = connection.cursor()
+                cursor.execute(sql, params if order is None else tuple(params[k] for k in order))
+                row = cursor.fetchone()
+                cursor.close()
+            finally:
+                if driver is not None:
+                    driver.autocommit = False  # as the pool lent it
         finally:
-            connection.close()  # back to the pool, rolled back
+            connection.close()  # back to the pool
         if row is None:
             return None
         return tuple(

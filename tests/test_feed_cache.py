@@ -346,3 +346,28 @@ def test_the_bare_lookup_reads_what_sqlalchemy_reads(app, client, make, clock):
             assert (bare[9] is None) == bool(etag)  # a held ETag leaves the bytes out
         missing = {**params, "token_hash": hash_token("no such token")}
         assert feed_services._LOOKUP.first(db.engine, missing) is None
+
+
+def test_the_connection_the_lookup_used_still_keeps_transactions(app, client, make, clock):
+    """On PostgreSQL the lookup runs outside a transaction; the connection goes back to the
+    pool as it came, so the next request's writes are still one transaction."""
+    from sqlalchemy import create_engine, text
+
+    home = make()
+    login(client, home.emails[0])
+    token = new_feed_url(client).rsplit("/", 1)[1].removesuffix(".ics")
+    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"], pool_size=1, max_overflow=0)
+    try:
+        with app.app_context():
+            params = {"token_hash": hash_token(token), "etag": "", "recipe": feed_services.recipe()}
+        assert feed_services._LOOKUP.first(engine, params) is not None
+        with engine.connect() as conn:  # the same single connection
+            conn.execute(
+                text("UPDATE household SET name = 'Changed' WHERE id = :id"),
+                {"id": home.household_id},
+            )
+            conn.rollback()
+        with committing(app):
+            assert db.session.get(Household, home.household_id).name != "Changed"
+    finally:
+        engine.dispose()
