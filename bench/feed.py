@@ -378,10 +378,12 @@ def shuffled(items: list, seed: int) -> list:
 
 def many(sizes: list[int], pg: bool, rounds: int) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="planner-bench-"))
+    # Its own directory straight under /tmp: the server may run as another user.
+    pg_dir = tempfile.mkdtemp(prefix="planner-bench-pg-")
     admin = None
     if pg:
         started = subprocess.run(
-            ["bash", str(ROOT / "scripts/pg.sh"), "start", str(workdir / "pg")],
+            ["bash", str(ROOT / "scripts/pg.sh"), "start", pg_dir],
             check=True,
             capture_output=True,
             text=True,
@@ -393,7 +395,8 @@ def many(sizes: list[int], pg: bool, rounds: int) -> None:
             results.append(one_size(size, workdir, admin, rounds))
     finally:
         if pg:
-            subprocess.run(["bash", str(ROOT / "scripts/pg.sh"), "stop", str(workdir / "pg")])
+            subprocess.run(["bash", str(ROOT / "scripts/pg.sh"), "stop", pg_dir])
+        shutil.rmtree(pg_dir, ignore_errors=True)
         shutil.rmtree(workdir, ignore_errors=True)
     print()
     print(
