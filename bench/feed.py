@@ -1,18 +1,27 @@
 """Feed benchmark: `.venv/bin/python bench/feed.py` (about a minute).
 
-Runs gunicorn (two workers) on a free loopback port against a temporary SQLite database
-holding a household with a year of plans, and prints ratios against ceilings measured in
-the same run on the same stack:
+Runs gunicorn (two workers, four threads each) on a free loopback port against a temporary
+SQLite database holding a household with a year of plans, and prints ratios against
+ceilings measured in the same run on the same stack:
 
 - feed requests/s ÷ requests/s of an endpoint returning the same bytes from memory;
 - 304 (If-None-Match) requests/s ÷ a hello-world route;
 - the first render after a change ÷ building the same calendar with icalendar per request.
+
+With `--households 1000 10000` (one or more sizes) it seeds that many realistic households
+instead (bench/many.py), each with a feed token, and requests every feed once in random
+order, as phones polling hourly would: the cold pass (nothing stored: every feed built),
+the warm pass (every feed stored), the memory ceiling (the same bytes and headers from a
+dict), 304s (each phone holding its ETag) and hello world, with their ratios. `--pg` runs
+it on a throwaway PostgreSQL server (scripts/pg.sh) instead of an SQLite file.
 """
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import os
+import random
 import secrets
 import shutil
 import socket
@@ -197,51 +206,58 @@ def latency(port: int, path: str) -> float:
 
 
 def main() -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="planner-bench-"))
-    db_path = workdir / "bench.sqlite3"
-    token, household_id = seed(f"sqlite:///{db_path}")
-    port = free_port()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--households", type=int, nargs="+", metavar="N", help="sizes to run")
+    parser.add_argument("--pg", action="store_true", help="PostgreSQL instead of SQLite")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per pair")
+    args = parser.parse_args()
+    if args.households:
+        many(args.households, args.pg, args.rounds)
+    else:
+        single()
+
+
+def gunicorn(db_url: str, port: int, secret: str) -> subprocess.Popen:
     env = dict(
         os.environ,
-        SECRET_KEY=secrets.token_hex(32),
-        DATABASE_URL=f"sqlite:///{db_path}",
+        SECRET_KEY=secret,
+        DATABASE_URL=db_url,
         PLANNER_BENCH="1",
         PLANNER_SCHEDULER="off",
         PLANNER_BASE_URL=f"http://127.0.0.1:{port}",
     )
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "-w",
-            "2",
-            "-k",
-            "gthread",
-            "--threads",
-            "4",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    command = [str(ROOT / ".venv/bin/gunicorn"), "-w", "2", "-k", "gthread", "--threads", "4"]
+    command += ["-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    for _ in range(300):
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=2).request("GET", "/bench/hello")
+            return server
+        except OSError:
+            clock.sleep(0.1)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def single() -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="planner-bench-"))
+    db_path = workdir / "bench.sqlite3"
+    token, household_id = seed(f"sqlite:///{db_path}")
+    port = free_port()
+    server = gunicorn(f"sqlite:///{db_path}", port, secrets.token_hex(32))
     try:
         run(port, token, db_path, household_id)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
         shutil.rmtree(workdir, ignore_errors=True)
 
 
 def run(port: int, token: str, db_path: Path, household_id: int) -> None:
-    for _ in range(100):
-        try:
-            http.client.HTTPConnection("127.0.0.1", port, timeout=2).request("GET", "/bench/hello")
-            break
-        except OSError:
-            clock.sleep(0.1)
     feed, memory = f"/feeds/{token}.ics", f"/bench/memory/{token}.ics"
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     conn.request("GET", feed)
@@ -267,7 +283,7 @@ def run(port: int, token: str, db_path: Path, household_id: int) -> None:
 
     print(
         f"feed: {len(body):,} bytes, {body.count(b'BEGIN:VEVENT')} VEVENTs; "
-        f"gunicorn 2 workers (gthread), {THREADS} keep-alive client threads x {PER_THREAD} requests, best of {ROUNDS} interleaved rounds"
+        f"gunicorn 2 workers x 4 threads (gthread), {THREADS} keep-alive client threads x {PER_THREAD} requests, best of {ROUNDS} interleaved rounds"
     )
     print(
         f"feed requests/s ÷ same bytes from memory: {feed_rps:,.0f} / {memory_rps:,.0f} = {feed_rps / memory_rps:.2f}  (target ≥ 0.8)"
@@ -282,6 +298,191 @@ def run(port: int, token: str, db_path: Path, household_id: int) -> None:
     print(
         f"cached feed request ÷ naive build per request: {statistics.median(cached) * 1000:.2f} ms / {build * 1000:.1f} ms = {statistics.median(cached) / build:.3f}"
     )
+
+
+# --- many households -----------------------------------------------------------------
+
+
+def seed_many(db_url: str, count: int, secret: str) -> list[str]:
+    """`count` households (bench/many.py) and a feed token for each one's first member;
+    the tokens, in no particular order."""
+    from sqlalchemy import func, insert, select
+
+    from bench.many import seed_households
+    from planner import create_app
+    from planner.extensions import db
+    from planner.feeds.services import _token
+    from planner.models import FeedToken, Member
+    from planner.tokens import hash_token
+
+    app = create_app({"TESTING": True, "SECRET_KEY": secret, "SQLALCHEMY_DATABASE_URI": db_url})
+    with app.app_context():
+        db.create_all()
+        seed_households(count)
+        firsts = db.session.execute(
+            select(Member.household_id, func.min(Member.id)).group_by(Member.household_id)
+        ).all()
+        nonces = [secrets.token_hex(16) for _ in firsts]
+        tokens = [_token(nonce) for nonce in nonces]
+        rows = [
+            {"household_id": h, "member_id": m, "token_hash": hash_token(t), "nonce": n}
+            for (h, m), t, n in zip(firsts, tokens, nonces, strict=True)
+        ]
+        for first in range(0, len(rows), 1_000):
+            db.session.execute(insert(FeedToken), rows[first : first + 1_000])
+        db.session.commit()
+        db.engine.dispose()
+    return tokens
+
+
+def sweep(port: int, requests: list[tuple[str, dict]], expect: int) -> tuple[float, dict]:
+    """Requests/s of one pass over `requests` (path, headers) on THREADS keep-alive
+    connections, each taking every THREADS-th; the ETag each path answered with."""
+    barrier = threading.Barrier(THREADS + 1)
+    errors: list[str] = []
+    etags: dict[str, str] = {}
+
+    def worker(mine: list[tuple[str, dict]]) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        get(conn, "/bench/hello", {})  # connect outside the timing
+        barrier.wait()
+        for path, headers in mine:
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status != expect:
+                errors.append(f"{path}: {response.status}")
+            etags[path] = response.getheader("ETag") or ""
+        conn.close()
+
+    threads = [
+        threading.Thread(target=worker, args=(requests[k::THREADS],)) for k in range(THREADS)
+    ]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    started = clock.perf_counter()
+    for t in threads:
+        t.join()
+    elapsed = clock.perf_counter() - started
+    if errors:
+        raise SystemExit(f"unexpected answers: {errors[:3]}")
+    return len(requests) / elapsed, etags
+
+
+def shuffled(items: list, seed: int) -> list:
+    items = list(items)
+    random.Random(seed).shuffle(items)
+    return items
+
+
+def many(sizes: list[int], pg: bool, rounds: int) -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="planner-bench-"))
+    # Its own directory straight under /tmp: the server may run as another user.
+    pg_dir = tempfile.mkdtemp(prefix="planner-bench-pg-")
+    admin = None
+    if pg:
+        started = subprocess.run(
+            ["bash", str(ROOT / "scripts/pg.sh"), "start", pg_dir],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        admin = started.stdout.strip()
+    results = []
+    try:
+        for size in sizes:
+            results.append(one_size(size, workdir, admin, rounds))
+    finally:
+        if pg:
+            subprocess.run(["bash", str(ROOT / "scripts/pg.sh"), "stop", pg_dir])
+        shutil.rmtree(pg_dir, ignore_errors=True)
+        shutil.rmtree(workdir, ignore_errors=True)
+    print()
+    print(
+        f"summary ({'PostgreSQL' if pg else 'SQLite'}), targets: warm ≥ 0.5 of memory, 304 ≥ 0.8 of hello"
+    )
+    for r in results:
+        print(
+            f"  {r['size']:>6,} households: cold {r['cold']:,.0f}/s, warm {r['warm']:,.0f}/s "
+            f"= {r['warm'] / r['memory']:.2f} of memory ({r['memory']:,.0f}/s); "
+            f"304 {r['not_modified']:,.0f}/s = {r['not_modified'] / r['hello']:.2f} of hello "
+            f"({r['hello']:,.0f}/s)"
+        )
+
+
+def one_size(size: int, workdir: Path, admin: str | None, rounds: int) -> dict:
+    secret = secrets.token_hex(32)
+    if admin:
+        from sqlalchemy import create_engine, text
+
+        name = f"feeds_{size}"
+        engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        engine.dispose()
+        db_url = admin.rsplit("/", 1)[0] + f"/{name}"
+    else:
+        db_url = f"sqlite:///{workdir / f'feeds-{size}.sqlite3'}"
+    began = clock.perf_counter()
+    tokens = seed_many(db_url, size, secret)
+    seeded = clock.perf_counter() - began
+    port = free_port()
+    server = gunicorn(db_url, port, secret)
+    try:
+        feeds = [(f"/feeds/{t}.ics", {}) for t in tokens]
+        cold, etags = sweep(port, shuffled(feeds, 1), 200)
+        second, _ = sweep(port, shuffled(feeds, 2), 200)
+        memory_paths = [(f"/bench/memory/{t}.ics", {}) for t in tokens]
+        sweep(port, memory_paths[: THREADS * 4], 200)  # each process reads its dict in
+        held = [(path, {"If-None-Match": etags[path]}) for path, _ in feeds]
+        hello_paths = [("/bench/hello", {})] * size
+        best = {"warm": second, "memory": 0.0, "not_modified": 0.0, "hello": 0.0}
+        for n in range(rounds):
+            for key, requests, expect in (
+                ("warm", feeds, 200),
+                ("memory", memory_paths, 200),
+                ("not_modified", held, 304),
+                ("hello", hello_paths, 200),
+            ):
+                rate, _ = sweep(port, shuffled(requests, 10 + n), expect)
+                best[key] = max(best[key], rate)
+    finally:
+        stop(server)
+    stored, body = _stored(db_url)
+    print(
+        f"{size:,} households ({'PostgreSQL' if admin else 'SQLite'}), seeded in {seeded:.1f} s; "
+        f"gunicorn 2 workers x 4 threads (gthread), {THREADS} keep-alive client threads, "
+        f"every feed once per pass in random order; best of {rounds} interleaved rounds "
+        f"(the warm pass counts as one); {stored:,} stored feeds, {body / 1024:,.0f} KB each on average"
+    )
+    print(f"  cold pass (nothing stored, each feed built):   {cold:,.0f} requests/s")
+    print(f"  warm, second pass (each feed stored):          {second:,.0f} requests/s")
+    print(
+        f"  warm ÷ same bytes from memory:                 {best['warm']:,.0f} / {best['memory']:,.0f} "
+        f"= {best['warm'] / best['memory']:.2f}  (target ≥ 0.5)"
+    )
+    print(f"  cold ÷ same bytes from memory:                 {cold / best['memory']:.3f}")
+    print(
+        f"  304 ÷ hello world:                             {best['not_modified']:,.0f} / {best['hello']:,.0f} "
+        f"= {best['not_modified'] / best['hello']:.2f}  (target ≥ 0.8)"
+    )
+    return {"size": size, "cold": cold, **best}
+
+
+def _stored(db_url: str) -> tuple[int, float]:
+    from sqlalchemy import create_engine, func, select
+
+    from planner.models.feeds import FeedCache
+
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        count, size = conn.execute(
+            select(func.count(), func.avg(func.length(FeedCache.body)))
+        ).one()
+    engine.dispose()
+    return count, float(size or 0)
 
 
 if __name__ == "__main__":

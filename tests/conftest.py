@@ -236,13 +236,3 @@ def push_app(smtp_app, push_service):
     smtp_app.config["PLANNER_PUSH_ALLOW_LOOPBACK"] = True
     yield smtp_app
     smtp_app.config["PLANNER_PUSH_ALLOW_LOOPBACK"] = False
-
-
-@pytest.fixture
-def fresh_feed_cache():
-    """Feed bytes are kept per token id, and ids come round again once tables are emptied."""
-    from planner.feeds import services as feed_services
-
-    feed_services.cache.clear()
-    yield
-    feed_services.cache.clear()

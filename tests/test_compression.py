@@ -29,11 +29,6 @@ def _one_moment():
         yield
 
 
-@pytest.fixture(autouse=True)
-def _fresh_feed_cache(fresh_feed_cache):
-    yield
-
-
 def _feed_path(client) -> str:
     page = body(client.post("/feeds/links", data={"feed": "member"}, follow_redirects=True))
     url = re.search(r'value="(http://planner\.test/feeds/[^"]+\.ics)"', page).group(1)

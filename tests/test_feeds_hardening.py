@@ -42,11 +42,6 @@ SETTINGS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _fresh_feed_cache(fresh_feed_cache):
-    yield
-
-
 def feed_path(client, which="member") -> str:
     page = body(client.post("/feeds/links", data={"feed": which}, follow_redirects=True))
     url = re.search(r'value="(http://planner\.test/feeds/[^"]+\.ics)"', page).group(1)

@@ -63,11 +63,6 @@ def _a_fixed_moment():
         yield
 
 
-@pytest.fixture(autouse=True)
-def _fresh_feed_cache(fresh_feed_cache):
-    yield
-
-
 @dataclass
 class Seeded:
     """One household filled with markers: `text[kind]` is the marker of that kind."""

@@ -10,14 +10,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from email import message_from_string, policy
 
 import icalendar
-import pytest
 import time_machine
 from sqlalchemy import select
 
 from planner.domain import starter_deck
 from planner.domain.vocabulary import PlanState
 from planner.extensions import db
-from planner.feeds import services as feed_services
 from planner.models import (
     Area,
     Household,
@@ -37,13 +35,6 @@ ROWS = (
     ("School drop-off", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", 30, 10),
     ("Date night", "FREQ=WEEKLY;BYDAY=FR", 120, 20, {"simpler": "a walk", "together": True}),
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_feed_cache():
-    feed_services.cache.clear()
-    yield
-    feed_services.cache.clear()
 
 
 def _once_this_week(app, planned, title: str, day: int) -> None:

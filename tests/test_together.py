@@ -34,11 +34,6 @@ DATE_NIGHT = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _fresh_feed_cache(fresh_feed_cache):
-    yield
-
-
 def _slots(app, household_id: int) -> list[tuple[str, int | None]]:
     with committing(app):
         return [

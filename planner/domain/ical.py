@@ -10,9 +10,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import MAXYEAR, MINYEAR, UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from icalendar import Calendar, Event, vDuration, vRecur, vText
+from icalendar import Calendar, Event, Timezone, vDuration, vRecur, vText
 
 PRODID = "-//Planner//Household week plan//EN"
 METHODS = ("PUBLISH", "CANCEL")
@@ -122,6 +123,7 @@ def _add_events(
     if len(set(uids)) != len(uids):
         raise ValueError("event UIDs must be unique within a calendar")
     moments: list[datetime] = []
+    tzids: set[str] = set()
     for event in ordered:
         _check(event)
         components = [_master(event, zone)]
@@ -135,11 +137,26 @@ def _add_events(
         if not event.all_day:
             moments += [event.start, event.end, *event.exdates]
             moments += [m for o in event.overrides for m in (o.recurrence_id, o.start, o.end)]
+            # Every time of a timed event is written in `zone`, so its DTSTART names the
+            # one TZID in use (none for UTC, written with a Z): what get_missing_tzids()
+            # would find by walking the whole calendar.
+            tzids.add(components[0]["DTSTART"].params.get("TZID", "UTC"))
     if moments:
-        cal.add_missing_timezones(*_tz_years(moments, zone, today))
-        # add_missing_timezones() silently skips zones it cannot build.
-        if cal.get_missing_tzids():
-            raise ValueError(f"cannot describe time zone {zone.key!r} as VTIMEZONE")
+        first, last = _tz_years(moments, zone, today)
+        # As add_missing_timezones() places them: first in the calendar, before any event.
+        for n, tzid in enumerate(sorted(tzids - {"UTC"})):
+            cal.subcomponents.insert(n, _vtimezone(tzid, first, last))
+
+
+@lru_cache(maxsize=256)
+def _vtimezone(tzid: str, first: date, last: date) -> Timezone:
+    """The VTIMEZONE of one zone over one range of years, worked out once and then shared
+    (read only) by every calendar that needs it: icalendar derives it from the zone's
+    transitions on each call, and asks callers to cache it."""
+    try:
+        return Timezone.from_tzid(tzid, first_date=first, last_date=last)
+    except ValueError as exc:
+        raise ValueError(f"cannot describe time zone {tzid!r} as VTIMEZONE") from exc
 
 
 def _tz_years(moments: list[datetime], zone: ZoneInfo, today: date) -> tuple[date, date]:

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from planner.domain.ical import FeedEvent, FeedOverride, build_calendar
@@ -124,11 +124,13 @@ def _plan_events(household, member_id, week_start, names, stamps) -> list[FeedEv
     if member_id is not None:
         # Time together is in both members' calendars, whoever holds it in the plan; a
         # day taken off a partner's plate is in the taker's.
-        taken = select(PlanOccurrence.plan_item_id).where(PlanOccurrence.taken_by_id == member_id)
-        query = query.outerjoin(Responsibility, Responsibility.id == PlanItem.responsibility_id)
-        query = query.where(
-            or_(PlanItem.owner_id == member_id, Responsibility.together, PlanItem.id.in_(taken))
+        # Looked up per item of these two weeks (by the plan_item_id index), not as a list
+        # of every day anyone in any household ever took (a scan of all occurrences).
+        taken = exists().where(
+            PlanOccurrence.plan_item_id == PlanItem.id, PlanOccurrence.taken_by_id == member_id
         )
+        query = query.outerjoin(Responsibility, Responsibility.id == PlanItem.responsibility_id)
+        query = query.where(or_(PlanItem.owner_id == member_id, Responsibility.together, taken))
     events: list[FeedEvent] = []
     for item in db.session.scalars(query):
         if not takes_place(item.kindness):

@@ -1,8 +1,11 @@
-"""Feed tokens and the cached feed bytes.
+"""Feed tokens and the stored feed bytes.
 
-The request path is one indexed query (token hash joined to the household's version);
-bytes are built once per (token, household version, week) and kept in a small LRU, so
-an unchanged feed is never rebuilt and a matching ETag never builds anything.
+A feed is built once per change, not once per process: its bytes are kept in the
+`feed_cache` table (one row per token, for one household version and week), written by
+the first request after a change and read by every process after it. The request path
+is one indexed query: the token's hash joined to its household's version and to the row
+of that version, so an unchanged feed costs one read, and a matching ETag answers 304
+from the same read without fetching the bytes.
 """
 
 from __future__ import annotations
@@ -11,24 +14,65 @@ import base64
 import hashlib
 import hmac
 import secrets
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
+from importlib.metadata import version as package_version
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import (
+    LargeBinary,
+    and_,
+    bindparam,
+    case,
+    delete,
+    null,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
 
-from planner.database import utcnow
+from planner.database import BareSelect, insert_new, utcnow
 from planner.extensions import db
 from planner.feeds.builder import build_feed
 from planner.models import FeedToken, Household, Member
+from planner.models.feeds import FeedCache
 from planner.tokens import hash_token
 from planner.week.services import week_start_for_household
 
-CACHE_SIZE = 512
 MAX_TOKEN_CHARS = 100
+MAX_ETAG_CHARS = 64
+
+
+def _code_fingerprint() -> str:
+    """This code's fingerprint: stored bytes made by other code (before a deploy) are
+    built afresh rather than served, though the household has not changed since."""
+    digest = hashlib.sha256(package_version("icalendar").encode())
+    for path in sorted(Path(__file__).resolve().parent.parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+CODE = _code_fingerprint()
+
+
+def recipe() -> str:
+    """What shapes a feed's bytes besides the household's data and the week: the code and
+    the address its UIDs are made from."""
+    base = current_app.config.get("PLANNER_BASE_URL", "")
+    return hashlib.sha256(f"{CODE}:{base}".encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class BuiltFeed:
+    """A feed's bytes and when they were built (whole seconds, as HTTP dates are), its
+    Last-Modified: a later household version or week is always built later."""
+
+    body: bytes
+    built_at: datetime
 
 
 @dataclass(frozen=True)
@@ -38,6 +82,7 @@ class FoundFeed:
     member_id: int | None
     version: int
     week_start: date
+    stored: BuiltFeed | None = None  # this version's and week's bytes, when read with it
 
     @property
     def etag(self) -> str:
@@ -45,45 +90,12 @@ class FoundFeed:
         return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-@dataclass(frozen=True)
-class BuiltFeed:
-    """A feed's bytes and when this process built them (whole seconds, as HTTP dates are),
-    its Last-Modified: a later household version or week is always built later."""
-
-    body: bytes
-    built_at: datetime
-
-
-class _FeedCache:
-    """Process-local LRU of rendered feeds; a new household version is simply a new key."""
-
-    def __init__(self, size: int):
-        self.size, self._lock = size, threading.Lock()
-        self._items: OrderedDict[tuple[int, int, date], BuiltFeed] = OrderedDict()
-
-    def get(self, key):
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key, value) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-cache = _FeedCache(CACHE_SIZE)
-
-
 def _lookup_statement():
+    stored = and_(
+        FeedCache.feed_token_id == FeedToken.id,
+        FeedCache.version == Household.version,
+        FeedCache.recipe == bindparam("recipe"),
+    )
     return (
         select(
             FeedToken.id,
@@ -93,34 +105,44 @@ def _lookup_statement():
             Household.version,
             Household.timezone,
             Household.week_start,
+            FeedCache.week_start,
+            FeedCache.built_at,
+            # The bytes only when the client's ETag is not theirs: a 304 never fetches them.
+            type_coerce(
+                case((FeedCache.etag == bindparam("etag"), null()), else_=FeedCache.body),
+                LargeBinary,
+            ),
         )
         .join(Household, Household.id == FeedToken.household_id)
+        .outerjoin(FeedCache, stored)
         .where(FeedToken.token_hash == bindparam("token_hash"))
     )
 
 
-_LOOKUP = _lookup_statement()
+_LOOKUP = BareSelect(_lookup_statement())
 
 
-def find_feed(token: str) -> FoundFeed | None:
-    """The feed a token opens, or None; one indexed query, constant-time comparison."""
+def find_feed(token: str, etag: str = "") -> FoundFeed | None:
+    """The feed a token opens, or None; one indexed query, constant-time comparison. Its
+    stored bytes come along unless `etag` (the one the client holds) is theirs."""
     if not token or len(token) > MAX_TOKEN_CHARS:
         return None
     wanted = hash_token(token)
-    row = _lookup(wanted)
+    row = _lookup(wanted, etag if len(etag) <= MAX_ETAG_CHARS else "")
     if row is None or not hmac.compare_digest(row[1], wanted):
         return None
-    token_id, _, household_id, member_id, version, timezone, week_start = row
+    token_id, _, household_id, member_id, version, timezone, week_start = row[:7]
+    stored_week, built_at, body = row[7:]
     week = week_start_for_household(_Zone(timezone, week_start))
-    return FoundFeed(token_id, household_id, member_id, version, week)
+    stored = BuiltFeed(body, built_at) if stored_week == week and body is not None else None
+    return FoundFeed(token_id, household_id, member_id, version, week, stored)
 
 
-def _lookup(token_hash: str) -> tuple | None:
-    """One indexed query on a bare pooled connection: on this hottest path the ORM
-    session's set-up and tear-down would cost more than the query itself."""
-    with db.engine.connect() as conn:
-        row = conn.execute(_LOOKUP, {"token_hash": token_hash}).first()
-    return tuple(row) if row else None
+def _lookup(token_hash: str, etag: str) -> tuple | None:
+    """One indexed query, without the ORM session or even SQLAlchemy's Connection: on this
+    hottest path their set-up and tear-down would cost more than the query itself."""
+    params = {"token_hash": token_hash, "etag": etag, "recipe": recipe()}
+    return _LOOKUP.first(db.engine, params)
 
 
 class _Zone:
@@ -132,18 +154,51 @@ class _Zone:
     today = Household.today  # the household's clock, on just these two fields
 
 
-def _key(found: FoundFeed) -> tuple[int, int, date]:
-    return (found.token_id, found.version, found.week_start)
-
-
 def built_feed(found: FoundFeed) -> BuiltFeed:
-    built: BuiltFeed | None = cache.get(_key(found))
-    if built is None:
-        household = db.session.get_one(Household, found.household_id)  # never deleted
-        body = build_feed(household, found.member_id, found.week_start)
-        built = BuiltFeed(body, utcnow().replace(microsecond=0))
-        cache.put(_key(found), built)
+    """The feed's bytes: those stored for its version and week, else built now and stored
+    for every process (in the request's transaction, committed at its end)."""
+    if found.stored is not None:
+        return found.stored
+    household = db.session.get_one(Household, found.household_id)  # never deleted
+    body = build_feed(household, found.member_id, found.week_start)
+    built = BuiltFeed(body, utcnow().replace(microsecond=0))
+    store(found, built)
     return built
+
+
+def store(found: FoundFeed, built: BuiltFeed) -> None:
+    """Keep `built` as the feed's one row, unless a row of a later version is there
+    already: two processes building at once both succeed and leave one row."""
+    made_by = recipe()
+    values = {
+        "version": found.version,
+        "week_start": found.week_start,
+        "recipe": made_by,
+        "etag": found.etag,
+        "built_at": built.built_at,
+        "body": built.body,
+    }
+    older = or_(
+        FeedCache.version < found.version,
+        and_(
+            FeedCache.version == found.version,
+            or_(FeedCache.week_start != found.week_start, FeedCache.recipe != made_by),
+        ),
+    )
+    try:
+        db.session.execute(
+            update(FeedCache)
+            .where(FeedCache.feed_token_id == found.token_id, older)
+            .values(values)
+            .execution_options(synchronize_session=False)
+        )
+        insert_new(
+            db.session, FeedCache, [{"feed_token_id": found.token_id, **values}], ["feed_token_id"]
+        )
+    except IntegrityError:
+        # The token was reset while its feed was being built: there is nothing to keep
+        # the bytes for, and a feed request writes nothing else.
+        db.session.rollback()
 
 
 def feed_bytes(found: FoundFeed) -> bytes:
@@ -163,7 +218,10 @@ def feed_token(household: Household, member: Member | None) -> str | None:
 
 
 def new_feed_token(household: Household, member: Member | None) -> str:
-    """Issue a new secret URL token; any earlier one for the same feed stops working at once."""
+    """Issue a new secret URL token; any earlier one for the same feed stops working at once
+    (its stored bytes go with it)."""
+    old = _scope(select(FeedToken.id), household, member)
+    db.session.execute(delete(FeedCache).where(FeedCache.feed_token_id.in_(old)))
     db.session.execute(_scope(delete(FeedToken), household, member))
     nonce = secrets.token_hex(16)
     token = _token(nonce)

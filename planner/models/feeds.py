@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,9 +15,11 @@ from planner.models.household import Member
 class FeedToken(Model):
     """A secret feed URL. The token is an HMAC of `nonce` under SECRET_KEY, so the
     settings page can show it again while a database leak alone reveals no usable URL;
-    requests find it by the token's SHA-256."""
+    requests find it by the token's SHA-256. Ids are never used again, on SQLite as on
+    PostgreSQL: stored feed bytes and ETags are keyed by them."""
 
     __tablename__ = "feed_token"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
@@ -28,6 +30,25 @@ class FeedToken(Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     nonce: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FeedCache(Model):
+    """A feed's bytes as last built, shared by every web process: at most one row per feed
+    token, for one household version and week (and `recipe`: the code and address that
+    made them). Rows of an older version are replaced, never served; a token's row goes
+    with the token."""
+
+    __tablename__ = "feed_cache"
+
+    feed_token_id: Mapped[int] = mapped_column(
+        ForeignKey("feed_token.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int]
+    week_start: Mapped[date]
+    recipe: Mapped[str] = mapped_column(String(16))
+    etag: Mapped[str] = mapped_column(String(32))
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class CalendarImport(Model):
