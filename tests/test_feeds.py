@@ -25,7 +25,10 @@ from tests.selfcare_helpers import add_plan_item, add_slot
 
 def new_feed_url(client, which="member") -> str:
     page = body(client.post("/feeds/links", data={"feed": which}, follow_redirects=True))
-    return re.search(r'value="(http://planner\.test/feeds/[^"]+\.ics)"', page).group(1)
+    found = re.search(
+        rf'id="{which}-https"[^>]*value="(http://planner\.test/feeds/[^"]+\.ics)"', page
+    )
+    return found.group(1)
 
 
 def path_of(url: str) -> str:

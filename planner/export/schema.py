@@ -16,7 +16,8 @@ Tables and why they are in or out:
 - calendar_import: exported with its stored .ics bytes (base64); busy_block: exported
   (the busy times read from it).
 - channel_choice: exported (how each member hears about each kind of reminder).
-- feed_token: left out (secret URLs; members make new ones).
+- feed_token, feed_cache: left out (secret URLs, and the feeds' bytes built from them;
+  members make new ones).
 - push_subscription: left out (device keys bound to this server's VAPID key).
 - invite: left out (token hashes; an open invite is sent again if still wanted).
 - reminder, reminder_horizon: left out (the outbox; derived again from the slots).
