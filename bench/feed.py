@@ -173,6 +173,11 @@ def throughput(port: int, path: str, headers: dict | None = None, expect: int = 
         conn.close()
 
     threads = [threading.Thread(target=worker) for _ in range(THREADS)]
+    return THREADS * PER_THREAD / timed(threads, barrier, errors)
+
+
+def timed(threads: list[threading.Thread], barrier: threading.Barrier, errors: list) -> float:
+    """Seconds from the moment every thread is ready (at `barrier`) until all are done."""
     for t in threads:
         t.start()
     barrier.wait()
@@ -182,7 +187,7 @@ def throughput(port: int, path: str, headers: dict | None = None, expect: int = 
     elapsed = clock.perf_counter() - started
     if errors:
         raise SystemExit(f"unexpected answers: {errors[:3]}")
-    return THREADS * PER_THREAD / elapsed
+    return elapsed
 
 
 def paired(port: int, subject: tuple, ceiling: tuple) -> tuple[float, float]:
@@ -358,16 +363,7 @@ def sweep(port: int, requests: list[tuple[str, dict]], expect: int) -> tuple[flo
     threads = [
         threading.Thread(target=worker, args=(requests[k::THREADS],)) for k in range(THREADS)
     ]
-    for t in threads:
-        t.start()
-    barrier.wait()
-    started = clock.perf_counter()
-    for t in threads:
-        t.join()
-    elapsed = clock.perf_counter() - started
-    if errors:
-        raise SystemExit(f"unexpected answers: {errors[:3]}")
-    return len(requests) / elapsed, etags
+    return len(requests) / timed(threads, barrier, errors), etags
 
 
 def shuffled(items: list, seed: int) -> list:

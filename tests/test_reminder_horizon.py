@@ -46,6 +46,23 @@ def written_until(app, household_id: int) -> datetime | None:
         return row.scheduled_until if row else None
 
 
+def add_run(app, household_id: int, member_id: int, weekday: int) -> None:
+    """A weekly hour's run at 18:00, made a month ago; its reminders follow at the commit."""
+    with committing(app):
+        db.session.add(
+            SelfCareSlot(
+                household_id=household_id,
+                member_id=member_id,
+                title="Run",
+                weekday=weekday,
+                start_time=wall(18, 0),
+                minutes=60,
+                created_at=WEDNESDAY - timedelta(days=30),
+            )
+        )
+        db.session.commit()
+
+
 @time_machine.travel(WEDNESDAY, tick=False)
 def test_changes_bring_reminders_up_to_date_without_a_tick(app, client, make):
     made = make("Alex", "Sam")  # reminders 30 minutes before self-care, an hour before planning
@@ -93,19 +110,7 @@ def test_a_household_whose_reminders_run_out_soon_is_extended_by_the_next_tick(a
     with time_machine.travel(WEDNESDAY, tick=False):
         made = make("Alex", "Sam")
         alex = made.member_ids[0]
-        with committing(app):
-            db.session.add(
-                SelfCareSlot(
-                    household_id=made.household_id,
-                    member_id=alex,
-                    title="Run",
-                    weekday=3,  # Thursdays at 18:00
-                    start_time=datetime(2026, 1, 1, 18, 0).time(),
-                    minutes=60,
-                    created_at=WEDNESDAY - timedelta(days=30),
-                )
-            )
-            db.session.commit()
+        add_run(app, made.household_id, alex, weekday=3)  # Thursdays at 18:00
     first = datetime(2026, 11, 26, 17, 30, tzinfo=UTC)
     next_week = first + timedelta(days=7)
     assert pending(app, "selfcare", alex) == [first]
@@ -160,19 +165,8 @@ def test_a_request_changing_a_household_the_scheduler_is_writing_waits_and_wins(
     with time_machine.travel(WEDNESDAY, tick=False):
         made = make("Alex", "Sam")
         alex = made.member_ids[0]
+        add_run(app, made.household_id, alex, weekday=2)  # Wednesdays at 18:00
         with committing(app):
-            db.session.add(
-                SelfCareSlot(
-                    household_id=made.household_id,
-                    member_id=alex,
-                    title="Run",
-                    weekday=2,  # Wednesdays at 18:00
-                    start_time=wall(18, 0),
-                    minutes=60,
-                    created_at=WEDNESDAY - timedelta(days=30),
-                )
-            )
-            db.session.commit()
             # Its horizon runs out: the scheduler takes it.
             db.session.execute(update(ReminderHorizon).values(scheduled_until=WEDNESDAY))
             db.session.commit()

@@ -29,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from planner.household.services import SETTINGS
 from planner.models import (
     Area,
     AwayTime,
@@ -49,15 +50,7 @@ from planner.models import (
 
 FORMAT = "planner-household"
 VERSION = 1
-HOUSEHOLD_FIELDS = (
-    "name",
-    "timezone",
-    "week_start",
-    "planning_weekday",
-    "planning_time",
-    "planning_minutes",
-    "created_at",
-)
+HOUSEHOLD_FIELDS = (*SETTINGS, "created_at")
 
 
 @dataclass(frozen=True)
