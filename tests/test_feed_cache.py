@@ -248,7 +248,7 @@ def test_bytes_of_an_older_version_never_replace_newer_ones(app, client, make, c
         new_bytes = feed_services.built_feed(new).body
     # A slow process that built the old version only now comes to store it.
     with committing(app):
-        feed_services.store(old, feed_services.BuiltFeed(old_bytes, datetime.now(UTC)))
+        feed_services.store(old, feed_services.BuiltFeed(old_bytes, NOW))
     (row,) = _stored(app)
     assert row.version == new.version and row.body == new_bytes != old_bytes
     with committing(app):

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from planner.database import utcnow
 from planner.export.schema import FORMAT, HOUSEHOLD_FIELDS, SECTIONS, VERSION, Section
 from planner.export.values import to_json
 from planner.extensions import db
-from planner.models import Household
+from planner.models import Household, Member
 
 Refs = dict[str, dict[int, str]]  # section key -> database id -> ref
 
@@ -46,22 +47,22 @@ def _section_records(section: Section, household_id: int, refs: Refs) -> list[di
             linked = getattr(row, column)
             record[column.removesuffix("_id")] = None if linked is None else refs[target][linked]
         for name, target in section.lists.items():
-            ids = sorted(refs[target][m.id] for m in getattr(row, name))
-            record[name] = sorted(ids, key=_ref_number)
+            linked_refs = (refs[target][m.id] for m in getattr(row, name))
+            record[name] = sorted(linked_refs, key=_ref_number)
         records.append(record)
     return records
 
 
 def _rows_of(section: Section, household_id: int) -> list[Any]:
     model = section.model
-    if model.__tablename__ == "channel_choice":
-        from planner.models import Member
-
-        owned = model.member_id.in_(select(Member.id).where(Member.household_id == household_id))
-    else:
+    if hasattr(model, "household_id"):
         owned = model.household_id == household_id
+    else:  # a member's own rows (channel choices)
+        owned = model.member_id.in_(select(Member.id).where(Member.household_id == household_id))
     order = [getattr(model, name) for name in section.order]
-    return list(db.session.scalars(select(model).where(owned).order_by(*order)))
+    # Listed links (a responsibility's allowed members) in one query per section.
+    lists = [selectinload(getattr(model, name)) for name in section.lists]
+    return list(db.session.scalars(select(model).where(owned).order_by(*order).options(*lists)))
 
 
 def _fields(row: Any, names: tuple[str, ...]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from the same read without fetching the bytes.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import secrets
@@ -62,7 +63,11 @@ CODE = _code_fingerprint()
 def recipe() -> str:
     """What shapes a feed's bytes besides the household's data and the week: the code and
     the address its UIDs are made from."""
-    base = current_app.config.get("PLANNER_BASE_URL", "")
+    return _recipe(current_app.config.get("PLANNER_BASE_URL", ""))
+
+
+@functools.cache  # on every feed request: hashed once per address
+def _recipe(base: str) -> str:
     return hashlib.sha256(f"{CODE}:{base}".encode()).hexdigest()[:16]
 
 
@@ -199,10 +204,6 @@ def store(found: FoundFeed, built: BuiltFeed) -> None:
         # The token was reset while its feed was being built: there is nothing to keep
         # the bytes for, and a feed request writes nothing else.
         db.session.rollback()
-
-
-def feed_bytes(found: FoundFeed) -> bytes:
-    return built_feed(found).body
 
 
 def _token(nonce: str) -> str:

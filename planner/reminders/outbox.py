@@ -272,26 +272,17 @@ def _sync(household: Household, now: datetime) -> datetime:
 
 
 def _written_until(household_id: int, until: datetime, release: bool = False) -> None:
-    """Record how far ahead the household's reminders are written (and, for the scheduler
-    that extended them, hand back its claim)."""
+    """Record how far ahead the household's reminders are written (its row exists: the
+    sync held it first), and for the scheduler that extended them, hand back its claim."""
     values: dict = {"scheduled_until": until, "template_version": TEMPLATES}
     if release:
         values["lease_until"] = None
-    done = db.session.execute(
+    db.session.execute(
         update(ReminderHorizon)
         .where(ReminderHorizon.household_id == household_id)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    assert isinstance(done, CursorResult)  # what an UPDATE gives
-    if not done.rowcount:
-        row = {
-            "household_id": household_id,
-            "scheduled_until": until,
-            "template_version": TEMPLATES,
-            "lease_until": None,
-        }
-        insert_new(db.session, ReminderHorizon, [row], ["household_id"])
 
 
 def claim_horizons(now: datetime, limit: int = HORIZON_BATCH) -> list[int]:
