@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import threading
+import weakref
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -60,10 +64,10 @@ def insert_new(session: Any, model: Any, values: list[dict], keys: list[str]) ->
 
 
 class BareSelect:
-    """A SELECT compiled once per database kind and run straight on a pooled DBAPI
-    connection, each column converted by its own SQLAlchemy type, for the hottest path (a
-    feed poll): there SQLAlchemy's Connection and Result layers cost more than the indexed
-    query itself (measured with bench/feed.py). While anyone listens for the engine's
+    """A SELECT compiled once per database kind and run straight on a DBAPI connection its
+    thread keeps, each column converted by its own SQLAlchemy type, for the hottest path (a
+    feed poll): there the pool and SQLAlchemy's Connection and Result layers cost more than
+    the indexed query itself (measured with bench/feed.py). While anyone listens for the engine's
     statements (a test counting queries, a profiler), it runs through SQLAlchemy as any
     other query, so they see it."""
 
@@ -82,23 +86,16 @@ class BareSelect:
         if compiled is None:
             compiled = self._compiled[engine.dialect.name] = self._compile(engine)
         sql, order, processors = compiled
-        connection = engine.raw_connection()
-        # On PostgreSQL one SELECT needs no transaction: without one it is one round trip,
-        # not three (BEGIN, the query, the pool's ROLLBACK). SQLite opens none for it.
-        driver = connection.dbapi_connection if engine.dialect.name == "postgresql" else None
+        args = params if order is None else tuple(params[k] for k in order)
         try:
-            if driver is not None:
-                driver.autocommit = True
-            try:
-                cursor = connection.cursor()
-                cursor.execute(sql, params if order is None else tuple(params[k] for k in order))
-                row = cursor.fetchone()
-                cursor.close()
-            finally:
-                if driver is not None:
-                    driver.autocommit = False  # as the pool lent it
-        finally:
-            connection.close()  # back to the pool
+            row = _held(engine).fetch_one(sql, args)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            dropped = _forget(engine)
+            # A connection the server dropped (a restart, an idle timeout) is found here
+            # instead of by a ping before every query: the one retry takes a fresh one.
+            if not engine.dialect.is_disconnect(exc, dropped, None):
+                raise
+            row = _held(engine).fetch_one(sql, args)
         if row is None:
             return None
         return tuple(
@@ -114,6 +111,63 @@ class BareSelect:
             for c in self.statement.selected_columns
         ]
         return str(compiled), order, processors
+
+
+class _HeldConnection:
+    """A thread's own connection for BareSelect, taken from the engine (so its connect-time
+    settings apply) and detached from the pool: no checkout, reset or pre-ping per query.
+    On PostgreSQL it runs without a transaction, so each SELECT is one round trip and sees
+    every commit; SQLite opens none for a SELECT. Closed when its thread ends."""
+
+    def __init__(self, engine: Engine):
+        self.pid = os.getpid()
+        pooled = engine.raw_connection()
+        pooled.detach()
+        self.dbapi = pooled.dbapi_connection
+        if engine.dialect.name == "postgresql":
+            self.dbapi.autocommit = True
+
+    def fetch_one(self, sql: str, args: Any) -> tuple | None:
+        cursor = self.dbapi.cursor()
+        try:
+            cursor.execute(sql, args)
+            return cursor.fetchone()
+        finally:
+            cursor.close()
+
+    def __del__(self) -> None:
+        if self.pid == os.getpid():  # a forked child must not close its parent's socket
+            # Nothing to roll back: it never opens a transaction. It may already be gone
+            # with its server, or with the interpreter.
+            with contextlib.suppress(Exception):
+                self.dbapi.close()
+
+
+_threads = threading.local()
+_inherited: list[_HeldConnection] = []  # a parent's, kept unclosed after a fork
+
+
+def _connections() -> weakref.WeakKeyDictionary[Engine, _HeldConnection]:
+    held = getattr(_threads, "connections", None)
+    if held is None:
+        held = _threads.connections = weakref.WeakKeyDictionary()
+    return held
+
+
+def _held(engine: Engine) -> _HeldConnection:
+    held = _connections()
+    connection = held.get(engine)
+    if connection is None or connection.pid != os.getpid():
+        if connection is not None:
+            _inherited.append(connection)
+        connection = held[engine] = _HeldConnection(engine)
+    return connection
+
+
+def _forget(engine: Engine) -> Any:
+    """Drop (and close) this thread's connection to `engine`; its DBAPI connection."""
+    connection = _connections().pop(engine, None)
+    return connection.dbapi if connection is not None else None
 
 
 def claim(session: Any, row: Any) -> None:

@@ -20,6 +20,7 @@ import time_machine
 from icalendar import Timezone
 from sqlalchemy import event, select
 
+from planner import database
 from planner.domain import ical
 from planner.extensions import db
 from planner.feeds import services as feed_services
@@ -348,9 +349,10 @@ def test_the_bare_lookup_reads_what_sqlalchemy_reads(app, client, make, clock):
         assert feed_services._LOOKUP.first(db.engine, missing) is None
 
 
-def test_the_connection_the_lookup_used_still_keeps_transactions(app, client, make, clock):
-    """On PostgreSQL the lookup runs outside a transaction; the connection goes back to the
-    pool as it came, so the next request's writes are still one transaction."""
+def test_the_lookup_leaves_the_pools_connections_keeping_transactions(app, client, make, clock):
+    """The lookup runs on a connection of its own thread, outside any transaction on
+    PostgreSQL; the pool's connections stay as they were, so the next request's writes are
+    still one transaction."""
     from sqlalchemy import create_engine, text
 
     home = make()
@@ -361,7 +363,9 @@ def test_the_connection_the_lookup_used_still_keeps_transactions(app, client, ma
         with app.app_context():
             params = {"token_hash": hash_token(token), "etag": "", "recipe": feed_services.recipe()}
         assert feed_services._LOOKUP.first(engine, params) is not None
-        with engine.connect() as conn:  # the same single connection
+        with engine.connect():  # the pool's one connection is lent out: not needed
+            assert feed_services._LOOKUP.first(engine, params) is not None
+        with engine.connect() as conn:
             conn.execute(
                 text("UPDATE household SET name = 'Changed' WHERE id = :id"),
                 {"id": home.household_id},
@@ -371,3 +375,38 @@ def test_the_connection_the_lookup_used_still_keeps_transactions(app, client, ma
             assert db.session.get(Household, home.household_id).name != "Changed"
     finally:
         engine.dispose()
+
+
+def test_a_lookup_connection_that_was_dropped_is_replaced_by_the_next_request(
+    app, client, make, clock
+):
+    """The lookup's connection is never pinged before use: one the server dropped (a restart,
+    an idle timeout) is found by the query and replaced once, so the phone still gets its
+    answer. On SQLite, where no server drops it, it is closed under the lookup instead."""
+    from sqlalchemy import create_engine, text
+
+    home = make()
+    seed(app, home)
+    login(client, home.emails[0])
+    path = path_of(new_feed_url(client))
+    first = app.test_client().get(path)  # this thread now keeps a lookup connection
+    assert first.status_code == 200
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("postgresql"):
+        admin = create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            dropped = conn.scalar(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        admin.dispose()
+        assert dropped >= 1
+    else:
+        with app.app_context():
+            kept = database._connections()[db.engine]
+        kept.dbapi.close()
+    again = app.test_client().get(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert app.test_client().get(path).data == first.data
