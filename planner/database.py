@@ -123,7 +123,7 @@ class _HeldConnection:
         self.pid = os.getpid()
         pooled = engine.raw_connection()
         pooled.detach()
-        self.dbapi = pooled.dbapi_connection
+        self.dbapi: Any = pooled.dbapi_connection
         if engine.dialect.name == "postgresql":
             self.dbapi.autocommit = True
 
