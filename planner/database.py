@@ -8,7 +8,7 @@ import threading
 import weakref
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import DateTime, Engine, Enum, MetaData, Select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -123,7 +123,7 @@ class _HeldConnection:
         self.pid = os.getpid()
         pooled = engine.raw_connection()
         pooled.detach()
-        self.dbapi: Any = pooled.dbapi_connection
+        self.dbapi = cast(Any, pooled.dbapi_connection)  # psycopg's or sqlite3's
         if engine.dialect.name == "postgresql":
             self.dbapi.autocommit = True
 
