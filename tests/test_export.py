@@ -178,6 +178,23 @@ BAD_DOCUMENTS = {
         "members[1]: another record has the same email",
     ),
     "too many": (_set("members", [{}] * 51), "members has more than 50 records"),
+    "capacity out of range": (
+        _set("check_ins[0].capacity", 150),
+        "check_ins[0].capacity must be 0–100",
+    ),
+    "fairness out of range": (
+        _set("check_ins[1].fairness", 9),
+        "check_ins[1].fairness must be 1–5",
+    ),
+    "negative effort": (
+        _set("responsibilities[2].effort_minutes", -5),
+        "responsibilities[2].effort_minutes must be 0–600",
+    ),
+    "slot too short": (_set("self_care_slots[0].minutes", 1), "self_care_slots[0].minutes must be"),
+    "bad repeat rule": (
+        _set("responsibilities[0].rrule", "FREQ=HOURLY"),
+        "responsibilities[0].rrule: ",
+    ),
     "bad base64": (
         _set("calendar_imports[0].ics_data", "not base64!"),
         "calendar_imports[0].ics_data must be base64",

@@ -9,14 +9,23 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 
+from planner.domain.cadence import CadenceError, validate_rrule
 from planner.domain.refusal import Refused
 from planner.export.schema import FORMAT, HOUSEHOLD_FIELDS, SECTIONS, VERSION, Section
 from planner.export.values import from_json
 from planner.extensions import db
 from planner.models import Household, Member
+from planner.week.services import MAX_EFFORT
 
 REF_MOST = 60
 WEEKDAYS = range(7)
+# What the pages let a member enter, so a restored household holds nothing they could not.
+RANGES = {
+    "responsibilities": {"effort_minutes": (0, MAX_EFFORT), "mental_load_minutes": (0, 1200)},
+    "plan_items": {"effort_minutes": (0, MAX_EFFORT), "mental_load_minutes": (0, 1200)},
+    "check_ins": {"capacity": (0, 100), "fairness": (1, 5)},
+    "self_care_slots": {"minutes": (15, 600)},
+}
 
 
 @dataclass
@@ -44,6 +53,8 @@ def check_document(document: Any) -> CheckedDocument:
         sections[section.key] = _read_section(section, document.get(section.key), sections)
     _check_emails(sections["members"])
     _check_weekdays(sections["self_care_slots"])
+    _check_ranges(sections)
+    _check_rrules(sections["responsibilities"])
     return CheckedDocument(household, sections)
 
 
@@ -185,3 +196,23 @@ def _check_weekdays(slots: list[Record]) -> None:
     for index, slot in enumerate(slots):
         path = f"self_care_slots[{index}].weekday"
         _need(slot.values["weekday"] in WEEKDAYS, f"{path} must be 0–6.", path)
+
+
+def _check_ranges(sections: dict[str, list[Record]]) -> None:
+    for key, fields in RANGES.items():
+        for index, record in enumerate(sections[key]):
+            for name, (low, high) in fields.items():
+                value = record.values[name]
+                path = f"{key}[{index}].{name}"
+                _need(value is None or low <= value <= high, f"{path} must be {low}–{high}.", path)
+
+
+def _check_rrules(responsibilities: list[Record]) -> None:
+    for index, record in enumerate(responsibilities):
+        rule = record.values["rrule"]
+        path = f"responsibilities[{index}].rrule"
+        if rule is not None:
+            try:
+                record.values["rrule"] = validate_rrule(rule)
+            except CadenceError as exc:
+                raise Refused(f"{path}: {exc}", path) from None
