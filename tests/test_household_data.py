@@ -187,7 +187,7 @@ def _bad_files(document: dict) -> list[tuple[str, bytes, str]]:
             _broken(document, lambda d: d["members"][0].update(email="someone@else.org")),
             "No member in this file has your email",
         ),
-        ("too big", b" " * (MOST_BYTES + 1), "larger than 20 MB"),
+        ("too big", b" " * (MOST_BYTES + 1), "larger than 64 MB"),
     ]
 
 

@@ -75,7 +75,10 @@ def restore():
             )
             return redirect(url_for("today.home"))
     status = 422 if empty and form.errors and status == 200 else status
-    return render_template("household/restore.html", form=form, empty=empty), status
+    page = render_template(
+        "household/restore.html", form=form, empty=empty, most_mb=MOST_BYTES // (1024 * 1024)
+    )
+    return page, status
 
 
 @bp.route("/household/leave", methods=["GET", "POST"])
