@@ -26,3 +26,4 @@ bench: setup
 	.venv/bin/python bench/today.py
 	.venv/bin/python bench/pages.py
 	.venv/bin/python bench/compression.py
+	.venv/bin/python bench/export.py

@@ -86,6 +86,7 @@ def _project_root() -> Path:
 BLUEPRINT_MODULES = (
     "planner.auth.routes",
     "planner.household.routes",
+    "planner.household.ownership",
     "planner.today.routes",
     "planner.midweek.routes",
     "planner.inventory.routes",

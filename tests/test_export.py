@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash
 
 from planner.domain.refusal import Refused
 from planner.export import export_household, read_document, restore_household, write_document
+from planner.export.files import MOST_BYTES
 from planner.export.schema import SECTIONS
 from planner.extensions import db
 from planner.models import (
@@ -216,7 +217,7 @@ BAD_FILES = {
         'The file has the key "format" twice',
     ),
     "not UTF-8": (lambda data: b"\xff\xfe" + data, "The file is not UTF-8"),
-    "oversized": (lambda data: data + b" " * (20 * 1024 * 1024), "larger than 20 MB"),
+    "oversized": (lambda data: data + b" " * MOST_BYTES, "larger than 64 MB"),
     "not JSON": (lambda data: b"format: planner", "The file is not valid JSON"),
     "NaN": (lambda data: b'{"version": NaN}', "NaN, which is not JSON"),
     "not an object": (lambda data: b"[1, 2]", "The file must hold one JSON object"),

@@ -410,6 +410,13 @@ LISTINGS: list[tuple[str, tuple[str, ...]]] = [
     ("/household", ("household", *NAMES, "email0", "email1", "invite")),
     ("/profile", ("name0", "email0")),
     (
+        "/household/export",
+        ("household", *NAMES, "email0", "email1", "responsibility", "slot", "import"),
+    ),
+    ("/household/leave", ("household", "name1")),
+    ("/household/delete", ("household", *NAMES)),
+    ("/profile/delete", ("household",)),
+    (
         "/inventory",
         ("area", "area description", "responsibility", "partner responsibility", *NAMES),
     ),
@@ -479,6 +486,7 @@ NOT_LISTINGS = {
     "today.version": "whether the signed-in member's own Today changed; no data (test_today)",
     "week.skip_page": "one day of one's own household (test_isolation)",
     "week.ask_page": "one day of one's own household (test_isolation)",
+    "ownership.restore": "the upload form; shows nothing of a household (test_household_data)",
 }
 
 

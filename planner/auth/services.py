@@ -23,6 +23,7 @@ from planner.urls import absolute_url
 
 INVITE_DAYS = 7
 RESET_MAX_AGE = 3600
+WELCOME_DAYS = 7  # a restored member's link to choose their first password
 THROTTLE_FAILURES = 5  # attempts on one account before each further one must wait
 # Per account: 5 attempts, then a wait of 30 s doubling up to 15 minutes; never a lock-out.
 ACCOUNT = throttle.Limit(
@@ -237,6 +238,13 @@ def make_reset_token(member: Member) -> str:
     return _reset_serializer().dumps({"m": member.id, "h": member.password_hash[-16:]})
 
 
+def make_welcome_token(member: Member) -> str:
+    """A reset link that works for WELCOME_DAYS: a restored member's first password."""
+    return _reset_serializer().dumps(
+        {"m": member.id, "h": member.password_hash[-16:], "w": WELCOME_DAYS}
+    )
+
+
 def send_password_reset(email: str, address: str) -> None:
     """Email a reset link. Refused (Throttled) when one address asks too often; a target
     asked for too often gets no more emails, silently: the answer is the same whether the
@@ -267,9 +275,14 @@ def send_password_reset(email: str, address: str) -> None:
 
 
 def member_for_reset_token(token: str) -> Member:
+    max_age = current_app.config.get("PASSWORD_RESET_MAX_AGE", RESET_MAX_AGE)
     try:
-        max_age = current_app.config.get("PASSWORD_RESET_MAX_AGE", RESET_MAX_AGE)
-        data = _reset_serializer().loads(token, max_age=max_age)
+        data, signed_at = _reset_serializer().loads(
+            token, max_age=max(max_age, WELCOME_DAYS * 86400), return_timestamp=True
+        )
+        welcome = isinstance(data, dict) and data.get("w") == WELCOME_DAYS
+        if not welcome and (utcnow() - signed_at).total_seconds() > max_age:
+            raise SignatureExpired("a reset link past its hour")
     except SignatureExpired as exc:
         raise Refused(
             "This reset link has expired. Ask for a new one.", status=LINK_PROBLEM

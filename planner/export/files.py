@@ -7,7 +7,7 @@ from typing import Any
 
 from planner.domain.refusal import Refused
 
-MOST_BYTES = 20 * 1024 * 1024
+MOST_BYTES = 64 * 1024 * 1024  # two years of a 150-responsibility household: ~21 MB
 
 
 def read_document(data: bytes) -> Any:

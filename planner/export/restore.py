@@ -15,28 +15,37 @@ from planner.models.household import new_session_secret
 NewIds = dict[str, dict[str, Any]]  # section key -> ref -> the new row
 
 
-def restore_household(document: Any) -> Household:
+def restore_household(document: Any, keep: Member | None = None) -> Household:
     """The household the document describes, as a new household of this instance.
 
     Refuses (planner.domain.refusal.Refused) before writing anything when any part of the
     document is wrong. Members get a password no one knows (they choose one with "Forgot
-    your password?") and fresh session secrets."""
-    checked = check_document(document)
+    your password?") and fresh session secrets. `keep`, a signed-in member, moves into it
+    as the document's member with their email, keeping their password and sessions."""
+    checked = check_document(document, keep.email if keep is not None else None)
     household = Household(**checked.household)
     db.session.add(household)
     db.session.flush()
     rows: NewIds = {}
     for section in SECTIONS:
-        rows[section.key] = _restore_section(section, checked, household, rows)
+        rows[section.key] = _restore_section(section, checked, household, rows, keep)
     return household
 
 
 def _restore_section(
-    section: Section, checked: CheckedDocument, household: Household, rows: NewIds
+    section: Section,
+    checked: CheckedDocument,
+    household: Household,
+    rows: NewIds,
+    keep: Member | None,
 ) -> dict[str, Any]:
     made: dict[str, Any] = {}
     for record in checked.sections[section.key]:
-        row = section.model(**_values(section, record, household, rows))
+        values = _values(section, record, household, rows)
+        if keep is not None and section.model is Member and values["email"] == keep.email:
+            row = _moved(keep, household, values)
+        else:
+            row = section.model(**values)
         for name, target in section.lists.items():
             setattr(row, name, [rows[target][ref] for ref in record.lists[name]])
         db.session.add(row)
@@ -57,6 +66,15 @@ def _values(section: Section, record: Record, household: Household, rows: NewIds
         values["password_hash"] = unusable_password_hash()
         values["session_secret"] = new_session_secret()
     return values
+
+
+def _moved(member: Member, household: Household, values: dict) -> Member:
+    for name in ("password_hash", "session_secret", "email"):
+        values.pop(name)
+    for name, value in values.items():
+        setattr(member, name, value)
+    member.household = household
+    return member
 
 
 def unusable_password_hash() -> str:

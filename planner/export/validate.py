@@ -42,8 +42,9 @@ class CheckedDocument:
     sections: dict[str, list[Record]]
 
 
-def check_document(document: Any) -> CheckedDocument:
-    """The document's records, read and checked; refuses at the first problem."""
+def check_document(document: Any, own_email: str | None = None) -> CheckedDocument:
+    """The document's records, read and checked; refuses at the first problem.
+    `own_email` is the signed-in member's, which the document may (and must) hold."""
     _need(isinstance(document, dict), "The file must hold one JSON object.", "document")
     _check_header(document)
     household = _read_fields(Household, document.get("household"), HOUSEHOLD_FIELDS, "household")
@@ -51,7 +52,7 @@ def check_document(document: Any) -> CheckedDocument:
     sections: dict[str, list[Record]] = {}
     for section in SECTIONS:
         sections[section.key] = _read_section(section, document.get(section.key), sections)
-    _check_emails(sections["members"])
+    _check_emails(sections["members"], own_email)
     _check_weekdays(sections["self_care_slots"])
     _check_ranges(sections)
     _check_rrules(sections["responsibilities"])
@@ -176,7 +177,7 @@ def _value_of(record: Record, name: str) -> Any:
     return record.links[name] if name in record.links else record.values[name]
 
 
-def _check_emails(members: list[Record]) -> None:
+def _check_emails(members: list[Record], own_email: str | None) -> None:
     emails = {}
     for index, member in enumerate(members):
         path = f"members[{index}].email"
@@ -184,6 +185,14 @@ def _check_emails(members: list[Record]) -> None:
         _need("@" in email and " " not in email, f"{path} is not an email address.", path)
         emails[email] = path
     _need(bool(members), "members must hold at least one member.", "members")
+    if own_email is not None:
+        _need(
+            own_email in emails,
+            f"No member in this file has your email ({own_email}), so it can't become "
+            "your household. Sign in with that member's email, or export it again.",
+            "members",
+        )
+        del emails[own_email]
     taken = db.session.scalars(
         select(func.lower(Member.email)).where(func.lower(Member.email).in_(list(emails)))
     ).first()

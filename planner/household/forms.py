@@ -1,3 +1,4 @@
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     EmailField,
     HiddenField,
@@ -68,4 +69,24 @@ class PasswordChangeForm(PlannerForm):
             InputRequired("Type the password again."),
             EqualTo("password", "The passwords don't match."),
         ],
+    )
+
+
+class RestoreForm(PlannerForm):
+    file = FileField("Export file (.json)", [FileRequired("Choose an export file to upload.")])
+
+
+class LeaveForm(PlannerForm):
+    """Only the confirmation (and its CSRF token)."""
+
+
+class DeleteHouseholdForm(PlannerForm):
+    name = StringField(
+        "Type the household's name", [InputRequired("Type the household's name to delete it.")]
+    )
+
+
+class DeleteAccountForm(PlannerForm):
+    password = PasswordField(
+        "Your password", [InputRequired("Type your password to delete your account.")]
     )

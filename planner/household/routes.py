@@ -11,6 +11,7 @@ from planner.domain.refusal import Conflict, Refused
 from planner.forms import required, show_refusal
 from planner.household import services
 from planner.household.forms import HouseholdForm, InviteForm, PasswordChangeForm, ProfileForm
+from planner.household.removal import is_empty
 from planner.models import Invite
 
 bp = Blueprint("household", __name__)
@@ -51,6 +52,7 @@ def _settings_page(
         form=form,
         invite_form=invite_form,
         invites=services.open_invites(household.id),
+        restorable=is_empty(household),
         invite_link=link,
         conflict=conflict,
     ), status

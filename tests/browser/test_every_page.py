@@ -19,6 +19,9 @@ MORE_PAGES = (
     "/reminders/preferences",
     "/week?mine=1",
     "/week?all=1",
+    "/household/leave",
+    "/household/delete",
+    "/profile/delete",
     "/reset",
 )
 

@@ -1,0 +1,268 @@
+"""Leaving a household, deleting one, and deleting an account.
+
+Deleting a household is one ordered set of bulk DELETEs keyed by the household (children
+before parents), so it costs the same few statements however long its history; the
+schema-walking test (tests/test_household_delete.py) proves no table is missed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, or_, select
+
+from planner.auth.services import ACCOUNT, RESET_TARGET, check_current_password
+from planner.domain.refusal import Refused
+from planner.extensions import db
+from planner.models import (
+    Area,
+    AwayTime,
+    BusyBlock,
+    CalendarImport,
+    ChannelChoice,
+    CheckIn,
+    FeedToken,
+    Household,
+    Invite,
+    LoginThrottle,
+    Member,
+    PlanChange,
+    PlanItem,
+    PlanOccurrence,
+    PushSubscription,
+    Reminder,
+    ReminderHorizon,
+    Responsibility,
+    SelfCareSlot,
+    SelfCareWeek,
+    Veto,
+    WeekPlan,
+    responsibility_allowed_member,
+)
+from planner.models.changes import REMINDERS_FOLLOW
+from planner.models.feeds import FeedCache
+from planner.week.services import get_or_create_week_plan, week_start_for_household
+
+LAST_MEMBER = (
+    "You're the only member, so there is no one to hand things to: delete the household instead."
+)
+# Tables keyed by the household, children before parents (after the feeds, before the
+# inventory and the members).
+OWNED = (
+    Reminder,
+    ReminderHorizon,
+    PushSubscription,
+    BusyBlock,
+    CalendarImport,
+    Veto,
+    PlanChange,
+    CheckIn,
+    PlanOccurrence,
+    PlanItem,
+    WeekPlan,
+    AwayTime,
+    SelfCareWeek,
+    SelfCareSlot,
+)
+
+
+def deletions(household_id: int) -> list[Any]:
+    """Every row of the household, children first: one DELETE per table."""
+    members = select(Member.id).where(Member.household_id == household_id)
+    emails = list(
+        db.session.scalars(select(Member.email).where(Member.household_id == household_id))
+    )
+    throttles = [limit.key(email) for email in emails for limit in (ACCOUNT, RESET_TARGET)]
+    return [
+        delete(FeedCache).where(
+            FeedCache.feed_token_id.in_(
+                select(FeedToken.id).where(FeedToken.household_id == household_id)
+            )
+        ),
+        delete(FeedToken).where(FeedToken.household_id == household_id),
+        *(delete(model).where(model.household_id == household_id) for model in OWNED),
+        delete(ChannelChoice).where(ChannelChoice.member_id.in_(members)),
+        delete(responsibility_allowed_member).where(
+            or_(
+                responsibility_allowed_member.c.member_id.in_(members),
+                responsibility_allowed_member.c.responsibility_id.in_(
+                    select(Responsibility.id).where(Responsibility.household_id == household_id)
+                ),
+            )
+        ),
+        delete(Responsibility).where(Responsibility.household_id == household_id),
+        delete(Area).where(Area.household_id == household_id),
+        delete(Invite).where(Invite.household_id == household_id),
+        delete(LoginThrottle).where(LoginThrottle.key.in_(throttles)),
+        delete(Member).where(Member.household_id == household_id),
+        delete(Household).where(Household.id == household_id),
+    ]
+
+
+def delete_household(household: Household) -> None:
+    """Remove every row of the household in the caller's transaction. Its members' rows go,
+    so every session of every member stops working at once."""
+    household_id = household.id
+    db.session.flush()
+    for statement in deletions(household_id):
+        db.session.execute(statement.execution_options(synchronize_session=False))
+    # Nothing is left to bring reminders up to date for, and nothing of it to write back.
+    noted = db.session.info.get(REMINDERS_FOLLOW, set())
+    noted -= {h for h in noted if h == household_id or getattr(h, "id", None) == household_id}
+    for obj in list(db.session.identity_map.values()):
+        mine = obj is household or getattr(obj, "household_id", None) == household_id
+        if mine and obj in db.session:
+            db.session.expunge(obj)
+
+
+def check_household_name(household: Household, typed: str) -> None:
+    if typed.strip() != household.name.strip():
+        raise Refused(
+            "That isn't the household's name as it is written here, so nothing was deleted.",
+            "name",
+        )
+
+
+def is_empty(household: Household) -> bool:
+    """A household just made: its one member and nothing entered yet (no responsibilities,
+    week plans, self-care or together slots, away days or calendars)."""
+    if len(household.members) != 1:
+        return False
+    for model in (Responsibility, WeekPlan, SelfCareSlot, AwayTime, CalendarImport):
+        found = db.session.scalar(
+            select(model.id).where(model.household_id == household.id).limit(1)
+        )
+        if found is not None:
+            return False
+    return True
+
+
+def hand_back(member: Member) -> list[tuple[str, Member]]:
+    """What the member owns goes to the others: their responsibilities, and their items
+    from this week on (one-offs too), each to whoever holds the least so far; asks and
+    "I've got it" that involve them are cleared. Returns (title, new owner) pairs."""
+    household = member.household
+    others = [m for m in household.members if m.id != member.id]
+    if not others:
+        raise Refused(LAST_MEMBER)
+    load = {m.id: 0 for m in others}
+    owned = list(
+        db.session.scalars(
+            select(Responsibility).where(Responsibility.household_id == household.id)
+        )
+    )
+    for r in owned:
+        if r.default_owner_id in load and r.archived_at is None:
+            load[r.default_owner_id] += r.effort_minutes + r.mental_load_minutes
+
+    def lightest(choices: list[Member]) -> Member:
+        return min(choices, key=lambda m: (load[m.id], m.id))
+
+    moved: list[tuple[str, Member]] = []
+    new_owner: dict[int, Member] = {}
+    for r in sorted(owned, key=lambda r: (r.title.lower(), r.id)):
+        if r.default_owner_id != member.id:
+            continue
+        allowed = [m for m in r.allowed_members if m.id != member.id and m.id in load]
+        to = lightest(allowed or others)
+        r.default_owner_id = to.id
+        new_owner[r.id] = to
+        if r.archived_at is None:
+            load[to.id] += r.effort_minutes + r.mental_load_minutes
+            moved.append((r.title, to))
+    this_week = week_start_for_household(household)
+    items = db.session.scalars(
+        select(PlanItem)
+        .join(WeekPlan)
+        .where(PlanItem.household_id == household.id, WeekPlan.week_start >= this_week)
+    )
+    for item in items:
+        if item.owner_id == member.id:
+            to = new_owner.get(item.responsibility_id or 0) or lightest(others)
+            item.owner_id = to.id
+            if item.responsibility_id is None:
+                moved.append((item.title, to))
+        for occurrence in item.occurrences:
+            if occurrence.taken_by_id == member.id:
+                occurrence.taken_by_id, occurrence.taken_at = None, None
+            if member.id in (occurrence.asked_to_id, occurrence.asked_by_id):
+                occurrence.asked_to_id = occurrence.asked_by_id = occurrence.asked_at = None
+                occurrence.ask_reason = ""
+    db.session.flush()
+    return moved
+
+
+def _note_leaving(member: Member, moved: list[tuple[str, Member]]) -> None:
+    """A line in this week's history, so the others see why their week grew."""
+    household = member.household
+    plan = get_or_create_week_plan(household, week_start_for_household(household))
+    if moved:
+        by_owner: dict[str, list[str]] = {}
+        for title, to in moved:
+            by_owner.setdefault(to.display_name, []).append(title)
+        shares = "; ".join(f"to {name}: {', '.join(titles)}" for name, titles in by_owner.items())
+        text = f"{member.display_name} left the household. Their things went {shares}."
+    else:
+        text = f"{member.display_name} left the household."
+    db.session.add(
+        PlanChange(household_id=household.id, week_plan_id=plan.id, member_id=None, text=text[:300])
+    )
+    db.session.flush()
+
+
+def _remove_member(member: Member) -> None:
+    """The member's row goes; the database takes what is theirs with it (self-care slots,
+    check-ins, away days, calendars, devices, feed tokens, channel choices, reminders) and
+    clears their name from the history that stays (done by, owner of past weeks)."""
+    db.session.execute(
+        delete(LoginThrottle).where(
+            LoginThrottle.key.in_([limit.key(member.email) for limit in (ACCOUNT, RESET_TARGET)])
+        )
+    )
+    # Out of the household's members too: its reminders follow before the commit.
+    member.household.members.remove(member)
+    db.session.delete(member)
+    db.session.flush()
+
+
+def leave_household(member: Member) -> Member:
+    """The member leaves; their account goes on in a fresh household of their own (same
+    name, email and password; every other session of theirs ends). Returns that member."""
+    household = member.household
+    moved = hand_back(member)
+    _note_leaving(member, moved)
+    kept = {
+        "display_name": member.display_name,
+        "email": member.email,
+        "password_hash": member.password_hash,
+        "colour": member.colour,
+        "selfcare_reminder_minutes": member.selfcare_reminder_minutes,
+        "planning_reminder_minutes": member.planning_reminder_minutes,
+        "feed_day_list": member.feed_day_list,
+    }
+    _remove_member(member)
+    fresh = Household(
+        name=f"{kept['display_name']}'s household"[:80],
+        timezone=household.timezone,
+        week_start=household.week_start,
+        planning_weekday=household.planning_weekday,
+        planning_time=household.planning_time,
+        planning_minutes=household.planning_minutes,
+    )
+    again = Member(household=fresh, **kept)
+    db.session.add_all([fresh, again])
+    db.session.flush()
+    return again
+
+
+def delete_account(member: Member, password: str) -> None:
+    """The member's account goes, after their password: their things are handed back as
+    when leaving; the last member takes the household with them."""
+    if not check_current_password(member, password, "password"):
+        raise Refused("That isn't your password, so nothing was deleted.", "password")
+    household = member.household
+    if len(household.members) == 1:
+        delete_household(household)
+        return
+    _note_leaving(member, hand_back(member))
+    _remove_member(member)

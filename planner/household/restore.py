@@ -1,0 +1,59 @@
+"""Restoring an export into a member's empty new household (the upload on the household
+page): the document's household replaces the empty one, the member becomes the
+document's member with their email, and every other member is emailed a link to choose
+a password, all in the request's one transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, update
+
+from planner.auth.services import WELCOME_DAYS, make_welcome_token
+from planner.domain.refusal import Refused
+from planner.domain.vocabulary import ReminderKind
+from planner.export import read_document, restore_household
+from planner.extensions import db
+from planner.household.removal import delete_household, is_empty
+from planner.models import ChannelChoice, Household, Member, PushSubscription
+from planner.reminders import emails, outbox
+from planner.urls import absolute_url
+
+NOT_EMPTY = (
+    "A file can only be restored into a new household with nothing in it yet. "
+    "This one already has members or things entered, so nothing was changed."
+)
+
+
+def restore_into_empty(member: Member, data: bytes) -> Household:
+    """The household in `data` (an export file) in place of the member's empty one.
+
+    Refuses, changing nothing, when the household is not empty or the file is wrong."""
+    empty = member.household
+    if not is_empty(empty):
+        raise Refused(NOT_EMPTY, "file", status=409)
+    document = read_document(data)
+    # The member's own choices come from the file; their devices come along.
+    db.session.execute(delete(ChannelChoice).where(ChannelChoice.member_id == member.id))
+    household = restore_household(document, keep=member)
+    db.session.execute(
+        update(PushSubscription)
+        .where(PushSubscription.member_id == member.id)
+        .values(household_id=household.id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.flush()
+    delete_household(empty)
+    for other in household.members:
+        if other.id != member.id:
+            _invite_back(member, other, household)
+    return household
+
+
+def _invite_back(by: Member, member: Member, household: Household) -> None:
+    link = absolute_url("auth.reset_password", token=make_welcome_token(member))
+    lines = (
+        f"{by.display_name} brought {household.name} to this Planner, with everything in it.",
+        f"Choose a password to sign in as {member.email}. The link works once, "
+        f"for {WELCOME_DAYS} days.",
+    )
+    payload = emails.notice_payload(member, "Choose your Planner password", lines, link)
+    outbox.queue_notice(ReminderKind.HANDOVER, member, f"restored:{household.id}", payload)
