@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select
 
 from planner.auth.services import ACCOUNT, RESET_TARGET, check_current_password
+from planner.database import claim
 from planner.domain.refusal import Refused
 from planner.extensions import db
 from planner.models import (
@@ -104,6 +105,9 @@ def delete_household(household: Household) -> None:
     so every session of every member stops working at once."""
     household_id = household.id
     db.session.flush()
+    # A partner saving at this moment waits for the deletion (and then finds nothing),
+    # instead of adding a row between two of its DELETEs.
+    claim(db.session, household)
     for statement in deletions(household_id):
         db.session.execute(statement.execution_options(synchronize_session=False))
     # Nothing is left to bring reminders up to date for, and nothing of it to write back.
