@@ -15,6 +15,8 @@ from planner.inventory import services
 from planner.models import Responsibility
 
 One = schemas.ResponsibilityOut
+# In an edit, null clears these; any other field sent as null stays as it is.
+CLEARABLE = {"interval", "month_day", "preferred_time", "default_owner_id"}
 
 
 @bp.get("/responsibilities")
@@ -51,9 +53,14 @@ def create(json: schemas.ResponsibilityIn):
 @api.validate(json=schemas.ResponsibilityPatch, resp=write(HTTP_200=One), tags=["responsibilities"])
 def edit(responsibility_id: int, json: schemas.ResponsibilityPatch):
     """Change some fields. `version` is the one you read: if a partner changed it since,
-    the edit is refused with 409 (read it again and decide)."""
+    the edit is refused with 409 (read it again and decide). null clears interval,
+    month_day, preferred_time and default_owner_id, and leaves any other field as it is."""
     responsibility = get_owned_or_404(Responsibility, responsibility_id)
-    changes = json.model_dump(exclude_unset=True, exclude={"version"})
+    changes = {
+        k: v
+        for k, v in json.model_dump(exclude_unset=True, exclude={"version"}).items()
+        if v is not None or k in CLEARABLE
+    }
     data = services.form_data(responsibility)
     data["default_owner_id"] = data["default_owner_id"] or None
     data.update(changes)

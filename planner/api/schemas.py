@@ -3,10 +3,20 @@ spectree, make the OpenAPI document (planner.api.spec). One model per shape."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    model_validator,
+)
 
 from planner.access import MAX_ID
 from planner.domain.cadence import CADENCE_KINDS
@@ -25,11 +35,16 @@ def _clean_lines(value: str) -> str:
     return str(clean_text(value, multiline=True))
 
 
-def _local(value: time | None) -> time | None:
-    """Times are the household's wall clock: an offset would say another zone."""
-    if value is not None and value.tzinfo is not None:
-        raise ValueError("Give a time without an offset, like 18:30.")
-    return value
+WALL_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+def _wall_time(value: object) -> time:
+    """Times are the household's wall clock, "HH:MM": no offset (that would be another zone)."""
+    if isinstance(value, time):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(WALL_TIME, value):
+        raise ValueError("Give a time of day like 18:30.")
+    return time.fromisoformat(value)
 
 
 def Text(max_length: int, min_length: int = 0, lines: bool = False):  # noqa: N802
@@ -52,11 +67,16 @@ def _as_is(value: str) -> str:
     return value
 
 
-LocalTime = Annotated[time, AfterValidator(_local)]
+LocalTime = Annotated[
+    time,
+    BeforeValidator(_wall_time),
+    PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str),
+    WithJsonSchema({"type": "string", "pattern": WALL_TIME, "examples": ["18:30"]}),
+]
 
 
 class Body(BaseModel):
-    """A request body: unknown fields are a mistake worth telling."""
+    """A request body or query: unknown fields are a mistake worth telling."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -98,7 +118,7 @@ class HouseholdOut(BaseModel):
 # -- the week -------------------------------------------------------------------------
 
 
-class WeekQuery(BaseModel):
+class WeekQuery(Body):
     week: date | None = Field(None, description="Any day of the week; default this week.")
 
 
@@ -206,7 +226,7 @@ class SlotOut(BaseModel):
     member_id: int | None = Field(description="None: time together, for both.")
     together: bool
     weekday: int = Field(ge=0, le=6)
-    start_time: time
+    start_time: LocalTime
     minutes: int
     version: int = Field(description="Send it back with an edit.")
 
@@ -339,7 +359,7 @@ class ResponsibilityOut(BaseModel):
     interval: int | None
     month_day: int | None
     starts_on: date
-    preferred_time: time | None
+    preferred_time: LocalTime | None
     effort_minutes: int
     mental_load_minutes: int
     default_owner_id: int | None
@@ -356,7 +376,7 @@ class ResponsibilityOut(BaseModel):
     version: str = Field(description="Send it back with an edit.")
 
 
-class ResponsibilityQuery(BaseModel):
+class ResponsibilityQuery(Body):
     archived: bool = Field(False, description="Include archived responsibilities.")
 
 
