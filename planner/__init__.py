@@ -99,6 +99,8 @@ BLUEPRINT_MODULES = (
     "planner.insights.routes",
     "planner.push.routes",
     "planner.pwa.routes",
+    "planner.api.routes",
+    "planner.api.token_pages",
 )
 
 

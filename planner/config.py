@@ -60,6 +60,8 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         "TODAY_POLL_SECONDS": 10,
         # How many proxies in front set X-Forwarded-For/-Proto (0: none, use the peer).
         "PLANNER_TRUSTED_PROXIES": _count(env, "PLANNER_TRUSTED_PROXIES"),
+        # Requests a minute each API token may make (planner.api.tokens).
+        "PLANNER_API_RATE_LIMIT": _count(env, "PLANNER_API_RATE_LIMIT") or 120,
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

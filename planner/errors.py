@@ -4,6 +4,7 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from planner.api import errors as api_errors
 from planner.extensions import db
 
 
@@ -14,6 +15,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if api_errors.is_api_request():
+            return api_errors.from_http(error)
         titles = {
             403: ("Not yours to see", "This belongs to someone else's household."),
             404: ("Not found", "We couldn't find that page. It may have moved or never existed."),
@@ -29,6 +32,8 @@ def register(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(error):
         db.session.rollback()
+        if api_errors.is_api_request():
+            return api_errors.error_response(500)
         return _page(
             500, "Something went wrong", "Nothing was saved. Please try again in a moment."
         )

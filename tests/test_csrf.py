@@ -70,6 +70,14 @@ def test_every_state_changing_route_refuses_a_request_without_a_token(
     for endpoint, method, url in urls:
         if endpoint in EXEMPT:
             continue
+        if endpoint.startswith("api."):
+            # The API never takes the cookie, so there is nothing to forge: 401 before it acts.
+            response = client.open(url, method=method, json={}, csrf=False)
+            if response.status_code != 401:
+                accepted.append(
+                    f"{method} {url} ({endpoint}) with a cookie: {response.status_code}"
+                )
+            continue
         for forged in ({}, {"csrf_token": ""}, {"csrf_token": "not-a-token"}):
             response = client.open(url, method=method, data=forged, csrf=False)
             if response.status_code != 400 or REFUSED not in body(response):

@@ -53,6 +53,7 @@ from planner.models import (
 from planner.session import services as session_services
 from planner.tokens import hash_token
 from planner.week.services import week_start_for_household
+from tests.api_helpers import bearer, make_token
 from tests.helpers import body, committing, login
 
 
@@ -465,6 +466,19 @@ LISTINGS: list[tuple[str, tuple[str, ...]]] = [
     ("/session/{plan}/selfcare", ("slot", "partner slot", "name1")),
     ("/session/{plan}/agree", ("responsibility", *NAMES)),
     ("/session/{plan}/version", ()),
+    ("/profile/tokens", ()),
+    # The API, read with a token of the member's (never the cookie).
+    ("/api/v1/household", ("household", *NAMES)),
+    ("/api/v1/today", ()),
+    ("/api/v1/week", ("this week's item",)),
+    ("/api/v1/week?week={session}", ("responsibility", "partner responsibility", "one-off")),
+    ("/api/v1/week?week={last}", ("last week item", "skip reason")),
+    ("/api/v1/checkins?week={session}", ("what would help",)),
+    ("/api/v1/selfcare", ("slot", "partner slot")),
+    ("/api/v1/selfcare?week={last}", ("slot", "partner slot")),
+    ("/api/v1/responsibilities", ("responsibility", "partner responsibility", "area")),
+    ("/api/v1/responsibilities?archived=true", ("archived responsibility", "responsibility")),
+    ("/api/v1/responsibilities/{responsibility}", ("responsibility", "area")),
 ]
 
 # GET pages that list nothing of a household, and why.
@@ -487,6 +501,9 @@ NOT_LISTINGS = {
     "week.skip_page": "one day of one's own household (test_isolation)",
     "week.ask_page": "one day of one's own household (test_isolation)",
     "ownership.restore": "the upload form; shows nothing of a household (test_household_data)",
+    "api.occurrence": "one day of one's own household (test_api_isolation)",
+    "api.openapi": "the API's description, the same for everyone (test_api)",
+    "api.docs": "the API's documentation page, the same for everyone (test_api)",
 }
 
 
@@ -528,7 +545,10 @@ def test_listing_shows_only_the_households_own(app, homes, path, shown):
         client = app.test_client()
         login(client, mine.emails[0])
         url = fill(path, mine)
-        response = client.get(url)
+        api = path.startswith("/api/")
+        response = client.get(
+            url, headers=bearer(make_token(app, mine.member_ids[0])) if api else {}
+        )
         assert response.status_code == 200, f"GET {url} answered {response.status_code}"
         page = body(response)
         missing = [k for k in shown if mine.markers[k] not in page]

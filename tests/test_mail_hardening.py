@@ -367,6 +367,8 @@ def test_only_the_one_click_post_goes_without_a_csrf_token(csrf_app, make):
     one_click = {"List-Unsubscribe": "One-Click"}
     refused = []
     for rule in csrf_app.url_map.iter_rules():
+        if rule.endpoint.startswith("api."):
+            continue  # takes a bearer token, never the cookie: nothing to forge (test_csrf)
         for method in sorted(rule.methods & {"POST", "PUT", "PATCH", "DELETE"}):
             url = rule.build({name: 1 for name in rule.arguments})[1]
             for query in ("", f"?token={token}"):

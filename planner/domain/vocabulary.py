@@ -168,3 +168,14 @@ class ReminderState(StrEnum):
     FAILED = "failed"
     EXPIRED = "expired"
     CANCELLED = "cancelled"
+
+
+class TokenScope(StrEnum):
+    """What an API token may do: read, or read and change."""
+
+    READ = "read"
+    READ_WRITE = "read-write"
+
+    @property
+    def label(self) -> str:
+        return {"read": "Read only", "read-write": "Read and change"}[self]

@@ -255,3 +255,16 @@ def minutes_label(minutes: int) -> str:
     if not hours:
         return f"{rest} min"
     return f"{hours} h" + (f" {rest} min" if rest else "")
+
+
+def household_responsibilities(household: Household, archived: bool = False) -> list:
+    """Every responsibility of the household by area and title (archived ones if asked)."""
+    query = (
+        select(Responsibility)
+        .join(Area, Area.id == Responsibility.area_id)
+        .where(Responsibility.household_id == household.id)
+        .order_by(Area.position, Area.id, Responsibility.title, Responsibility.id)
+    )
+    if not archived:
+        query = query.where(Responsibility.archived_at.is_(None))
+    return list(db.session.scalars(query))

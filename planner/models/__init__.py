@@ -2,6 +2,7 @@
 
 from planner.database import Base, UTCDateTime, utcnow
 from planner.models import changes  # noqa: F401  (the change-tracking listener)
+from planner.models.api import ApiToken
 from planner.models.feeds import BusyBlock, CalendarImport, FeedToken
 from planner.models.household import Household, Invite, LoginThrottle, Member
 from planner.models.inventory import Area, Responsibility, responsibility_allowed_member
@@ -19,6 +20,7 @@ from planner.models.week import (
 )
 
 __all__ = [
+    "ApiToken",
     "Area",
     "AwayTime",
     "Base",
