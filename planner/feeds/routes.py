@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -16,12 +17,14 @@ from planner.urls import absolute_url
 bp = Blueprint("feeds", __name__)
 
 ICS_MIMETYPE = "text/calendar; charset=utf-8"
+SENT_ETAG = re.compile(r'(?:W/)?"([0-9a-f]{32})"')  # ours, as given (FoundFeed.etag)
 
 
 @bp.get("/feeds/<token>.ics")
 def feed(token: str):
     # Deliberately touches neither the session nor current_user: calendar apps have no login.
-    found = services.find_feed(token, _held_etag())
+    held = _held_etag()
+    found = services.find_feed(token, held)
     if found is None:
         return Response("Not found\n", 404, content_type="text/plain; charset=utf-8")
     # Weak: the same ETag for the gzip, brotli and plain bytes of one feed, which is what
@@ -32,7 +35,7 @@ def feed(token: str):
     # ETag comes back as W/"…", or as "…" from before it was weak. A matching one never
     # builds nor reads the stored bytes: one query in all.
     if "If-None-Match" in request.headers:
-        if request.if_none_match.contains_weak(found.etag):
+        if held == found.etag or request.if_none_match.contains_weak(found.etag):
             return Response(status=304, headers=headers)
         built = services.built_feed(found)
     else:
@@ -46,7 +49,12 @@ def feed(token: str):
 
 def _held_etag() -> str:
     """The one ETag the client says it holds (weak or strong), else "": with it, the lookup
-    leaves out the bytes it would not send."""
+    leaves out the bytes it would not send. A phone sends back exactly what it was given,
+    which is read without the general header parser."""
+    sent = request.headers.get("If-None-Match", "")
+    ours = SENT_ETAG.fullmatch(sent)
+    if ours:
+        return ours[1]
     held = request.if_none_match.as_set(include_weak=True)
     return next(iter(held)) if len(held) == 1 else ""
 
