@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import time
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.generation.modes import GenerationMode
@@ -37,6 +38,7 @@ def _real_ids(app, home) -> dict[str, int]:
         }
 
 
+@pytest.mark.api_schema
 def test_the_api_answers_as_its_document_says(app, make):
     home = make("Alex", "Sam")
     ids = _real_ids(app, home)
