@@ -37,6 +37,8 @@ def authenticate() -> None:
         raise ApiError(401)
     limit = current_app.config["PLANNER_API_RATE_LIMIT"]
     wait = tokens.count_request(token, limit)
+    if wait is None:  # revoked (or gone with its member) since it was read
+        raise ApiError(401)
     if wait:
         raise ApiError(429, headers={"Retry-After": str(wait)})
     if request.method not in READING and token.scope != TokenScope.READ_WRITE:
@@ -57,5 +59,9 @@ def _check_body() -> None:
         return
     if request.mimetype != "application/json":
         raise ApiError(415)
-    if request.get_json(silent=True) is None:
+    try:
+        parsed = request.get_json(silent=True)
+    except RecursionError:  # nesting deep enough to fit 64 KiB; not a ValueError
+        parsed = None
+    if parsed is None:
         raise ApiError(422, "The body is not valid JSON.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from planner.domain.refusal import Refused
+from planner.domain.refusal import Conflict, Refused
 
 PREFIX = "/api/v1"
 
@@ -84,7 +84,9 @@ def from_api_error(error: ApiError) -> Response:
 
 
 def from_refusal(refused: Refused) -> Response:
-    return error_response(refused.status, refused.message, refused.field)
+    # What is stale in an API request is always the `version` it sent.
+    field = refused.field or ("version" if isinstance(refused, Conflict) else None)
+    return error_response(refused.status, refused.message, field)
 
 
 def from_http(error: HTTPException) -> Response:

@@ -65,7 +65,8 @@ def edit(responsibility_id: int, json: schemas.ResponsibilityPatch):
     data["default_owner_id"] = data["default_owner_id"] or None
     data.update(changes)
     if problem := schemas.responsibility_problem(data):
-        raise Refused(problem, problem.split(":")[0])
+        field, message = problem
+        raise Refused(message, field)
     if "starts_on" in changes:
         _check_start(data)
     saved = services.save_responsibility(

@@ -294,28 +294,30 @@ class ResponsibilityFields(Body):
     def _fits_together(self) -> ResponsibilityFields:
         problem = responsibility_problem(self.model_dump())
         if problem:
-            raise ValueError(problem)
+            raise ValueError(problem[1])
         return self
 
 
-def responsibility_problem(data: dict) -> str:
-    """The edit page's rules across fields ("" when the fields fit together)."""
+def responsibility_problem(data: dict) -> tuple[str, str] | None:
+    """The edit page's rules across fields: the field at fault and what to do, if any."""
     if any(not 0 <= d <= 6 for d in data["weekdays"]):
-        return "weekdays are 0 (Monday) to 6 (Sunday)."
+        return "weekdays", "weekdays are 0 (Monday) to 6 (Sunday)."
     kind = data["cadence_kind"]
     if kind in ("weekly", "every_n_weeks") and not data["weekdays"]:
-        return "weekdays: tick at least one day."
+        return "weekdays", "weekdays: tick at least one day."
     if kind == "every_n_weeks" and not data["interval"]:
-        return "interval: say every how many weeks, from 2 to 12."
+        return "interval", "interval: say every how many weeks, from 2 to 12."
     if data["month_day"] == 0:
-        return "month_day is 1 to 28, or -1 for the last day."
+        return "month_day", "month_day is 1 to 28, or -1 for the last day."
     owner = data["default_owner_id"]
     if data["pinned"] and owner is None:
-        return "pinned: a pinned responsibility needs a usual owner."
+        return "pinned", "pinned: a pinned responsibility needs a usual owner."
     allowed = data["allowed_member_ids"]
     if owner is not None and allowed and owner not in allowed:
-        return "allowed_member_ids: include the usual owner among who can hold it."
-    return ""
+        return "allowed_member_ids", (
+            "allowed_member_ids: include the usual owner among who can hold it."
+        )
+    return None
 
 
 class ResponsibilityIn(ResponsibilityFields):
@@ -325,7 +327,7 @@ class ResponsibilityIn(ResponsibilityFields):
 class ResponsibilityPatch(Body):
     """Only the fields to change, and the version read: a stale one is a 409."""
 
-    version: str = Field(max_length=64, description="The version you read.")
+    version: str = Field(min_length=1, max_length=64, description="The version you read.")
     title: Text(120, 1) | None = None  # type: ignore[valid-type]
     area_id: Id | None = None
     cadence_kind: CadenceKind | None = None

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from flask import abort
 from flask_login import current_user
 
 from planner.access import get_owned_or_404
@@ -12,7 +11,7 @@ from planner.api.plan_routes import _week
 from planner.api.routes import bp
 from planner.api.spec import api, read, write
 from planner.database import claim
-from planner.domain.refusal import Conflict
+from planner.domain.refusal import Conflict, Refused
 from planner.extensions import db
 from planner.models import SelfCareSlot
 from planner.selfcare import services
@@ -67,7 +66,9 @@ def edit_slot(slot_id: int, json: schemas.SlotPatch):
     db.session.refresh(slot)
     if json.version != slot.sequence:
         raise Conflict(
-            f"{slot.title} was changed on another screen: read it again and decide.", slot.title
+            f"{slot.title} was changed on another screen: read it again and decide.",
+            slot.title,
+            "version",
         )
     services.update_slot(
         slot,
@@ -90,6 +91,6 @@ def archive_slot(slot_id: int):
 
 def _own_slot(slot_id: int) -> SelfCareSlot:
     slot = get_owned_or_404(SelfCareSlot, slot_id)
-    if not slot.kept_by(current_user.id):
-        abort(403)  # each member looks after their own time; time together is both's
+    if not slot.kept_by(current_user.id):  # time together is both's
+        raise Refused("Each member looks after their own self-care time.", status=403)
     return slot

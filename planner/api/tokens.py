@@ -12,9 +12,10 @@ from __future__ import annotations
 import math
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import case, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, case, select, update
+from sqlalchemy.exc import OperationalError
 
 from planner.database import utcnow
 from planner.domain.refusal import Refused
@@ -27,6 +28,7 @@ from planner.tokens import hash_token
 PREFIX = "pat_"  # says what a leaked string is, for secret scanners and people alike
 MAX_TOKENS = 20
 WINDOW = timedelta(minutes=1)
+COUNT_WAIT_MS = 200  # SQLite: how long a count waits for another writer before it gives up
 
 
 def create_token(member: Member, name: str, scope: str) -> tuple[ApiToken, str]:
@@ -77,26 +79,48 @@ def find_active(secret: str) -> ApiToken | None:
     return token
 
 
-def count_request(token: ApiToken, limit: int, now: datetime | None = None) -> int:
+def count_request(token: ApiToken, limit: int, now: datetime | None = None) -> int | None:
     """Count one request in the token's current minute: 0 while within `limit`, else the
-    seconds until the next minute begins (for Retry-After)."""
+    seconds until the next minute begins (for Retry-After); None when the token was
+    revoked or removed since it was read (the request stops there)."""
     now = now or utcnow()
     window = now.replace(second=0, microsecond=0)
+    counted = (
+        update(ApiToken)
+        .where(ApiToken.id == token.id, ApiToken.revoked_at.is_(None))
+        .values(
+            window_count=case(
+                (ApiToken.window_started_at == window, ApiToken.window_count + 1), else_=1
+            ),
+            window_started_at=window,
+            last_used_at=now,
+        )
+        .returning(ApiToken.window_count)
+    )
     # The one deliberate exception to one transaction per request (as sign-in throttling):
     # the count is committed at once, whatever becomes of the request.
-    with Session(db.engine) as counting, counting.begin():
-        count = counting.scalar(
-            update(ApiToken)
-            .where(ApiToken.id == token.id)
-            .values(
-                window_count=case(
-                    (ApiToken.window_started_at == window, ApiToken.window_count + 1), else_=1
-                ),
-                window_started_at=window,
-                last_used_at=now,
-            )
-            .returning(ApiToken.window_count)
-        )
-    if count is None or count <= limit:
+    with db.engine.connect() as counting:
+        if counting.dialect.name == "sqlite":
+            count = _count_on_sqlite(counting, counted)
+        else:
+            count = counting.scalar(counted)
+        counting.commit()
+    if count is None:
+        return None
+    if count <= limit:
         return 0
     return max(1, math.ceil((window + WINDOW - now).total_seconds()))
+
+
+def _count_on_sqlite(counting: Connection, counted: Any) -> int | None:
+    """SQLite lets one writer at a time; a read must not wait for a partner's save for
+    the sake of a counter, so while one is under way this request goes uncounted."""
+    waits = counting.exec_driver_sql("PRAGMA busy_timeout").scalar_one()
+    counting.exec_driver_sql(f"PRAGMA busy_timeout = {COUNT_WAIT_MS}")
+    try:
+        return counting.scalar(counted)
+    except OperationalError:
+        counting.rollback()
+        return 0
+    finally:
+        counting.exec_driver_sql(f"PRAGMA busy_timeout = {int(waits)}")
