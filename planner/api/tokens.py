@@ -115,7 +115,7 @@ def count_request(token: ApiToken, limit: int, now: datetime | None = None) -> i
 def _count_on_sqlite(counting: Connection, counted: Any) -> int | None:
     """SQLite lets one writer at a time; a read must not wait for a partner's save for
     the sake of a counter, so while one is under way this request goes uncounted."""
-    waits = counting.exec_driver_sql("PRAGMA busy_timeout").scalar_one()
+    waits: int = counting.exec_driver_sql("PRAGMA busy_timeout").scalar_one()
     counting.exec_driver_sql(f"PRAGMA busy_timeout = {COUNT_WAIT_MS}")
     try:
         return counting.scalar(counted)
