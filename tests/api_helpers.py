@@ -1,11 +1,27 @@
-"""Quick ways to call the API in tests: a member's token, and its header."""
+"""Quick ways to call the API in tests: a member's token, and its header; the two-member
+household and the Wednesday the API tests share (import them as fixtures)."""
 
 from __future__ import annotations
+
+import pytest
+import time_machine
 
 from planner.api import tokens
 from planner.extensions import db
 from planner.models import Member
+from tests.handover_helpers import WEDNESDAY_MORNING
 from tests.helpers import committing
+
+
+@pytest.fixture
+def home(make):
+    return make("Alex", "Sam")
+
+
+@pytest.fixture
+def wednesday():
+    with time_machine.travel(WEDNESDAY_MORNING, tick=False):
+        yield
 
 
 def make_token(app, member_id: int, scope: str = "read-write", name: str = "Script") -> str:

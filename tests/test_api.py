@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
 import time_machine
 from sqlalchemy import select
 
@@ -13,20 +12,13 @@ from planner.domain.vocabulary import OccurrenceState
 from planner.extensions import db
 from planner.models import ApiToken, PlanOccurrence, Responsibility, SelfCareSlot
 from planner.tokens import hash_token
+from tests import api_helpers
 from tests.api_helpers import bearer, is_error, make_token
-from tests.handover_helpers import WEDNESDAY_MORNING, agreed_week
+from tests.handover_helpers import agreed_week
 from tests.helpers import body, login
 
-
-@pytest.fixture
-def wednesday():
-    with time_machine.travel(WEDNESDAY_MORNING, tick=False):
-        yield
-
-
-@pytest.fixture
-def home(make):
-    return make("Alex", "Sam")
+home = api_helpers.home  # the shared fixtures
+wednesday = api_helpers.wednesday
 
 
 def test_a_token_is_made_shown_once_stored_hashed_listed_and_revoked(app, client, home):

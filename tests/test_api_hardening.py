@@ -8,15 +8,14 @@ import sqlite3
 import threading
 
 import pytest
-import time_machine
 from sqlalchemy import event, update
 
 from planner.database import utcnow
 from planner.extensions import db
 from planner.household.removal import delete_household
 from planner.models import ApiToken, Household, Responsibility
+from tests import api_helpers
 from tests.api_helpers import bearer, is_error, make_token
-from tests.handover_helpers import WEDNESDAY_MORNING
 from tests.helpers import committing
 
 SLOT = {"title": "Run", "weekday": 3, "start_time": "18:30", "minutes": 60}
@@ -28,16 +27,8 @@ RESPONSIBILITY = {
     "effort_minutes": 10,
 }
 
-
-@pytest.fixture
-def home(make):
-    return make("Alex", "Sam")
-
-
-@pytest.fixture
-def wednesday():
-    with time_machine.travel(WEDNESDAY_MORNING, tick=False):
-        yield
+home = api_helpers.home  # the shared fixtures
+wednesday = api_helpers.wednesday
 
 
 @pytest.fixture
