@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from planner.domain import vocabulary
 from planner.selfcare.charts import TOGETHER_COLOUR
@@ -43,6 +44,14 @@ def local_time(value: datetime | None, fmt: str = "%a %d %b, %H:%M") -> str:
     return value.astimezone(tz).strftime(fmt) if tz else value.strftime(fmt)
 
 
+def code_spans(text: str) -> Markup:
+    """Text whose `backticked` parts are code, as OpenAPI descriptions write them."""
+    parts = str(escape(text)).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: leave the text as it is
+        return Markup("`".join(parts))
+    return Markup("".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts)))
+
+
 def nav_items() -> list[tuple[str, str]]:
     return [(e, label) for e, label in NAV_ITEMS if e in current_app.view_functions]
 
@@ -55,6 +64,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["more_items"] = more_items
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["code_spans"] = code_spans
     app.jinja_env.globals["WEEKDAYS"] = WEEKDAYS
     app.jinja_env.globals["kindness_words"] = kindness_words
     app.jinja_env.globals["room_words"] = vocabulary.room_words

@@ -430,3 +430,4 @@ def test_the_openapi_document_and_its_page(client):
     page = client.get("/api/v1/docs")
     assert page.status_code == 200 and "POST /api/v1/occurrences/{occurrence_id}/skip" in body(page)
     assert "cdn" not in body(page).lower()
+    assert "<code>Authorization: Bearer &lt;token&gt;</code>" in page.get_data(as_text=True)
