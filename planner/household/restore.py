@@ -5,9 +5,10 @@ a password, all in the request's one transaction."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 
 from planner.auth.services import WELCOME_DAYS, make_welcome_token
+from planner.database import claim
 from planner.domain.refusal import Refused
 from planner.domain.vocabulary import ReminderKind
 from planner.export import read_document, restore_household
@@ -22,12 +23,24 @@ NOT_EMPTY = (
     "This one already has members or things entered, so nothing was changed."
 )
 
+RESTORED = "This household was just restored from a file (by a second click, perhaps): nothing more was changed."
+
 
 def restore_into_empty(member: Member, data: bytes) -> Household:
     """The household in `data` (an export file) in place of the member's empty one.
 
     Refuses, changing nothing, when the household is not empty or the file is wrong."""
     empty = member.household
+    # A second "Restore" at the same moment waits here, then finds the household gone.
+    member_id, empty_id = member.id, empty.id
+    db.session.flush()
+    claim(db.session, empty)
+    db.session.expire_all()
+    still = db.session.scalar(
+        select(Member.id).where(Member.id == member_id, Member.household_id == empty_id)
+    )
+    if still is None:
+        raise Refused(RESTORED, "file", status=409)
     if not is_empty(empty):
         raise Refused(NOT_EMPTY, "file", status=409)
     document = read_document(data)
