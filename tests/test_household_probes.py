@@ -34,6 +34,8 @@ from planner.models import (
     Responsibility,
     utcnow,
 )
+from planner.reminders.channels import CHOOSABLE
+from planner.reminders.kinds import KINDS
 from planner.tokens import hash_token
 from tests.api_helpers import bearer, is_error, make_token
 from tests.handover_helpers import WEDNESDAY_MORNING, agreed_week
@@ -504,3 +506,17 @@ def test_both_partners_deleting_their_accounts_at_once_leave_no_orphaned_househo
     households = _count(app, Household, Household.id == made.household_id)
     assert all(c.isdigit() and int(c) < 500 for c in codes), codes
     assert (members, households) in ((0, 0), (1, 1)), (codes, members, households)
+
+
+def test_the_welcome_email_of_a_restore_is_its_own_kind_and_says_who_and_how(app, client, make):
+    partner = _restored_partner(app, client, make, "w5@example.org", "w5p@example.org")
+    with committing(app):
+        (welcome,) = db.session.scalars(
+            select(Reminder).where(
+                Reminder.member_id == partner, Reminder.occurrence_key.startswith("restored:")
+            )
+        )
+    assert welcome.kind == ReminderKind.WELCOME
+    assert welcome.channel == "email"
+    assert KINDS[welcome.kind].label == "Choose your password"
+    assert welcome.kind not in CHOOSABLE

@@ -69,4 +69,4 @@ def _invite_back(by: Member, member: Member, household: Household) -> None:
         f"for {WELCOME_DAYS} days.",
     )
     payload = emails.notice_payload(member, "Choose your Planner password", lines, link)
-    outbox.queue_notice(ReminderKind.HANDOVER, member, f"restored:{household.id}", payload)
+    outbox.queue_notice(ReminderKind.WELCOME, member, f"restored:{household.id}", payload)
