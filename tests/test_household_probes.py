@@ -5,6 +5,8 @@ before either commits."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import io
 import json
 import re
@@ -124,8 +126,8 @@ def _small_file(app, make, emails: list[str]) -> dict:
         agreed_week(app, made)
     with committing(app):
         document = export_household(made.household_id)
-    for member, email in zip(document["members"], emails, strict=True):
-        member["email"] = email
+    for member, address in zip(document["members"], emails, strict=True):
+        member["email"] = address
     return document
 
 
@@ -148,10 +150,9 @@ def test_restore_page_hint_shows_the_size_limit(app, client):
     assert "64 MB" in page
 
 
-@pytest.mark.xfail(strict=True, reason="not fixed yet")
-def test_restore_does_not_break_another_households_open_invite(app, client, make):
-    """DEFECT: a file naming an email that another household has invited takes the email:
-    that household's invite can no longer be accepted (410 "already has an account")."""
+def test_restore_refuses_an_email_another_household_has_invited(app, client, make):
+    """Else the file takes the address, and that household's invite can no longer be
+    accepted ("already has an account")."""
     other = make("Robin")
     token = secrets.token_urlsafe(32)
     with committing(app):
@@ -166,40 +167,51 @@ def test_restore_does_not_break_another_households_open_invite(app, client, make
         )
     document = _small_file(app, make, ["me@example.org", "carol@example.org"])
     _sign_up(client, "me@example.org")
+    before = _count(app, Household)
     restored = _upload(client, write_document(document))
+    assert restored.status_code == 422
+    assert "members[1].email (carol@example.org, Sam) is invited" in body(restored)
+    assert _count(app, Household) == before
     carol = app.test_client()
     joined = carol.post(
         f"/join/{token}",
         data={"display_name": "Carol", "password": PASSWORD, "confirm": PASSWORD},
     )
-    # Either the upload is refused for that email, or Robin's invite still works.
-    assert restored.status_code == 422 or joined.status_code == 302, (
-        restored.status_code,
-        joined.status_code,
-        body(joined)[:300],
-    )
+    assert joined.status_code == 302, body(joined)[:300]
 
 
-@pytest.mark.xfail(strict=True, reason="not fixed yet")
-def test_restore_does_not_squat_a_strangers_email(app, client, make):
-    """DEFECT (design): any address typed into a file becomes an account in the uploader's
-    household without its owner's consent; the owner then cannot sign up with it."""
-    document = _small_file(app, make, ["me2@example.org", "stranger@example.org"])
-    _sign_up(client, "me2@example.org")
-    assert _upload(client, write_document(document)).status_code == 302
-    stranger = app.test_client()
-    response = stranger.post(
-        "/signup",
-        data={
-            "household_name": "Mine",
-            "display_name": "Stranger",
-            "email": "stranger@example.org",
-            "password": PASSWORD,
-            "confirm": PASSWORD,
-            "timezone": "Europe/London",
-        },
-    )
-    assert response.status_code == 302, body(response)[:400]
+def test_a_web_upload_brings_at_most_five_members(app, client, make):
+    document = _small_file(app, make, ["big@example.org", "big1@example.org"])
+    extra = document["members"][1]
+    for n in range(2, 6):
+        document["members"].append(
+            {**extra, "ref": f"{extra['ref']}x{n}", "email": f"big{n}@example.org"}
+        )
+    _sign_up(client, "big@example.org")
+    response = _upload(client, write_document(document))
+    assert response.status_code == 422, body(response)[:2000]
+    assert "This file has 6 members" in body(response)
+    with committing(app):
+        assert (
+            db.session.scalar(select(Member.id).where(Member.email == "big1@example.org")) is None
+        )
+
+
+def test_the_welcome_email_says_who_brought_it_and_how_to_ignore_it(app, client, make):
+    """An address in a file becomes an account without its owner's say: the email says who
+    did it, that ignoring it changes nothing, and what to do once the link has run out."""
+    partner = _restored_partner(app, client, make, "me2@example.org", "stranger@example.org")
+    with committing(app):
+        (payload,) = db.session.scalars(
+            select(Reminder.payload).where(
+                Reminder.member_id == partner, Reminder.occurrence_key.startswith("restored:")
+            )
+        )
+    message = email.message_from_string(payload["mime"], policy=email.policy.default)
+    text = " ".join(message.get_body(("plain",)).get_content().split())
+    assert "Alex (me2@example.org) brought" in text
+    assert "If you don't know Alex, ignore this email: nothing happens unless you" in text
+    assert "Forgot your password?" in text
 
 
 # --- restore: bad uploads --------------------------------------------------------------

@@ -5,7 +5,7 @@ a password, all in the request's one transaction."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from planner.auth.services import WELCOME_DAYS, make_welcome_token
 from planner.database import claim
@@ -14,7 +14,7 @@ from planner.domain.vocabulary import ReminderKind
 from planner.export import read_document, restore_household
 from planner.extensions import db
 from planner.household.removal import delete_household, is_empty
-from planner.models import ChannelChoice, Household, Member, PushSubscription
+from planner.models import ChannelChoice, Household, Invite, Member, PushSubscription, utcnow
 from planner.reminders import emails, outbox
 from planner.urls import absolute_url
 
@@ -23,6 +23,8 @@ NOT_EMPTY = (
     "This one already has members or things entered, so nothing was changed."
 )
 
+# Households are couples or small families; each other member is emailed a link.
+WEB_MOST_MEMBERS = 5
 RESTORED = "This household was just restored from a file (by a second click, perhaps): nothing more was changed."
 
 
@@ -47,6 +49,7 @@ def restore_into_empty(member: Member, data: bytes) -> Household:
     # The member's own choices come from the file; their devices come along.
     db.session.execute(delete(ChannelChoice).where(ChannelChoice.member_id == member.id))
     household = restore_household(document, keep=member)
+    _check_others(household, member)
     db.session.execute(
         update(PushSubscription)
         .where(PushSubscription.member_id == member.id)
@@ -61,12 +64,46 @@ def restore_into_empty(member: Member, data: bytes) -> Household:
     return household
 
 
+def _check_others(household: Household, me: Member) -> None:
+    """Each other member becomes an account here, emailed a link: so a web upload brings a
+    household's few members (the command line keeps the format's limit), and no address
+    another household has invited (their invite must still work). A refusal rolls back
+    the restore."""
+    members = sorted(household.members, key=lambda m: m.id)
+    if len(members) > WEB_MOST_MEMBERS:
+        raise Refused(
+            f"This file has {len(members)} members; a household restored here has at most "
+            f"{WEB_MOST_MEMBERS}. Nothing was changed.",
+            "file",
+        )
+    for index, other in enumerate(members):
+        invited = other.id != me.id and db.session.scalar(
+            select(Invite.id)
+            .where(
+                func.lower(Invite.email) == other.email,
+                Invite.household_id != household.id,
+                Invite.used_at.is_(None),
+                Invite.expires_at > utcnow(),
+            )
+            .limit(1)
+        )
+        if invited:
+            raise Refused(
+                f"members[{index}].email ({other.email}, {other.display_name}) is invited to "
+                "another household here, so it can't come with this file. Nothing was changed.",
+                "file",
+            )
+
+
 def _invite_back(by: Member, member: Member, household: Household) -> None:
     link = absolute_url("auth.reset_password", token=make_welcome_token(member))
     lines = (
-        f"{by.display_name} brought {household.name} to this Planner, with everything in it.",
+        f"{by.display_name} ({by.email}) brought {household.name} to this Planner, with "
+        "everything in it, and you are one of its members.",
         f"Choose a password to sign in as {member.email}. The link works once, "
-        f"for {WELCOME_DAYS} days.",
+        f"for {WELCOME_DAYS} days; after that, use “Forgot your password?” on the sign-in page.",
+        f"If you don't know {by.display_name}, ignore this email: nothing happens unless you "
+        "choose a password.",
     )
     payload = emails.notice_payload(member, "Choose your Planner password", lines, link)
     outbox.queue_notice(ReminderKind.WELCOME, member, f"restored:{household.id}", payload)
