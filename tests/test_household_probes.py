@@ -324,9 +324,7 @@ def test_welcome_validity_does_not_leak_into_reset_links(app, client, make):
         assert app.test_client().get(f"/reset/{welcome}").status_code == 410
 
 
-@pytest.mark.xfail(strict=True, reason="not fixed yet")
 def test_welcome_link_of_a_deleted_member_says_so(app, client, make):
-    """DEFECT (wording): once the household is deleted the link says "already been used"."""
     partner = _restored_partner(app, client, make, "w4@example.org", "w4p@example.org")
     welcome = _token_for(app, partner, welcome=True)
     with committing(app):
@@ -335,6 +333,7 @@ def test_welcome_link_of_a_deleted_member_says_so(app, client, make):
     page = app.test_client().get(f"/reset/{welcome}")
     assert page.status_code == 410
     assert "already been used" not in body(page)
+    assert "This link no longer works. Ask for a new one." in body(page)
 
 
 # --- leave / delete my account: what stays behind --------------------------------------
@@ -532,3 +531,21 @@ def test_the_welcome_email_of_a_restore_is_its_own_kind_and_says_who_and_how(app
     assert welcome.channel == "email"
     assert KINDS[welcome.kind].label == "Choose your password"
     assert welcome.kind not in CHOOSABLE
+
+
+def test_a_member_of_a_busy_household_is_told_to_leave_first_and_then_can_restore(
+    app, client, make
+):
+    made = make("Alex", "Sam")
+    with time_machine.travel(WEDNESDAY_MORNING, tick=True):
+        agreed_week(app, made)
+        login(client, made.emails[1])
+        refused = client.get("/household/restore")
+        assert refused.status_code == 409
+        assert "Leave this household; you'll start in an empty one where you can restore." in (
+            body(refused)
+        )
+        assert client.post("/household/leave").status_code == 302
+        for page in ("/home", "/week", "/household", "/selfcare", "/feeds"):
+            assert client.get(page).status_code == 200, page
+        assert client.get("/household/restore").status_code == 200

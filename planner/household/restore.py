@@ -20,7 +20,8 @@ from planner.urls import absolute_url
 
 NOT_EMPTY = (
     "A file can only be restored into a new household with nothing in it yet. "
-    "This one already has members or things entered, so nothing was changed."
+    "This one already has members or things entered, so nothing was changed. "
+    "Leave this household; you'll start in an empty one where you can restore."
 )
 
 # Households are couples or small families; each other member is emailed a link.
