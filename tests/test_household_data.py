@@ -118,7 +118,7 @@ def test_an_empty_household_takes_the_uploaded_one(app, client, demo_file):
         assert db.session.get(Household, empty) is None
         again = export_household(me.household_id)
         assert without_moment(again) == without_moment(demo_file)
-        notice = db.session.scalar(select(Reminder).where(Reminder.kind == ReminderKind.HANDOVER))
+        notice = db.session.scalar(select(Reminder).where(Reminder.kind == ReminderKind.WELCOME))
         assert notice is not None and notice.payload["to"] == sam
         assert notice.household_id == me.household_id
         mime = notice.payload["mime"].replace("=\r\n", "").replace("=3D", "=")

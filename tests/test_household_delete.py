@@ -13,6 +13,7 @@ import time_machine
 from sqlalchemy import Table, false, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from planner.api import tokens
 from planner.auth.services import ACCOUNT, ADDRESS, RESET_TARGET
 from planner.export import export_household, restore_household
 from planner.extensions import db
@@ -37,7 +38,7 @@ DEMO_PASSWORD = "demo-planner-2026"
 
 def _unexported_rows(household_id: int) -> None:
     """Rows an export leaves out: feed tokens and stored feeds, devices, an invite, a
-    notice in the outbox and sign-in throttles keyed to the members."""
+    notice in the outbox, an API token and sign-in throttles keyed to the members."""
     household = db.session.get(Household, household_id)
     assert household is not None
     first, second = household.members[:2]
@@ -81,6 +82,7 @@ def _unexported_rows(household_id: int) -> None:
     )
     payload = {"to": second.email, "subject": "Hello", "text": "Hi", "html": None}
     outbox.queue_notice(outbox.ReminderKind.HANDOVER, second, f"test:{household_id}", payload)
+    tokens.create_token(second, "Script", "read")
     for key in (ACCOUNT.key(second.email), RESET_TARGET.key(second.email)):
         db.session.add(LoginThrottle(key=key, failures=1))
     db.session.flush()

@@ -292,7 +292,9 @@ def member_for_reset_token(token: str) -> Member:
             "This reset link isn't valid. Ask for a new one.", status=LINK_PROBLEM
         ) from exc
     member = db.session.get(Member, data.get("m")) if isinstance(data, dict) else None
-    if member is None or member.password_hash[-16:] != data.get("h"):
+    if member is None:  # the account (or its household) was deleted since
+        raise Refused("This link no longer works. Ask for a new one.", status=LINK_PROBLEM)
+    if member.password_hash[-16:] != data.get("h"):
         raise Refused(
             "This reset link has already been used. Ask for a new one.", status=LINK_PROBLEM
         )

@@ -147,6 +147,7 @@ class ReminderKind(StrEnum):
     PLAN_SUMMARY = "plan_summary"
     HANDOVER = "handover"  # an offer, a request or its answer between partners
     MIDWEEK = "midweek"  # a partner checked in again during the week
+    WELCOME = "welcome"  # a restored household's member: choose a password (email only)
 
 
 class ReminderChannel(StrEnum):

@@ -14,6 +14,8 @@ def read_document(data: bytes) -> Any:
     """The JSON document in `data`, or a Refused saying what is wrong with the file."""
     if len(data) > MOST_BYTES:
         raise Refused(f"The file is larger than {MOST_BYTES // (1024 * 1024)} MB.", "file")
+    if not data.strip():
+        raise Refused("The file is empty.", "file")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

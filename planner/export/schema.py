@@ -22,6 +22,7 @@ Tables and why they are in or out:
 - invite: left out (token hashes; an open invite is sent again if still wanted).
 - reminder, reminder_horizon: left out (the outbox; derived again from the slots).
 - login_throttle: left out (sign-in attempts, not the household's data).
+- api_token: left out (secrets: key hashes that open the API; members make new ones).
 """
 
 from __future__ import annotations
@@ -278,3 +279,18 @@ SECTIONS: tuple[Section, ...] = (
     ),
 )
 BY_KEY = {section.key: section for section in SECTIONS}
+
+
+# Tables an export leaves out, each for the reason given at the top of this module.
+LEFT_OUT = frozenset(
+    {
+        "feed_token",
+        "feed_cache",
+        "push_subscription",
+        "invite",
+        "reminder",
+        "reminder_horizon",
+        "login_throttle",
+        "api_token",
+    }
+)

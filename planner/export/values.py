@@ -100,4 +100,10 @@ def _text(value: Any, most: int, path: str) -> str:
         raise Refused(f"{path} must be text.", path)
     if len(value) > most:
         raise Refused(f"{path} is longer than {most} characters.", path)
+    if "\x00" in value:  # PostgreSQL keeps no NUL in text
+        raise Refused(f"{path} holds a NUL character (\\u0000).", path)
+    try:
+        value.encode("utf-8")  # JSON allows a lone half of a surrogate pair; text does not
+    except UnicodeEncodeError:
+        raise Refused(f"{path} holds a broken character (half of a \\u pair).", path) from None
     return value

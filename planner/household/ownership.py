@@ -89,10 +89,17 @@ def leave():
     others = [m for m in household.members if m.id != current_user.id]
     if others and form.validate_on_submit():
         name = household.name
-        member = removal.leave_household(current_user._get_current_object())
-        _sign_in(member)
-        flash(f"You've left {name}. This is your own household now.", "success")
-        return redirect(url_for("today.home"))
+        try:
+            member = removal.leave_household(current_user._get_current_object())
+        except removal.AlreadyGone:  # a double submit: the first one left
+            return redirect(url_for("today.home"))
+        except Refused:  # the others left at the same moment
+            household = current_user.household
+            others = []
+        else:
+            _sign_in(member)
+            flash(f"You've left {name}. This is your own household now.", "success")
+            return redirect(url_for("today.home"))
     return render_template(
         "household/leave.html", form=form, household=household, others=others
     ), 200 if others else 409
@@ -123,16 +130,22 @@ def delete_household():
 def delete_account():
     form = DeleteAccountForm()
     household = current_user.household
+    status = 200
     if form.validate_on_submit():
         try:
             removal.delete_account(current_user._get_current_object(), required(form.password.data))
         except Refused as refused:
             show_refusal(form, refused, "password")
+            status = refused.status
+            household = current_user.household  # as it is now (alone, perhaps)
+        except removal.AlreadyGone:  # a double submit: the first one deleted it
+            logout_user()
+            return redirect(url_for("auth.index"))
         else:
             logout_user()
             flash("Your account is deleted.", "info")
             return redirect(url_for("auth.index"))
-    status = 422 if form.errors else 200
+    status = 422 if form.errors and status == 200 else status
     return render_template(
         "household/delete_account.html", form=form, household=household, member=current_user
     ), status

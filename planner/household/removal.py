@@ -15,7 +15,9 @@ from planner.auth.services import ACCOUNT, RESET_TARGET, check_current_password
 from planner.database import claim
 from planner.domain.refusal import Refused
 from planner.extensions import db
+from planner.feeds.services import new_feed_token
 from planner.models import (
+    ApiToken,
     Area,
     AwayTime,
     BusyBlock,
@@ -42,11 +44,23 @@ from planner.models import (
 )
 from planner.models.changes import REMINDERS_FOLLOW
 from planner.models.feeds import FeedCache
+from planner.reminders import outbox
 from planner.week.services import get_or_create_week_plan, week_start_for_household
 
 LAST_MEMBER = (
     "You're the only member, so there is no one to hand things to: delete the household instead."
 )
+
+ALONE_NOW = (
+    "You've just become the only member, so deleting your account now would delete the "
+    "household and everything in it. Nothing was deleted: read this page again first."
+)
+
+
+class AlreadyGone(Exception):
+    """The member was already removed by another request (a double submit)."""
+
+
 # Tables keyed by the household, children before parents (after the feeds, before the
 # inventory and the members).
 OWNED = (
@@ -82,6 +96,7 @@ def deletions(household_id: int) -> list[Any]:
         ),
         delete(FeedToken).where(FeedToken.household_id == household_id),
         *(delete(model).where(model.household_id == household_id) for model in OWNED),
+        delete(ApiToken).where(ApiToken.household_id == household_id),
         delete(ChannelChoice).where(ChannelChoice.member_id.in_(members)),
         delete(responsibility_allowed_member).where(
             or_(
@@ -119,6 +134,25 @@ def delete_household(household: Household) -> None:
             db.session.expunge(obj)
 
 
+def _hold(member: Member) -> Household:
+    """Take the member's household row for this transaction, then read it afresh: a partner
+    leaving or deleting at the same moment waits here, and this request then sees what they
+    did (who is left) instead of what it loaded before. Raises AlreadyGone when the member
+    was removed meanwhile (a double submit)."""
+    household_id, member_id = member.household_id, member.id
+    db.session.flush()
+    claim(db.session, member.household)
+    db.session.expire_all()
+    if (
+        db.session.scalar(
+            select(Member.id).where(Member.id == member_id, Member.household_id == household_id)
+        )
+        is None
+    ):
+        raise AlreadyGone
+    return member.household
+
+
 def check_household_name(household: Household, typed: str) -> None:
     if typed.strip() != household.name.strip():
         raise Refused(
@@ -148,7 +182,7 @@ def hand_back(member: Member) -> list[tuple[str, Member]]:
     household = member.household
     others = [m for m in household.members if m.id != member.id]
     if not others:
-        raise Refused(LAST_MEMBER)
+        raise Refused(LAST_MEMBER, status=409)
     load = {m.id: 0 for m in others}
     owned = list(
         db.session.scalars(
@@ -180,6 +214,7 @@ def hand_back(member: Member) -> list[tuple[str, Member]]:
         .join(WeekPlan)
         .where(PlanItem.household_id == household.id, WeekPlan.week_start >= this_week)
     )
+    asks: set[str] = set()
     for item in items:
         if item.owner_id == member.id:
             to = new_owner.get(item.responsibility_id or 0) or lightest(others)
@@ -189,15 +224,22 @@ def hand_back(member: Member) -> list[tuple[str, Member]]:
         for occurrence in item.occurrences:
             if occurrence.taken_by_id == member.id:
                 occurrence.taken_by_id, occurrence.taken_at = None, None
+            if occurrence.asked_by_id == member.id and occurrence.asked_to_id is not None:
+                asks.add(f"ask:item{item.id}:to{occurrence.asked_to_id}:")
             if member.id in (occurrence.asked_to_id, occurrence.asked_by_id):
                 occurrence.asked_to_id = occurrence.asked_by_id = occurrence.asked_at = None
                 occurrence.ask_reason = ""
+    # Their unsent asks, offers and answers to the others would ask about what is gone.
+    for prefix in sorted(asks):
+        outbox.withdraw(household.id, prefix)
+    outbox.withdraw(household.id, "", key_suffix=f":by{member.id}")
     db.session.flush()
     return moved
 
 
-def _note_leaving(member: Member, moved: list[tuple[str, Member]]) -> None:
-    """A line in this week's history, so the others see why their week grew."""
+def _note_leaving(member: Member, moved: list[tuple[str, Member]], new_link: bool) -> None:
+    """A line in this week's history, so the others see why their week grew (and where
+    their household calendar went, when its link changed)."""
     household = member.household
     plan = get_or_create_week_plan(household, week_start_for_household(household))
     if moved:
@@ -208,6 +250,8 @@ def _note_leaving(member: Member, moved: list[tuple[str, Member]]) -> None:
         text = f"{member.display_name} left the household. Their things went {shares}."
     else:
         text = f"{member.display_name} left the household."
+    if new_link:
+        text = f"{text} The household calendar has a new link: copy it again from Calendar feeds."
     db.session.add(
         PlanChange(household_id=household.id, week_plan_id=plan.id, member_id=None, text=text[:300])
     )
@@ -229,12 +273,34 @@ def _remove_member(member: Member) -> None:
     db.session.flush()
 
 
+def _goes(member: Member) -> None:
+    """What the member takes with them when they go: their things go to the others, the
+    household calendar's link (which every member could see) is replaced, and the week's
+    history says both. Refuses when no one else is left."""
+    moved = hand_back(member)
+    _note_leaving(member, moved, _renew_household_feed(member.household))
+    _remove_member(member)
+
+
+def _renew_household_feed(household: Household) -> bool:
+    """A new household feed link, if it has one: the old one, known to whoever leaves,
+    stops working at once. (Their own feed and API tokens go with their member row.)"""
+    found = db.session.scalar(
+        select(FeedToken.id).where(
+            FeedToken.household_id == household.id, FeedToken.member_id.is_(None)
+        )
+    )
+    if found is None:
+        return False
+    new_feed_token(household, None)
+    return True
+
+
 def leave_household(member: Member) -> Member:
     """The member leaves; their account goes on in a fresh household of their own (same
-    name, email and password; every other session of theirs ends). Returns that member."""
-    household = member.household
-    moved = hand_back(member)
-    _note_leaving(member, moved)
+    name, email and password; every other session of theirs ends). Returns that member.
+    Raises AlreadyGone on a double submit."""
+    household = _hold(member)
     kept = {
         "display_name": member.display_name,
         "email": member.email,
@@ -244,7 +310,7 @@ def leave_household(member: Member) -> Member:
         "planning_reminder_minutes": member.planning_reminder_minutes,
         "feed_day_list": member.feed_day_list,
     }
-    _remove_member(member)
+    _goes(member)
     fresh = Household(
         name=f"{kept['display_name']}'s household"[:80],
         timezone=household.timezone,
@@ -264,9 +330,11 @@ def delete_account(member: Member, password: str) -> None:
     when leaving; the last member takes the household with them."""
     if not check_current_password(member, password, "password"):
         raise Refused("That isn't your password, so nothing was deleted.", "password")
-    household = member.household
+    alone = len(member.household.members) == 1
+    household = _hold(member)
     if len(household.members) == 1:
+        if not alone:  # the others left meanwhile: the household would go too
+            raise Refused(ALONE_NOW, "password", status=409)
         delete_household(household)
         return
-    _note_leaving(member, hand_back(member))
-    _remove_member(member)
+    _goes(member)

@@ -5,22 +5,28 @@ a password, all in the request's one transaction."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, select, update
 
 from planner.auth.services import WELCOME_DAYS, make_welcome_token
+from planner.database import claim
 from planner.domain.refusal import Refused
 from planner.domain.vocabulary import ReminderKind
 from planner.export import read_document, restore_household
 from planner.extensions import db
 from planner.household.removal import delete_household, is_empty
-from planner.models import ChannelChoice, Household, Member, PushSubscription
+from planner.models import ChannelChoice, Household, Invite, Member, PushSubscription, utcnow
 from planner.reminders import emails, outbox
 from planner.urls import absolute_url
 
 NOT_EMPTY = (
     "A file can only be restored into a new household with nothing in it yet. "
-    "This one already has members or things entered, so nothing was changed."
+    "This one already has members or things entered, so nothing was changed. "
+    "Leave this household; you'll start in an empty one where you can restore."
 )
+
+# Households are couples or small families; each other member is emailed a link.
+WEB_MOST_MEMBERS = 5
+RESTORED = "This household was just restored from a file (by a second click, perhaps): nothing more was changed."
 
 
 def restore_into_empty(member: Member, data: bytes) -> Household:
@@ -28,12 +34,23 @@ def restore_into_empty(member: Member, data: bytes) -> Household:
 
     Refuses, changing nothing, when the household is not empty or the file is wrong."""
     empty = member.household
+    # A second "Restore" at the same moment waits here, then finds the household gone.
+    member_id, empty_id = member.id, empty.id
+    db.session.flush()
+    claim(db.session, empty)
+    db.session.expire_all()
+    still = db.session.scalar(
+        select(Member.id).where(Member.id == member_id, Member.household_id == empty_id)
+    )
+    if still is None:
+        raise Refused(RESTORED, "file", status=409)
     if not is_empty(empty):
         raise Refused(NOT_EMPTY, "file", status=409)
     document = read_document(data)
     # The member's own choices come from the file; their devices come along.
     db.session.execute(delete(ChannelChoice).where(ChannelChoice.member_id == member.id))
     household = restore_household(document, keep=member)
+    _check_others(household, member)
     db.session.execute(
         update(PushSubscription)
         .where(PushSubscription.member_id == member.id)
@@ -48,12 +65,46 @@ def restore_into_empty(member: Member, data: bytes) -> Household:
     return household
 
 
+def _check_others(household: Household, me: Member) -> None:
+    """Each other member becomes an account here, emailed a link: so a web upload brings a
+    household's few members (the command line keeps the format's limit), and no address
+    another household has invited (their invite must still work). A refusal rolls back
+    the restore."""
+    members = sorted(household.members, key=lambda m: m.id)
+    if len(members) > WEB_MOST_MEMBERS:
+        raise Refused(
+            f"This file has {len(members)} members; a household restored here has at most "
+            f"{WEB_MOST_MEMBERS}. Nothing was changed.",
+            "file",
+        )
+    for index, other in enumerate(members):
+        invited = other.id != me.id and db.session.scalar(
+            select(Invite.id)
+            .where(
+                func.lower(Invite.email) == other.email,
+                Invite.household_id != household.id,
+                Invite.used_at.is_(None),
+                Invite.expires_at > utcnow(),
+            )
+            .limit(1)
+        )
+        if invited:
+            raise Refused(
+                f"members[{index}].email ({other.email}, {other.display_name}) is invited to "
+                "another household here, so it can't come with this file. Nothing was changed.",
+                "file",
+            )
+
+
 def _invite_back(by: Member, member: Member, household: Household) -> None:
     link = absolute_url("auth.reset_password", token=make_welcome_token(member))
     lines = (
-        f"{by.display_name} brought {household.name} to this Planner, with everything in it.",
+        f"{by.display_name} ({by.email}) brought {household.name} to this Planner, with "
+        "everything in it, and you are one of its members.",
         f"Choose a password to sign in as {member.email}. The link works once, "
-        f"for {WELCOME_DAYS} days.",
+        f"for {WELCOME_DAYS} days; after that, use “Forgot your password?” on the sign-in page.",
+        f"If you don't know {by.display_name}, ignore this email: nothing happens unless you "
+        "choose a password.",
     )
     payload = emails.notice_payload(member, "Choose your Planner password", lines, link)
-    outbox.queue_notice(ReminderKind.HANDOVER, member, f"restored:{household.id}", payload)
+    outbox.queue_notice(ReminderKind.WELCOME, member, f"restored:{household.id}", payload)

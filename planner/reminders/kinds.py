@@ -21,6 +21,8 @@ KINDS = {
     ReminderKind.PLAN_SUMMARY: Kind("Agreed week plan", timedelta(hours=24)),
     ReminderKind.HANDOVER: Kind("Offer or request from your partner", timedelta(hours=24)),
     ReminderKind.MIDWEEK: Kind("Partner's mid-week check-in", timedelta(hours=24)),
+    # Not on the channels page: it carries a sign-in link, so it only ever goes by email.
+    ReminderKind.WELCOME: Kind("Choose your password", timedelta(hours=24)),
 }
 # Kinds made from the calendar (re-derived when it changes and as the horizon moves on)
 # rather than from one event.

@@ -404,13 +404,15 @@ def queue_partner_notice(notice) -> None:
     queue_notice(notice.kind, notice.to, notice.key, payload, push)
 
 
-def withdraw(household_id: int, key_prefix: str) -> None:
-    """The household's unsent notices whose key starts with the prefix: not sent after all."""
+def withdraw(household_id: int, key_prefix: str, key_suffix: str = "") -> None:
+    """The household's unsent notices whose key starts with the prefix (and ends with the
+    suffix): not sent after all."""
     db.session.execute(
         update(Reminder)
         .where(
             Reminder.household_id == household_id,
             Reminder.occurrence_key.startswith(key_prefix, autoescape=True),
+            Reminder.occurrence_key.endswith(key_suffix, autoescape=True),
             Reminder.state.in_((ReminderState.PENDING, ReminderState.FAILED)),
         )
         .values(state=ReminderState.CANCELLED, next_attempt_at=None)
