@@ -211,6 +211,10 @@ def test_a_bad_document_is_refused_and_writes_nothing(app, demo_document, name):
 
 
 BAD_FILES = {
+    "a key that is not text": (
+        lambda data: b'{"format": "planner-household", "\\ud800": 1}',
+        "The file has a key that is not text",
+    ),
     "truncated": (lambda data: data[: len(data) // 2], "The file ends too early"),
     "duplicate keys": (
         lambda data: b'{"format": "planner-household", "format": "x"}',

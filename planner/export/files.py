@@ -40,10 +40,21 @@ def write_document(document: dict[str, Any]) -> bytes:
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
+        if not is_text(key):  # no message could show it
+            raise Refused("The file has a key that is not text (half a surrogate pair).", "file")
         if key in result:
             raise Refused(f'The file has the key "{key}" twice in one object.', "file")
         result[key] = value
     return result
+
+
+def is_text(value: str) -> bool:
+    """JSON allows a lone half of a surrogate pair ("\ud800"); text does not."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _no_constant(name: str) -> None:

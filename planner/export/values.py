@@ -12,6 +12,7 @@ from sqlalchemy import Boolean, Column, Date, Enum, Integer, LargeBinary, String
 
 from planner.database import UTCDateTime
 from planner.domain.refusal import Refused
+from planner.export.files import is_text
 
 TEXT_MOST = 100_000  # characters in a Text column, which the database does not limit
 INT_MOST = 2**31 - 1
@@ -102,8 +103,6 @@ def _text(value: Any, most: int, path: str) -> str:
         raise Refused(f"{path} is longer than {most} characters.", path)
     if "\x00" in value:  # PostgreSQL keeps no NUL in text
         raise Refused(f"{path} holds a NUL character (\\u0000).", path)
-    try:
-        value.encode("utf-8")  # JSON allows a lone half of a surrogate pair; text does not
-    except UnicodeEncodeError:
-        raise Refused(f"{path} holds a broken character (half of a \\u pair).", path) from None
+    if not is_text(value):
+        raise Refused(f"{path} holds a broken character (half of a \\u pair).", path)
     return value
