@@ -2,10 +2,16 @@
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from planner.api import errors as api_errors
 from planner.extensions import db
+
+CHANGED_MEANWHILE = (
+    "This changed while you were saving",
+    "Someone changed or removed it at the same moment, so nothing was saved. Have another look.",
+)
 
 
 def register(app: Flask) -> None:
@@ -32,6 +38,12 @@ def register(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(error):
         db.session.rollback()
+        if isinstance(getattr(error, "original_exception", None), StaleDataError):
+            # A row this request was saving was changed or removed by another at that moment
+            # (a partner deleting the household): nothing was saved, and it is no fault.
+            if api_errors.is_api_request():
+                return api_errors.error_response(409, CHANGED_MEANWHILE[1])
+            return _page(409, *CHANGED_MEANWHILE)
         if api_errors.is_api_request():
             return api_errors.error_response(500)
         return _page(
