@@ -77,7 +77,8 @@ def demo_file(app) -> dict:
     return document
 
 
-def _sign_up(client, email: str, household: str = "New start") -> None:
+def sign_up(client, email: str, household: str = "New start") -> None:
+    """A new account in a new, empty household, signed in."""
     response = client.post(
         "/signup",
         data={
@@ -105,7 +106,7 @@ def _households() -> int:
 
 def test_an_empty_household_takes_the_uploaded_one(app, client, demo_file):
     alex, sam = (m["email"] for m in demo_file["members"])
-    _sign_up(client, alex)
+    sign_up(client, alex)
     with committing(app):
         empty = db.session.scalar(select(Member).where(Member.email == alex)).household_id
     assert "Restore a household from a file" in body(client.get("/household"))
@@ -135,7 +136,7 @@ def test_an_empty_household_takes_the_uploaded_one(app, client, demo_file):
 
 def test_a_household_with_things_in_it_is_not_replaced(app, client, demo_file, make):
     alex = demo_file["members"][0]["email"]
-    _sign_up(client, alex)
+    sign_up(client, alex)
     with committing(app):
         me = db.session.scalar(select(Member).where(Member.email == alex))
         db.session.add(
@@ -195,7 +196,7 @@ def _bad_files(document: dict) -> list[tuple[str, bytes, str]]:
 
 def test_bad_files_get_a_clear_message_and_change_nothing(app, client, demo_file):
     alex = demo_file["members"][0]["email"]
-    _sign_up(client, alex)
+    sign_up(client, alex)
     with committing(app):
         count = _households()
         home = db.session.scalar(select(Member.household_id).where(Member.email == alex))

@@ -42,6 +42,7 @@ from planner.tokens import hash_token
 from tests.api_helpers import bearer, is_error, make_token
 from tests.handover_helpers import WEDNESDAY_MORNING, agreed_week
 from tests.helpers import PASSWORD, body, committing, login
+from tests.test_household_data import sign_up
 
 ROUNDS = 2
 WRITES = ("INSERT", "UPDATE", "DELETE")
@@ -96,21 +97,6 @@ def interleaved(app, *requests: Callable[[], object]) -> list:
     return answers
 
 
-def _sign_up(client, email: str, household: str = "New start") -> None:
-    response = client.post(
-        "/signup",
-        data={
-            "household_name": household,
-            "display_name": "Me",
-            "email": email,
-            "password": PASSWORD,
-            "confirm": PASSWORD,
-            "timezone": "Europe/London",
-        },
-    )
-    assert response.status_code == 302, body(response)
-
-
 def _upload(client, data: bytes, name: str = "household.json"):
     return client.post(
         "/household/restore",
@@ -144,7 +130,7 @@ def _count(app, model, *where) -> int:
 
 
 def test_restore_page_hint_shows_the_size_limit(app, client):
-    _sign_up(client, "hint@example.org")
+    sign_up(client, "hint@example.org")
     page = body(client.get("/household/restore"))
     assert "{{" not in page, re.search(r".{40}\{\{.{30}", page).group(0)
     assert "64 MB" in page
@@ -166,7 +152,7 @@ def test_restore_refuses_an_email_another_household_has_invited(app, client, mak
             )
         )
     document = _small_file(app, make, ["me@example.org", "carol@example.org"])
-    _sign_up(client, "me@example.org")
+    sign_up(client, "me@example.org")
     before = _count(app, Household)
     restored = _upload(client, write_document(document))
     assert restored.status_code == 422
@@ -187,7 +173,7 @@ def test_a_web_upload_brings_at_most_five_members(app, client, make):
         document["members"].append(
             {**extra, "ref": f"{extra['ref']}x{n}", "email": f"big{n}@example.org"}
         )
-    _sign_up(client, "big@example.org")
+    sign_up(client, "big@example.org")
     response = _upload(client, write_document(document))
     assert response.status_code == 422, body(response)[:2000]
     assert "This file has 6 members" in body(response)
@@ -237,7 +223,7 @@ def test_bad_uploads_are_422_not_500(app, client, make, what, data):
         bad = "\ud800" if what == "lone surrogate" else "a\u0000b"
         document["household"]["name"] = "Home " + bad
         data = json.dumps(document).encode()  # ensure_ascii: the escape as JSON writes it
-    _sign_up(client, email)
+    sign_up(client, email)
     response = _upload(client, data)
     assert response.status_code == 422, (what, response.status_code)
     if what == "empty":
@@ -247,7 +233,7 @@ def test_bad_uploads_are_422_not_500(app, client, make, what, data):
 
 
 def test_restore_without_multipart_is_422(app, client):
-    _sign_up(client, "json@example.org")
+    sign_up(client, "json@example.org")
     response = client.post(
         "/household/restore",
         data=b'{"format": "planner-household"}',
@@ -263,7 +249,7 @@ def test_a_double_click_on_restore_restores_once_and_tells_the_second_why(app, m
     email = f"twice{round_}@example.org"
     document = _small_file(app, make, [email, f"partner{round_}@example.org"])
     client = app.test_client()
-    _sign_up(client, email)
+    sign_up(client, email)
     data = write_document(document)
     before = _count(app, Household)
     answers = interleaved(app, lambda: _upload(client, data), lambda: _upload(client, data))
@@ -280,7 +266,7 @@ def test_a_double_click_on_restore_restores_once_and_tells_the_second_why(app, m
 
 def _restored_partner(app, client, make, me: str, partner: str) -> int:
     document = _small_file(app, make, [me, partner])
-    _sign_up(client, me)
+    sign_up(client, me)
     assert _upload(client, write_document(document)).status_code == 302
     with committing(app):
         return db.session.scalar(select(Member.id).where(Member.email == partner))
