@@ -11,7 +11,9 @@ bash scripts/setup.sh
 .venv/bin/mypy
 
 echo "== tests on SQLite"
-.venv/bin/pytest "$@"
+.venv/bin/pytest -n 2 -m "not browser" "$@"
+echo "== browser tests on SQLite (one at a time: each drives its own server and Chromium)"
+.venv/bin/pytest -m browser "$@" || [[ $? == 5 ]]  # 5: the arguments chose no browser test
 
 # The suite must not lean on the wall clock: run it again with the clock started at a
 # Sunday 18:10 UTC (the demo's planning reminder falls due) and in the hour before
@@ -25,7 +27,7 @@ pgdir=$(mktemp -d /tmp/planner-pg.XXXXXX)
 trap 'bash scripts/pg.sh stop "$pgdir"' EXIT
 if url=$(bash scripts/pg.sh start "$pgdir"); then
   echo "== tests on PostgreSQL"
-  PLANNER_TEST_PG_URL=$url .venv/bin/pytest -m "not browser" "$@"
+  PLANNER_TEST_PG_URL=$url .venv/bin/pytest -n 2 -m "not browser" "$@"
 elif [[ ${CI:-} == true ]]; then
   echo "PostgreSQL could not be started in CI" >&2
   exit 1
