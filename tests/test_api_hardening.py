@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import event, update
 
-from planner.database import utcnow
 from planner.extensions import db
 from planner.household.removal import delete_household
 from planner.models import ApiToken, Household, Responsibility
@@ -18,6 +18,7 @@ from tests import api_helpers
 from tests.api_helpers import bearer, is_error, make_token
 from tests.helpers import committing
 
+REVOKED_AT = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 SLOT = {"title": "Run", "weekday": 3, "start_time": "18:30", "minutes": 60}
 RESPONSIBILITY = {
     "title": "Bins out",
@@ -146,7 +147,9 @@ class _BeforeTheCount:
 
 def test_a_token_revoked_while_its_request_is_checked_stops_that_request(app, client, home):
     secret = make_token(app, home.member_ids[0])
-    revoke = _BeforeTheCount(app, lambda c: c.execute(update(ApiToken).values(revoked_at=utcnow())))
+    revoke = _BeforeTheCount(
+        app, lambda c: c.execute(update(ApiToken).values(revoked_at=REVOKED_AT))
+    )
     with revoke:
         slot = client.post("/api/v1/selfcare/slots", json=SLOT, headers=bearer(secret))
     assert revoke.done

@@ -26,7 +26,6 @@ from planner.models import (
     Member,
     PushSubscription,
     Reminder,
-    utcnow,
 )
 from planner.models.feeds import FeedCache
 from planner.reminders import outbox
@@ -58,7 +57,7 @@ def _unexported_rows(household_id: int) -> None:
                 week_start=MOMENT.date(),
                 recipe="r",
                 etag="e",
-                built_at=utcnow(),
+                built_at=MOMENT,
                 body=b"BEGIN:VCALENDAR",
             )
         )
@@ -77,7 +76,7 @@ def _unexported_rows(household_id: int) -> None:
             invited_by_id=first.id,
             email=f"friend.{household_id}@example.org",
             token_hash=secrets.token_hex(32),
-            expires_at=utcnow() + timedelta(days=7),
+            expires_at=MOMENT + timedelta(days=7),
         )
     )
     payload = {"to": second.email, "subject": "Hello", "text": "Hi", "html": None}

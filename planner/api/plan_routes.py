@@ -43,7 +43,7 @@ def today():
         today=view.today,
         status=view.plan.status if view.plan else None,
         mine=[shapes.occurrence(e.occurrence) for e in (view.day.mine if view.day else [])],
-        theirs=[shapes.occurrence(e.occurrence) for e in view._theirs],
+        theirs=[shapes.occurrence(e.occurrence) for e in view.all_theirs],
         waiting_for_me=[shapes.ask(a) for a in view.waiting_for_me],
         my_asks=[shapes.ask(a) for a in view.my_asks],
         checkins=[shapes.checkin(m.id, checkins.get(m.id)) for m in household.members],

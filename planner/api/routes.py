@@ -34,20 +34,7 @@ def docs():
 @api.validate(resp=read(HTTP_200=schemas.HouseholdOut), tags=["household"])
 def household():
     """The household and its members."""
-    home = current_user.household
-    return schemas.HouseholdOut(
-        id=home.id,
-        name=home.name,
-        timezone=home.timezone,
-        week_start=home.week_start,
-        today=home.today(),
-        members=[
-            schemas.MemberOut(
-                id=m.id, display_name=m.display_name, colour=m.colour, you=m.id == current_user.id
-            )
-            for m in home.members
-        ],
-    )
+    return shapes.household(current_user.household, current_user.id)
 
 
 from planner.api import inventory_routes, plan_routes, selfcare_routes  # noqa: E402, F401

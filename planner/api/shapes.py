@@ -5,9 +5,25 @@ from __future__ import annotations
 from planner.api import schemas
 from planner.inventory import services as inventory
 from planner.midweek import services as midweek
-from planner.models import CheckIn, PlanOccurrence, Responsibility, SelfCareSlot
+from planner.models import CheckIn, Household, PlanOccurrence, Responsibility, SelfCareSlot
 from planner.week import handovers
 from planner.week.services import is_together, kindness_words
+
+
+def household(home: Household, you: int) -> schemas.HouseholdOut:
+    return schemas.HouseholdOut(
+        id=home.id,
+        name=home.name,
+        timezone=home.timezone,
+        week_start=home.week_start,
+        today=home.today(),
+        members=[
+            schemas.MemberOut(
+                id=m.id, display_name=m.display_name, colour=m.colour, you=m.id == you
+            )
+            for m in home.members
+        ],
+    )
 
 
 def occurrence(o: PlanOccurrence) -> schemas.OccurrenceOut:

@@ -76,7 +76,7 @@ class TodayView:
     def theirs(self) -> list[calendar.Entry]:
         """The partners' open things today, the ones that can be taken off a plate (what
         they took off mine is under "Between you", with "I've got it after all")."""
-        return self._theirs[:THEIRS_SHOWN]
+        return self.all_theirs[:THEIRS_SHOWN]
 
     @property
     def more_mine(self) -> int:
@@ -84,10 +84,11 @@ class TodayView:
 
     @property
     def more_theirs(self) -> int:
-        return len(self._theirs) - len(self.theirs)
+        return len(self.all_theirs) - len(self.theirs)
 
     @property
-    def _theirs(self) -> list[calendar.Entry]:
+    def all_theirs(self) -> list[calendar.Entry]:
+        """Every open thing of the partners' today (the page shows the first few)."""
         taken = {o.id for o in self.taken_from_me}
         others = self.day.others if self.day else []
         return [e for e in others if e.open and e.occurrence.id not in taken]
