@@ -62,7 +62,7 @@ def signup():
         except Refused as refused:
             show_refusal(form, refused, "email")
         else:
-            _sign_in(member)
+            sign_in(member)
             flash("Welcome! Your household is ready. Invite your partner next.", "success")
             return redirect(url_for("today.home"))
     elif request.method == "GET":
@@ -81,7 +81,7 @@ def login():
         except Refused as refused:
             show_refusal(form, refused, "password")
         else:
-            _sign_in(member, remember=bool(form.remember.data))
+            sign_in(member, remember=bool(form.remember.data))
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
@@ -110,7 +110,7 @@ def join(token: str):
         except Refused as refused:
             return _link_problem(refused)
         logout_user()
-        _sign_in(member)
+        sign_in(member)
         flash(f"Welcome to {member.household.name}!", "success")
         return redirect(url_for("today.home"))
     return render_template("auth/join.html", form=form, invite=invite), 422 if form.errors else 200
@@ -147,7 +147,7 @@ def reset_password(token: str):
     return render_template("auth/reset_password.html", form=form), 422 if form.errors else 200
 
 
-def _sign_in(member, remember: bool = False) -> None:
+def sign_in(member, remember: bool = False) -> None:
     """Sign in with a fresh CSRF token: Flask-WTF keeps its raw token in the session and
     makes a new one when it is gone, so a token seen before sign-in is worth nothing after."""
     name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")

@@ -9,7 +9,7 @@ import unicodedata
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 
-from planner.auth.routes import _sign_in
+from planner.auth.routes import sign_in
 from planner.domain.refusal import Refused
 from planner.export import export_household, write_document
 from planner.export.files import MOST_BYTES
@@ -97,7 +97,7 @@ def leave():
             household = current_user.household
             others = []
         else:
-            _sign_in(member)
+            sign_in(member)
             flash(f"You've left {name}. This is your own household now.", "success")
             return redirect(url_for("today.home"))
     return render_template(

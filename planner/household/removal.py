@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import selectinload
 
 from planner.auth.services import ACCOUNT, RESET_TARGET, check_current_password
 from planner.database import claim
@@ -81,13 +82,17 @@ OWNED = (
 )
 
 
+def _throttles(emails: list[str]) -> list[str]:
+    """The sign-in and reset throttles keyed to these addresses (text keys, no foreign key)."""
+    return [limit.key(email) for email in emails for limit in (ACCOUNT, RESET_TARGET)]
+
+
 def deletions(household_id: int) -> list[Any]:
     """Every row of the household, children first: one DELETE per table."""
     members = select(Member.id).where(Member.household_id == household_id)
     emails = list(
         db.session.scalars(select(Member.email).where(Member.household_id == household_id))
     )
-    throttles = [limit.key(email) for email in emails for limit in (ACCOUNT, RESET_TARGET)]
     return [
         delete(FeedCache).where(
             FeedCache.feed_token_id.in_(
@@ -109,7 +114,7 @@ def deletions(household_id: int) -> list[Any]:
         delete(Responsibility).where(Responsibility.household_id == household_id),
         delete(Area).where(Area.household_id == household_id),
         delete(Invite).where(Invite.household_id == household_id),
-        delete(LoginThrottle).where(LoginThrottle.key.in_(throttles)),
+        delete(LoginThrottle).where(LoginThrottle.key.in_(_throttles(emails))),
         delete(Member).where(Member.household_id == household_id),
         delete(Household).where(Household.id == household_id),
     ]
@@ -213,6 +218,7 @@ def hand_back(member: Member) -> list[tuple[str, Member]]:
         select(PlanItem)
         .join(WeekPlan)
         .where(PlanItem.household_id == household.id, WeekPlan.week_start >= this_week)
+        .options(selectinload(PlanItem.occurrences))
     )
     asks: set[str] = set()
     for item in items:
@@ -263,9 +269,7 @@ def _remove_member(member: Member) -> None:
     check-ins, away days, calendars, devices, feed tokens, channel choices, reminders) and
     clears their name from the history that stays (done by, owner of past weeks)."""
     db.session.execute(
-        delete(LoginThrottle).where(
-            LoginThrottle.key.in_([limit.key(member.email) for limit in (ACCOUNT, RESET_TARGET)])
-        )
+        delete(LoginThrottle).where(LoginThrottle.key.in_(_throttles([member.email])))
     )
     # Out of the household's members too: its reminders follow before the commit.
     member.household.members.remove(member)
