@@ -1,4 +1,4 @@
-.PHONY: setup run test lint format bench
+.PHONY: setup run test lint format bench messages catalogues
 
 setup:
 	bash scripts/setup.sh
@@ -11,6 +11,14 @@ test:
 
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
+
+# Every string a member reads, extracted into the catalogues (then translate the new entries).
+messages:
+	bash scripts/catalogues.sh extract
+
+# The catalogues compiled for the app (setup does this too).
+catalogues:
+	bash scripts/catalogues.sh compile
 
 format:
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .

@@ -165,8 +165,10 @@ def register_log_redaction(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from planner import i18n
     from planner.templating import register
 
+    i18n.register(app)
     register(app)
 
 

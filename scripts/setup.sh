@@ -39,3 +39,7 @@ if [[ -f package.json ]] && command -v npm >/dev/null; then
     npm install --no-audit --no-fund --silent && touch node_modules
   fi
 fi
+
+# The German and Spanish catalogues, compiled from their .po files (the .mo files are built,
+# never committed).
+scripts/catalogues.sh compile

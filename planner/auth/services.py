@@ -16,6 +16,7 @@ from planner import mail
 from planner.auth import throttle
 from planner.domain.refusal import Refused, Throttled
 from planner.extensions import db
+from planner.i18n import current_language
 from planner.models import Household, Invite, Member, utcnow
 from planner.models.household import new_session_secret
 from planner.tokens import hash_token
@@ -126,6 +127,7 @@ def create_household(
         email=normalise_email(email),
         password_hash=generate_password_hash(password),
         colour=MEMBER_COLOURS[0],
+        language=current_language(),
     )
     db.session.add_all([household, member])
     db.session.flush()
@@ -223,6 +225,7 @@ def accept_invite(token: str, display_name: str, password: str) -> Member:
         email=invite.email,
         password_hash=generate_password_hash(password),
         colour=MEMBER_COLOURS[used % len(MEMBER_COLOURS)],
+        language=current_language(),
     )
     db.session.add(member)
     db.session.flush()

@@ -8,16 +8,18 @@ from wtforms import (
     StringField,
     TimeField,
 )
-from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, Regexp
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Regexp
 
 from planner.forms import (
     TIMEZONE_LIST,
     WEEKDAY_CHOICES,
     PlannerForm,
+    SelectChoice,
     email_field_validators,
     password_validators,
     valid_timezone,
 )
+from planner.i18n import LANGUAGES
 
 
 class HouseholdForm(PlannerForm):
@@ -55,6 +57,12 @@ class ProfileForm(PlannerForm):
             InputRequired("Pick a colour."),
             Regexp(r"^#[0-9a-fA-F]{6}\Z", message="Use a colour like #3d7ea6."),
         ],
+    )
+    language = SelectField(
+        "Language",
+        choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
+        # A form without the field (an older page still open) keeps the member's language.
+        validators=[DataRequired("Choose a language.")],
     )
 
 

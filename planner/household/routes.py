@@ -99,6 +99,7 @@ def profile():
                 required(form.display_name.data),
                 required(form.email.data),
                 required(form.colour.data),
+                required(form.language.data),
             )
         except Refused as refused:
             show_refusal(form, refused, "email")

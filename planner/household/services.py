@@ -52,11 +52,14 @@ def update_household(household: Household, base: str | None = None, **fields) ->
     db.session.flush()
 
 
-def update_profile(member: Member, display_name: str, email: str, colour: str) -> None:
+def update_profile(
+    member: Member, display_name: str, email: str, colour: str, language: str
+) -> None:
     email = normalise_email(email)
     if email != member.email and email_taken(email):
         raise Refused("That email already has an account.", "email")
     member.display_name, member.email, member.colour = display_name.strip(), email, colour.lower()
+    member.language = language
     db.session.flush()
 
 

@@ -88,6 +88,7 @@ REMINDER_MEMBER_FIELDS = (
     "display_name",
     "selfcare_reminder_minutes",
     "planning_reminder_minutes",
+    "language",
 )
 # session.info key: households (ids, or Household objects not flushed yet) whose
 # reminders must follow this transaction's changes.

@@ -62,6 +62,9 @@ class Member(UserMixin, Model):
     planning_reminder_minutes: Mapped[int | None] = mapped_column(default=60, server_default="60")
     # In their own feed: untimed responsibilities as one all-day list per day, not one each.
     feed_day_list: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # What they read pages, emails and their feed in (planner.i18n.LANGUAGES): their
+    # browser's language when they signed up or joined, then their own choice.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     household: Mapped[Household] = relationship(back_populates="members")

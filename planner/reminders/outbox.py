@@ -25,6 +25,7 @@ from planner import mail
 from planner.database import insert_new, utcnow
 from planner.domain.vocabulary import ReminderChannel, ReminderKind, ReminderState
 from planner.extensions import db
+from planner.i18n import in_language
 from planner.models import Household, Member, Reminder, ReminderHorizon, WeekPlan
 from planner.reminders import channels, emails, pushes
 from planner.reminders.kinds import (
@@ -129,6 +130,7 @@ def _fingerprint(household: Household, occ: Occurrence, channel: ReminderChannel
         occ.lead_minutes,
         occ.member.email,
         occ.member.display_name,
+        occ.member.language,
         tuple(m.display_name for m in household.members),
         household.timezone,
         household.planning_minutes,
@@ -140,6 +142,13 @@ def _fingerprint(household: Household, occ: Occurrence, channel: ReminderChannel
 
 
 def _render(household: Household, occ: Occurrence, now: datetime, channel: ReminderChannel) -> dict:
+    with in_language(occ.member.language):
+        return _rendered(household, occ, now, channel)
+
+
+def _rendered(
+    household: Household, occ: Occurrence, now: datetime, channel: ReminderChannel
+) -> dict:
     if channel == PUSH:
         tag = f"{occ.kind}:{occ.occurrence_key}"
         if occ.kind == ReminderKind.SELFCARE:
