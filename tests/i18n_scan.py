@@ -58,6 +58,10 @@ def words(text: str) -> list[str]:
     return [w for w in WORD.findall(text) if w not in SAME_EVERYWHERE]
 
 
+def _shown(text: str) -> str:
+    return " ".join(text.strip(HOLE + " \n\t").replace(HOLE, "…").split())
+
+
 class _Page(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -73,7 +77,7 @@ class _Page(HTMLParser):
             shown.add("value")
         for name, value in attrs:
             if name in shown and value and words(value.replace(HOLE, " ")):
-                self.found.append(f'{name}="{value.replace(HOLE, "…")}"')
+                self.found.append(f'{name}="{_shown(value)}"')
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style"):
@@ -81,7 +85,7 @@ class _Page(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self._code and words(data.replace(HOLE, " ")):
-            self.found.append(" ".join(data.replace(HOLE, "…").split()))
+            self.found.append(_shown(data))
 
 
 def literal_text(source: str, env: Environment) -> str:
@@ -89,25 +93,23 @@ def literal_text(source: str, env: Environment) -> str:
     `{% trans %}` block left out."""
     out: list[str] = []
     in_trans = 0
-    block: list[str] = []
+    previous = ""
     for _, kind, value in env.lex(source):
-        if kind == "block_begin":
-            block = []
-        elif kind == "name" and block == [] and value in ("trans", "pluralize", "endtrans"):
-            in_trans += {"trans": 1, "pluralize": 0, "endtrans": -1}[value]
-        if kind in ("block_begin", "variable_begin") or kind == "name":
-            block.append(value)
+        if kind == "name" and previous == "block_begin" and value in ("trans", "endtrans"):
+            in_trans += 1 if value == "trans" else -1
         if kind == "data" and not in_trans:
             out.append(value)
         elif kind in ("variable_end", "block_end") and not in_trans:
             out.append(HOLE)
+        if kind != "whitespace":
+            previous = kind
     return "".join(out)
 
 
 def template_words(path: Path, env: Environment) -> list[str]:
     text = literal_text(path.read_text(), env)
     if path.suffix == ".txt":
-        return [line.strip() for line in text.replace(HOLE, "…").splitlines() if words(line)]
+        return [_shown(line) for line in text.splitlines() if words(line.replace(HOLE, " "))]
     page = _Page()
     page.feed(text)
     page.close()
