@@ -68,7 +68,7 @@ def test_upload_gives_private_busy_times(app, client, make):
             == []
         )
     page = body(client.get("/imports"))
-    assert "Work" in page and "1 busy times ahead" in page and "being read" not in page
+    assert "Work" in page and "1 busy time ahead" in page and "being read" not in page
 
 
 @pytest.mark.parametrize(

@@ -362,6 +362,29 @@ def test_runaway_rules_are_refused_by_the_calendar_job_not_read_in_the_request(
     assert busy_summaries(app) == []
 
 
+def test_the_calendar_jobs_refusal_is_kept_in_the_members_language(
+    app, client, frozen, member, monkeypatch
+):
+    """The reader's child has no translations: it sends the refusal's words and values, and
+    the job tells them in the member's language (not the request's, there is none)."""
+    from flask_babel import get_locale
+
+    from planner.imports import services
+
+    def told_in(text, **values):
+        return f"[{get_locale()}] " + (text % values if values else text)
+
+    monkeypatch.setattr(services, "_", told_in)
+    with committing(app):
+        db.session.get(Member, member.member_ids[0]).language = "de"
+    data, message = RUNAWAY["daily since the year 1"]
+    assert upload(client, data).status_code == 302
+    assert read_waiting(app) == 1
+    with committing(app):
+        error = db.session.scalars(select(CalendarImport.last_error)).one()
+    assert error.startswith("[de] The event [de] “Old” repeats too many times since it began")
+
+
 def test_a_calendar_that_takes_too_long_is_stopped_at_the_deadline(
     app, client, frozen, member, monkeypatch
 ):

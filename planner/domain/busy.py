@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import calendar as gregorian
 import codecs
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -41,11 +41,51 @@ _SIGNED = {"BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYSETPOS"}  # 0 is not a valu
 _DATE_PROPERTIES = {"DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID"}
 _PARSE_ERRORS = (ValueError, KeyError, IndexError, TypeError, OverflowError, AttributeError)
 
-_EXPORT_HINT = "Please export it again from your calendar app and choose the .ics file."
+
+def _(text: str) -> str:
+    """Marks a message for the catalogues. This module stays free of the web app (the
+    calendar reader's child process loads it alone), so it writes English; the web app
+    tells a refusal in the member's language (planner.imports.services.told)."""
+    return text
+
+
+@dataclass(frozen=True)
+class Words:
+    """A message for the member: its English text (a msgid) and the values it names, some
+    of them words too, so that it can be told in any language later."""
+
+    text: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def tell(self, gettext: Callable[..., str] | None = None) -> str:
+        """The message, through `gettext` (Flask-Babel's, which fills in the values), or
+        in English without one."""
+        values = {k: v.tell(gettext) if isinstance(v, Words) else v for k, v in self.values.items()}
+        if gettext is not None:
+            return gettext(self.text, **values)
+        return self.text % values if values else self.text
+
+    def as_json(self) -> dict[str, Any]:
+        values = {k: v.as_json() if isinstance(v, Words) else v for k, v in self.values.items()}
+        return {"text": self.text, "values": values}
+
+    @classmethod
+    def from_json(cls, found: dict[str, Any]) -> Words:
+        values = {
+            k: cls.from_json(v) if isinstance(v, dict) else v
+            for k, v in found.get("values", {}).items()
+        }
+        return cls(str(found["text"]), values)
 
 
 class CalendarImportError(Refused):
-    """The calendar can't be used; the message is meant for the member."""
+    """The calendar can't be used; the message is meant for the member. Raised as
+    `CalendarImportError(_("… %(name)s …"), name=…)`: `message` is English, `words` can be
+    told in any language."""
+
+    def __init__(self, text: str | Words, field: str | None = None, **values: Any):
+        self.words = text if isinstance(text, Words) else Words(text, values)
+        super().__init__(self.words.tell(), field)
 
 
 @dataclass(frozen=True)
@@ -86,9 +126,12 @@ def parse_busy_times(
         for seen, occurrence in enumerate(occurrences, start=1):
             if seen > max_events:
                 raise CalendarImportError(
-                    f"This calendar has more than {max_events} events in the weeks we look "
-                    "at, which is more than Planner can show. Could you export a shorter "
-                    "time range, or just the calendar that matters here?"
+                    _(
+                        "This calendar has more than %(events)s events in the weeks we look "
+                        "at, which is more than Planner can show. Could you export a shorter "
+                        "time range, or just the calendar that matters here?"
+                    ),
+                    events=max_events,
                 )
             found = _busy_time(occurrence, tz)
             if found and found.end > start and found.start < end:
@@ -126,11 +169,14 @@ class _Budget:
     def spend(self) -> None:
         self.left -= 1
         if self.left < 0:
-            name = f"“{self.event}”" if self.event else "without a title"
             raise CalendarImportError(
-                f"The event {name} repeats too many times since it began for Planner to "
-                f"read (the repeating events of a calendar may add up to {self.limit:,} "
-                "times). Could you leave that event out, or export a shorter time range?"
+                _(
+                    "The event %(name)s repeats too many times since it began for Planner "
+                    "to read (the repeating events of a calendar may add up to %(limit)s "
+                    "times). Could you leave that event out, or export a shorter time range?"
+                ),
+                name=_event_name(self.event),
+                limit=f"{self.limit:,}",
             )
 
 
@@ -174,7 +220,10 @@ def _reported_as_import_error() -> Iterator[None]:
         raise
     except ZoneInfoNotFoundError as exc:
         raise CalendarImportError(
-            "This calendar uses a time zone Planner doesn't know. " + _EXPORT_HINT
+            _(
+                "This calendar uses a time zone Planner doesn't know. Please export it again "
+                "from your calendar app and choose the .ics file."
+            )
         ) from exc
     except _PARSE_ERRORS as exc:
         raise CalendarImportError(_unreadable()) from exc
@@ -230,20 +279,35 @@ def check_calendar_data(data: bytes) -> str:
     that it looks like a calendar); reading its events is left to parse_busy_times."""
     if len(data) > MAX_ICS_BYTES:
         raise CalendarImportError(
-            f"This calendar file is larger than {MAX_ICS_BYTES // 1_000_000} MB. "
-            "Could you export a shorter time range, or just the calendar that matters here?"
+            _(
+                "This calendar file is larger than %(mb)s MB. Could you export a shorter "
+                "time range, or just the calendar that matters here?"
+            ),
+            mb=MAX_ICS_BYTES // 1_000_000,
         )
     text = bytes(data).decode("utf-8", errors="replace")
     head = text.lstrip("\ufeff \t\r\n")
     if not head:
-        raise CalendarImportError("This calendar file is empty. " + _EXPORT_HINT)
+        raise CalendarImportError(
+            _(
+                "This calendar file is empty. Please export it again from your calendar app "
+                "and choose the .ics file."
+            )
+        )
     if head.startswith("<"):
         raise CalendarImportError(
-            "This is a web page, not a calendar. If you copied a link, use the calendar's "
-            "private iCal address (it usually ends in .ics)."
+            _(
+                "This is a web page, not a calendar. If you copied a link, use the calendar's "
+                "private iCal address (it usually ends in .ics)."
+            )
         )
     if not head[:15].upper().startswith("BEGIN:VCALENDAR") or "\x00" in text:
-        raise CalendarImportError("This doesn't look like a calendar (.ics) file. " + _EXPORT_HINT)
+        raise CalendarImportError(
+            _(
+                "This doesn't look like a calendar (.ics) file. Please export it again from "
+                "your calendar app and choose the .ics file."
+            )
+        )
     return head
 
 
@@ -284,10 +348,15 @@ def _calendars(data: bytes) -> list[icalendar.Calendar]:
 
 def _check_event(event: icalendar.Component, window_end: datetime) -> None:
     """Refuse events whose dates can't be read or whose rules would expand without bound."""
-    title = _summary(event, default="")
-    name = f"“{title}”" if title else "without a title"
+    name = _event_name(_summary(event, default=""))
     if "DTSTART" not in event:
-        raise CalendarImportError(f"The event {name} has no start time. " + _EXPORT_HINT)
+        raise CalendarImportError(
+            _(
+                "The event %(name)s has no start time. Please export it again from your "
+                "calendar app and choose the .ics file."
+            ),
+            name=name,
+        )
     broken = {(prop or "").upper() for prop, _ in event.errors}
     rules = [] if "RRULE" in broken else _drop_empty_rules(event)
     if (
@@ -296,28 +365,41 @@ def _check_event(event: icalendar.Component, window_end: datetime) -> None:
         or any("FREQ" not in rule or not _in_range(rule) for rule in rules)
     ):
         raise CalendarImportError(
-            f"Planner couldn't read the dates of the event {name}. " + _EXPORT_HINT
+            _(
+                "Planner couldn't read the dates of the event %(name)s. Please export it "
+                "again from your calendar app and choose the .ics file."
+            ),
+            name=name,
         )
     dtstart: Any = event["DTSTART"]  # a vDDDTypes: one start, checked above
     days = max(1, (window_end.date() - _as_date(dtstart.dt)).days)
     for rule in rules:
         if _never_moves_on(rule):
             raise CalendarImportError(
-                f"The event {name} has a repeat rule that never moves on (it repeats every "
-                "0 days, or less), which Planner can't read. Could you fix or leave out "
-                "that event?"
+                _(
+                    "The event %(name)s has a repeat rule that never moves on (it repeats "
+                    "every 0 days, or less), which Planner can't read. Could you fix or "
+                    "leave out that event?"
+                ),
+                name=name,
             )
         if _never_happens(rule):
             raise CalendarImportError(
-                f"The event {name} has a repeat rule that can never happen (such as the "
-                "30th of February), which Planner can't read. Could you fix or leave out "
-                "that event?"
+                _(
+                    "The event %(name)s has a repeat rule that can never happen (such as the "
+                    "30th of February), which Planner can't read. Could you fix or leave out "
+                    "that event?"
+                ),
+                name=name,
             )
         per_day = _max_per_day(rule)
         if per_day > _MAX_PER_DAY or per_day * days > _MAX_RULE_STEPS:
             raise CalendarImportError(
-                f"The event {name} repeats too often for Planner to handle (more than "
-                "once an hour, or hourly for decades). Could you leave that event out?"
+                _(
+                    "The event %(name)s repeats too often for Planner to handle (more than "
+                    "once an hour, or hourly for decades). Could you leave that event out?"
+                ),
+                name=name,
             )
 
 
@@ -432,5 +514,13 @@ def _aware(value: datetime) -> datetime:
     return value
 
 
+def _event_name(title: str) -> Words:
+    """How a refusal names an event: its title in quotes, or that it has none."""
+    return Words(_("“%(title)s”"), {"title": title}) if title else Words(_("without a title"))
+
+
 def _unreadable() -> str:
-    return "Planner couldn't read this calendar file; it may be damaged or cut off. " + _EXPORT_HINT
+    return _(
+        "Planner couldn't read this calendar file; it may be damaged or cut off. Please export "
+        "it again from your calendar app and choose the .ics file."
+    )

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from email.message import Message
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
-from planner.domain.busy import MAX_ICS_BYTES, CalendarImportError, as_utf8
+from planner.domain.busy import MAX_ICS_BYTES, CalendarImportError, _, as_utf8
 
 TIMEOUT_SECONDS = 10  # for the whole fetch: name lookup, connections, redirects, body
 MAX_REDIRECTS = 5
@@ -54,7 +54,7 @@ def fetch_calendar(
     most MAX_ICS_BYTES, all within `seconds`."""
     deadline = _Deadline(seconds)
     target = _target(url, allow_private, deadline)
-    for _ in range(MAX_REDIRECTS + 1):
+    for _attempt in range(MAX_REDIRECTS + 1):
         response = _get(target, deadline)
         if response.status in _REDIRECT_CODES:
             location = response.headers.get("Location", "")
@@ -69,8 +69,11 @@ def fetch_calendar(
             continue
         if not 200 <= response.status < 300:
             raise CalendarImportError(
-                f"The calendar's server answered “{response.status} {response.reason}”. "
-                "Check the address, or whether the calendar is still shared."
+                _(
+                    "The calendar's server answered “%(answer)s”. Check the address, or "
+                    "whether the calendar is still shared."
+                ),
+                answer=f"{response.status} {response.reason}",
             )
         return as_utf8(response.body, response.headers.get_content_charset())
     raise _bad_redirect()
@@ -94,8 +97,11 @@ class _Deadline:
 
     def passed(self) -> _Slow:
         return _Slow(
-            f"The calendar's server didn't send the calendar within {self.seconds:g} "
-            "seconds. Check the link, or try again later."
+            _(
+                "The calendar's server didn't send the calendar within %(seconds)s seconds. "
+                "Check the link, or try again later."
+            ),
+            seconds=f"{self.seconds:g}",
         )
 
 
@@ -105,29 +111,35 @@ def _target(url: str, allow_private: bool, deadline: _Deadline) -> _Target:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:  # an unclosed "[" around an IPv6 address, a port that isn't one
-        raise CalendarImportError("This address isn't complete; copy the whole link.") from None
+        raise CalendarImportError(_("This address isn't complete; copy the whole link.")) from None
     scheme = parts.scheme.lower()
     if scheme in ("webcal", "webcals"):
         scheme = "https"
     elif scheme not in ("http", "https"):
         raise CalendarImportError(
-            "Only web addresses starting with https:// (or http://, or webcal://) can be "
-            "subscribed to. To use a file from your computer, upload it instead."
+            _(
+                "Only web addresses starting with https:// (or http://, or webcal://) can be "
+                "subscribed to. To use a file from your computer, upload it instead."
+            )
         )
     if "@" in parts.netloc:
         raise CalendarImportError(
-            "This address has a user name or password in it (before an @), which Planner "
-            "doesn't send. Use the calendar's secret iCal address instead."
+            _(
+                "This address has a user name or password in it (before an @), which Planner "
+                "doesn't send. Use the calendar's secret iCal address instead."
+            )
         )
     if not parts.hostname:
-        raise CalendarImportError("This address has no host name; copy the whole link.")
+        raise CalendarImportError(_("This address has no host name; copy the whole link."))
     host = _ascii_host(parts.hostname)
     port = port or (443 if scheme == "https" else 80)
     addresses = _resolve(host, port, deadline)
     if not allow_private and not all(_is_public(address) for address in addresses):
         raise CalendarImportError(
-            "This address points inside a private network, which Planner can't reach. "
-            "Use the calendar's public (secret) iCal address."
+            _(
+                "This address points inside a private network, which Planner can't reach. "
+                "Use the calendar's public (secret) iCal address."
+            )
         )
     path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~")
     query = quote(parts.query, safe="/?%:@!$&'()*+,;=-._~")
@@ -154,7 +166,8 @@ def _ascii_host(hostname: str) -> str:
         host = ""
     if not _HOST_NAME.fullmatch(host):
         raise CalendarImportError(
-            f"“{hostname}” isn't a valid server name; copy the whole link from your calendar app."
+            _("“%(host)s” isn't a valid server name; copy the whole link from your calendar app."),
+            host=hostname,
         )
     return host
 
@@ -180,7 +193,8 @@ def _resolve(host: str, port: int, deadline: _Deadline) -> tuple[str, ...]:
     addresses = tuple(dict.fromkeys(found))
     if not addresses:
         raise CalendarImportError(
-            f"Planner couldn't find the server “{host}”. Check the address and try again."
+            _("Planner couldn't find the server “%(host)s”. Check the address and try again."),
+            host=host,
         )
     return addresses
 
@@ -257,8 +271,10 @@ def _get(target: _Target, deadline: _Deadline) -> _Response:
             raise deadline.passed() from exc
         if isinstance(exc, ssl.SSLError | ssl.CertificateError):
             raise CalendarImportError(
-                "Planner couldn't set up a secure connection to this address (its "
-                "certificate doesn't check out). Check the link."
+                _(
+                    "Planner couldn't set up a secure connection to this address (its "
+                    "certificate doesn't check out). Check the link."
+                )
             ) from exc
         raise _unreachable() from exc
     finally:
@@ -296,20 +312,27 @@ def _tls() -> ssl.SSLContext:
 
 def _unreachable() -> CalendarImportError:
     return CalendarImportError(
-        "Planner couldn't reach this address (the server didn't answer or refused). Check "
-        "the link and try again."
+        _(
+            "Planner couldn't reach this address (the server didn't answer or refused). Check "
+            "the link and try again."
+        )
     )
 
 
 def _too_large() -> CalendarImportError:
     return CalendarImportError(
-        f"This calendar is larger than {MAX_ICS_BYTES // 1_000_000} MB, more than Planner "
-        "takes in. Could you share just the calendar that matters here?"
+        _(
+            "This calendar is larger than %(mb)s MB, more than Planner takes in. Could you "
+            "share just the calendar that matters here?"
+        ),
+        mb=MAX_ICS_BYTES // 1_000_000,
     )
 
 
 def _bad_redirect() -> CalendarImportError:
     return CalendarImportError(
-        "The calendar's address redirects somewhere Planner won't go (only http and https "
-        "addresses on the public internet)."
+        _(
+            "The calendar's address redirects somewhere Planner won't go (only http and https "
+            "addresses on the public internet)."
+        )
     )

@@ -17,8 +17,9 @@ from sqlalchemy import or_, select
 from planner.database import utcnow
 from planner.domain.busy import BusyTime, CalendarImportError
 from planner.extensions import db
+from planner.i18n import in_language
 from planner.imports.reader import READ_SECONDS, read_busy_times
-from planner.imports.services import fetch_checked
+from planner.imports.services import fetch_checked, told
 from planner.models import BusyBlock, CalendarImport
 
 # Busy times are kept for this window around today; refreshes move it on.
@@ -68,6 +69,7 @@ def _read_one(import_id: int, *, fetch: bool) -> None:
         return
     taken = (bytes(imported.ics_data), imported.last_fetched_at)
     url, tz = imported.source_url, imported.member.household.tz
+    language = imported.member.language
     db.session.commit()  # no transaction stays open while the calendar is fetched and read
     data, busy, error = taken[0], None, ""
     try:
@@ -75,7 +77,8 @@ def _read_one(import_id: int, *, fetch: bool) -> None:
             data = fetch_checked(url)
         busy = _read(data, tz)
     except CalendarImportError as exc:
-        error = exc.message
+        with in_language(language):  # kept to be shown to the member, in their words
+            error = told(exc).message
     imported = db.session.get(CalendarImport, import_id, with_for_update=True)
     if imported is None or (bytes(imported.ics_data), imported.last_fetched_at) != taken:
         db.session.commit()

@@ -19,12 +19,12 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from planner.domain.busy import BusyTime, CalendarImportError, parse_busy_times
+from planner.domain.busy import BusyTime, CalendarImportError, Words, _, parse_busy_times
 
 READ_SECONDS = 10  # wall time for one file, start-up included
 MEMORY_BYTES = 1 << 30  # address space of the child
 log = logging.getLogger(__name__)
-_TOO_BIG = (
+_TOO_BIG = _(
     "Planner couldn't read this calendar within the memory it gives one calendar. Could you "
     "export a shorter time range, or just the calendar that matters here?"
 )
@@ -62,10 +62,13 @@ def read_busy_times(
         )
     except subprocess.TimeoutExpired:  # run() has killed the child
         raise CalendarImportError(
-            f"Planner stopped reading this calendar after {seconds:g} seconds: its "
-            "repeating events take too long to work out (a repeat rule that almost never "
-            "happens can do that). Could you export just the calendar that matters here, "
-            "or leave unusual repeating events out?"
+            _(
+                "Planner stopped reading this calendar after %(seconds)s seconds: its "
+                "repeating events take too long to work out (a repeat rule that almost never "
+                "happens can do that). Could you export just the calendar that matters here, "
+                "or leave unusual repeating events out?"
+            ),
+            seconds=f"{seconds:g}",
         ) from None
     try:
         answer = json.loads(done.stdout) if done.returncode == 0 else None
@@ -74,11 +77,13 @@ def read_busy_times(
     if not isinstance(answer, dict):
         log.warning("Calendar reader exited with %s: %s", done.returncode, done.stderr[-2000:])
         raise CalendarImportError(
-            "Planner couldn't read this calendar; it may be damaged. Please export it "
-            "again from your calendar app, or try again later."
+            _(
+                "Planner couldn't read this calendar; it may be damaged. Please export it "
+                "again from your calendar app, or try again later."
+            )
         )
-    if "refused" in answer:
-        raise CalendarImportError(str(answer["refused"]))
+    if "refused" in answer:  # its words, to be told in the member's language
+        raise CalendarImportError(Words.from_json(answer["refused"]))
     return [
         BusyTime(datetime.fromisoformat(start), datetime.fromisoformat(end), summary)
         for start, end, summary in answer["busy"]
@@ -101,9 +106,9 @@ def child_main() -> None:
             tz=ZoneInfo(request["tz"]),
         )
     except CalendarImportError as refused:
-        answer: dict = {"refused": refused.message}
+        answer: dict = {"refused": refused.words.as_json()}
     except MemoryError:
-        answer = {"refused": _TOO_BIG}
+        answer = {"refused": Words(_TOO_BIG).as_json()}
     else:
         answer = {"busy": [(b.start.isoformat(), b.end.isoformat(), b.summary) for b in busy]}
     sys.stdout.write(json.dumps(answer))

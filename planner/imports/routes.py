@@ -9,6 +9,7 @@ from planner.access import get_owned_or_404
 from planner.domain.busy import MAX_ICS_BYTES
 from planner.domain.refusal import Refused
 from planner.forms import required, show_refusal
+from planner.i18n import _
 from planner.imports import services
 from planner.imports.forms import SubscribeForm, UploadForm
 from planner.models import CalendarImport
@@ -41,8 +42,11 @@ def upload():
             show_refusal(form, refused, "file")
         else:
             flash(
-                f"“{imported.name}” is in. Planner is reading it now; its busy times show "
-                "here in a moment.",
+                _(
+                    "“%(name)s” is in. Planner is reading it now; its busy times show here in "
+                    "a moment.",
+                    name=imported.name,
+                ),
                 "success",
             )
             return redirect(url_for("imports.index"))
@@ -62,8 +66,11 @@ def subscribe():
             show_refusal(form, refused, "url")
         else:
             flash(
-                f"Subscribed to “{imported.name}”. Planner is reading it now, and checks it "
-                "again every few hours.",
+                _(
+                    "Subscribed to “%(name)s”. Planner is reading it now, and checks it again "
+                    "every few hours.",
+                    name=imported.name,
+                ),
                 "success",
             )
             return redirect(url_for("imports.index"))
@@ -75,9 +82,16 @@ def subscribe():
 def refresh(import_id: int):
     imported = _own_import(import_id)
     if services.refresh_import(imported):
-        flash(f"Planner is reading “{imported.name}” again now.", "success")
+        flash(_("Planner is reading “%(name)s” again now.", name=imported.name), "success")
     else:
-        flash(f"“{imported.name}” couldn't be refreshed: {imported.last_error}", "error")
+        flash(
+            _(
+                "“%(name)s” couldn't be refreshed: %(error)s",
+                name=imported.name,
+                error=imported.last_error,
+            ),
+            "error",
+        )
     return redirect(url_for("imports.index"))
 
 
@@ -87,12 +101,12 @@ def remove(import_id: int):
     imported = _own_import(import_id)
     name = imported.name
     services.remove_import(imported)
-    flash(f"“{name}” is gone, with its busy times.", "info")
+    flash(_("“%(name)s” is gone, with its busy times.", name=name), "info")
     return redirect(url_for("imports.index"))
 
 
 def _name(value: str | None) -> str:
-    return (value or "").strip() or "My calendar"
+    return (value or "").strip() or _("My calendar")
 
 
 def _page(upload_form: UploadForm, subscribe_form: SubscribeForm):

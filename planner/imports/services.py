@@ -10,6 +10,8 @@ stored bytes wait to be read, and `last_error` says why the last read failed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,6 +20,7 @@ from sqlalchemy import select
 
 from planner.domain.busy import BusyTime, CalendarImportError, as_utf8, check_calendar_data
 from planner.extensions import db
+from planner.i18n import _
 from planner.imports.fetch import TIMEOUT_SECONDS, fetch_calendar
 from planner.models import BusyBlock, CalendarImport, Household, Member
 
@@ -32,7 +35,23 @@ __all__ = [
     "refresh_import",
     "remove_import",
     "subscribe_url",
+    "told",
 ]
+
+
+def told(refused: CalendarImportError) -> CalendarImportError:
+    """The refusal, its message in the current language (planner.domain writes English)."""
+    refused.message = refused.words.tell(_)
+    return refused
+
+
+@contextmanager
+def _told() -> Iterator[None]:
+    try:
+        yield
+    except CalendarImportError as refused:
+        told(refused)
+        raise
 
 
 def imports_of(member: Member) -> list[CalendarImport]:
@@ -75,7 +94,11 @@ def busy_times_for(
     """`member_busy` as calendar entries: each busy time reads "<name>: busy"."""
     names = {m.id: m.display_name for m in household.members}
     return [
-        BusyTime(start=b.start, end=b.end, summary=f"{names.get(b.member_id, '')}: busy")
+        BusyTime(
+            start=b.start,
+            end=b.end,
+            summary=_("%(name)s: busy", name=names.get(b.member_id, "")),
+        )
         for b in member_busy(household, start_utc, end_utc, member_id)
     ]
 
@@ -89,7 +112,8 @@ def add_file(member: Member, name: str, data: bytes) -> CalendarImport:
     """Keep an uploaded calendar for the calendar job to read; a file that isn't a
     calendar (or is too large) raises and saves nothing."""
     data = as_utf8(data)
-    check_calendar_data(data)
+    with _told():
+        check_calendar_data(data)
     imported = CalendarImport(
         household_id=member.household_id,
         member_id=member.id,
@@ -105,7 +129,8 @@ def add_file(member: Member, name: str, data: bytes) -> CalendarImport:
 def subscribe_url(member: Member, name: str, url: str) -> CalendarImport:
     """Fetch the calendar at a safe address (within one deadline) and keep it for the
     calendar job to read; an address or answer that can't be used saves nothing."""
-    data = fetch_checked(url)
+    with _told():
+        data = fetch_checked(url)
     imported = CalendarImport(
         household_id=member.household_id,
         member_id=member.id,
@@ -126,7 +151,7 @@ def refresh_import(imported: CalendarImport) -> bool:
         try:
             data = fetch_checked(imported.source_url)
         except CalendarImportError as exc:
-            imported.last_error = exc.message[:500]
+            imported.last_error = told(exc).message[:500]
             db.session.flush()
             return False
         imported.ics_data = data

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from planner.domain.vocabulary import CheckInState
+from planner.i18n import _
 
 STATE_COLOURS = {
     CheckInState.OKAY: "#2e7d4f",
@@ -38,7 +39,13 @@ def load_bar(
     def x(v: float) -> float:
         return round(v / top * w, 1)
 
-    label = f"{name}: {before} minutes now, {after} after the moves, fair share {round(target)}"
+    label = _(
+        "%(name)s: %(before)s minutes now, %(after)s after the moves, fair share %(share)s",
+        name=name,
+        before=before,
+        after=after,
+        share=round(target),
+    )
     body = (
         f'<rect x="0" y="4" width="{w}" height="10" rx="5" fill="{TRACK}"/>'
         f'<rect x="0" y="4" width="{x(before)}" height="10" rx="5" fill="{colour}" opacity=".35"/>'
@@ -89,9 +96,26 @@ def load_weeks(name: str, colour: str, weeks: Sequence[WeekLoad]) -> Markup:
             parts.append(
                 f'<text x="{x + 11}" y="{base + 16}" font-size="10" text-anchor="middle" fill="{MUTED}">{escape(w.label)}</text>'
             )
-        carry = f", could carry {w.can_carry}" if w.can_carry is not None else ""
-        said.append(f"{w.label}: {w.doing} doing + {w.mental} mental minutes{carry}")
-    label = f"{name}'s load per week. " + "; ".join(said)
+        if w.can_carry is None:
+            said.append(
+                _(
+                    "%(week)s: %(doing)s doing + %(mental)s mental minutes",
+                    week=w.label,
+                    doing=w.doing,
+                    mental=w.mental,
+                )
+            )
+        else:
+            said.append(
+                _(
+                    "%(week)s: %(doing)s doing + %(mental)s mental minutes, could carry %(carry)s",
+                    week=w.label,
+                    doing=w.doing,
+                    mental=w.mental,
+                    carry=w.can_carry,
+                )
+            )
+    label = _("%(name)s's load per week. %(weeks)s", name=name, weeks="; ".join(said))
     return _svg(width, height, label, "".join(parts))
 
 
@@ -111,15 +135,15 @@ def states_strip(
                 parts.append(f'<circle cx="{x}" cy="{y}" r="7" fill="none" stroke="{MUTED}"/>')
             else:
                 parts.append(f'<circle cx="{x}" cy="{y}" r="8" fill="{STATE_COLOURS[state]}"/>')
-        said.append(
-            f"{name}: " + ", ".join(CheckInState(s).label if s else "no check-in" for s in states)
-        )
+        told = ", ".join(str(CheckInState(s).label) if s else _("no check-in") for s in states)
+        said.append(_("%(name)s: %(states)s", name=name, states=told))
     for k, text in enumerate(labels):
         if k % 2 == 0 or n <= 6:
             parts.append(
                 f'<text x="{100 + k * 30}" y="{height - 2}" font-size="10" text-anchor="middle" fill="{MUTED}">{escape(text)}</text>'
             )
-    return _svg(width, height, "Check-in states per week. " + "; ".join(said), "".join(parts))
+    label = _("Check-in states per week. %(members)s", members="; ".join(said))
+    return _svg(width, height, label, "".join(parts))
 
 
 def fairness_lines(
@@ -146,13 +170,14 @@ def fairness_lines(
                 f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>'
             )
         parts += [f'<circle cx="{px}" cy="{py:.1f}" r="4" fill="{colour}"/>' for px, py in points]
-        said.append(f"{name}: " + ", ".join(str(a) if a else "no answer" for a in answers))
+        told = ", ".join(str(a) if a else _("no answer") for a in answers)
+        said.append(_("%(name)s: %(answers)s", name=name, answers=told))
     for k, text in enumerate(labels):
         if k % 2 == 0 or n <= 6:
             parts.append(
                 f'<text x="{40 + k * 30}" y="{height - 4}" font-size="10" text-anchor="middle" fill="{MUTED}">{escape(text)}</text>'
             )
-    label = "Did the week feel fair, 1 to 5, per week. " + "; ".join(said)
+    label = _("Did the week feel fair, 1 to 5, per week. %(members)s", members="; ".join(said))
     return _svg(width, height, label, "".join(parts))
 
 

@@ -11,11 +11,12 @@ from sqlalchemy import func, or_, select
 from planner.domain.balance import DEFAULT_FULL_WEEK_MINUTES
 from planner.domain.vocabulary import CheckInState, Kindness, OccurrenceState
 from planner.extensions import db
+from planner.i18n import _l, _n, moment
 from planner.models import CheckIn, Household, Member, PlanItem, PlanOccurrence, WeekPlan
 from planner.week.services import week_start_for_household
 
 WEEKS = 12
-NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+NUMBER_WORDS = {2: _l("two"), 3: _l("three"), 4: _l("four"), 5: _l("five"), 6: _l("six")}
 
 
 @dataclass
@@ -47,7 +48,12 @@ class Insights:
 
 
 def week_label(on: date) -> str:
-    return f"{on.day} {on.strftime('%b')}"
+    return moment(on, "date")
+
+
+def _in_words(count: int) -> str:
+    """A small count in words ("two"), a larger one in figures."""
+    return str(NUMBER_WORDS.get(count, count))
 
 
 def insights(household: Household, weeks: int = WEEKS, today: date | None = None) -> Insights:
@@ -121,9 +127,14 @@ def taken_off_plates(members: list[Member], plan_ids: list[int]) -> list[str]:
     found = []
     for taker, owner, count in rows:
         if taker in names and owner in names:
-            things = "thing" if count == 1 else "things"
             found.append(
-                f"{names[taker]} took {count} {things} off {names[owner]}'s plate this week."
+                _n(
+                    "%(taker)s took %(num)d thing off %(owner)s's plate this week.",
+                    "%(taker)s took %(num)d things off %(owner)s's plate this week.",
+                    count,
+                    taker=names[taker],
+                    owner=names[owner],
+                )
             )
     return sorted(found)
 
@@ -151,25 +162,51 @@ def signals(result: Insights) -> list[str]:
         low = _streak(states, lambda s: s in (CheckInState.BLOWN, CheckInState.IN_THE_REEDS))
         if blown >= 2:
             found.append(
-                f"{name} has been blown {NUMBER_WORDS.get(blown, blown)} weeks running "
-                "— consider a kindness plan."
+                _n(
+                    "%(name)s has been blown %(weeks)s week running — consider a kindness plan.",
+                    "%(name)s has been blown %(weeks)s weeks running — consider a kindness plan.",
+                    blown,
+                    name=name,
+                    weeks=_in_words(blown),
+                )
             )
         elif low >= 3:
             found.append(
-                f"{name} has been in the reeds or blown {NUMBER_WORDS.get(low, low)} weeks running "
-                "— what would help this week?"
+                _n(
+                    "%(name)s has been in the reeds or blown %(weeks)s week running — what "
+                    "would help this week?",
+                    "%(name)s has been in the reeds or blown %(weeks)s weeks running — what "
+                    "would help this week?",
+                    low,
+                    name=name,
+                    weeks=_in_words(low),
+                )
             )
         unfair = _streak([w.fairness for w in rows], lambda f: f <= 2)
         if unfair >= 2:
             found.append(
-                f"{name} felt the last {NUMBER_WORDS.get(unfair, unfair)} weeks weren't fair "
-                "— worth a gentle talk in the session."
+                _n(
+                    "%(name)s felt the last %(weeks)s week wasn't fair — worth a gentle talk "
+                    "in the session.",
+                    "%(name)s felt the last %(weeks)s weeks weren't fair — worth a gentle talk "
+                    "in the session.",
+                    unfair,
+                    name=name,
+                    weeks=_in_words(unfair),
+                )
             )
         recent = [(w.doing + w.mental, w.can_carry) for w in rows[-4:] if w.can_carry is not None]
         over = sum(1 for carried, can_carry in recent if carried > can_carry)
         if over >= 3:
             found.append(
-                f"{name} carried more than their capacity in {over} of the last {len(recent)} "
-                "weeks — a lighter week could help."
+                _n(
+                    "%(name)s carried more than their capacity in %(over)d of the last %(num)d "
+                    "week — a lighter week could help.",
+                    "%(name)s carried more than their capacity in %(over)d of the last %(num)d "
+                    "weeks — a lighter week could help.",
+                    len(recent),
+                    name=name,
+                    over=over,
+                )
             )
     return found

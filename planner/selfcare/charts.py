@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from planner.i18n import _, _n, moment
+
 WIDTH, HEIGHT, GAP = 240, 48, 2
 
 
@@ -30,10 +32,21 @@ class KeepChart:
     @property
     def summary(self) -> str:
         if self.member_id is None:
-            return f"You had time together {self.kept} of the {self.planned} times you planned."
+            return _n(
+                "You had time together %(kept)d of the %(num)d time you planned.",
+                "You had time together %(kept)d of the %(num)d times you planned.",
+                self.planned,
+                kept=self.kept,
+            )
         if not self.planned:
-            return f"{self.name} had no self-care time planned in these weeks."
-        return f"{self.name} kept {self.kept} of {self.planned} self-care times in these weeks."
+            return _("%(name)s had no self-care time planned in these weeks.", name=self.name)
+        return _n(
+            "%(name)s kept %(kept)d of %(num)d self-care time in these weeks.",
+            "%(name)s kept %(kept)d of %(num)d self-care times in these weeks.",
+            self.planned,
+            name=self.name,
+            kept=self.kept,
+        )
 
 
 TOGETHER_COLOUR = "#8a6bb8"
@@ -44,7 +57,7 @@ def keep_charts(members, rates: dict[int | None, list[tuple[date, int, int]]]) -
     charts = [_chart(m.id, m.display_name, m.colour, rates.get(m.id, [])) for m in members]
     together = rates.get(None, [])
     if any(planned for _, _, planned in together):
-        charts.append(_chart(None, "Time together", TOGETHER_COLOUR, together))
+        charts.append(_chart(None, _("Time together"), TOGETHER_COLOUR, together))
     return charts
 
 
@@ -62,7 +75,12 @@ def _chart(
                 y=round(HEIGHT - height, 1),
                 width=round(slot_width - GAP, 1),
                 height=round(height, 1),
-                label=f"Week of {week:%d %b}: kept {kept} of {planned}",
+                label=_(
+                    "Week of %(week)s: kept %(kept)d of %(planned)d",
+                    week=moment(week, "date"),
+                    kept=kept,
+                    planned=planned,
+                ),
                 planned=bool(planned),
             )
         )

@@ -3,20 +3,21 @@ from wtforms.validators import InputRequired, Length, NumberRange
 
 from planner.domain.vocabulary import SelfCareOutcome
 from planner.forms import WEEKDAY_CHOICES, PlannerForm, SelectChoice
+from planner.i18n import _l
 
 
 class SlotForm(PlannerForm):
     title = StringField(
-        "What is it?",
-        [InputRequired("Give your time a name, like Run or Pottery."), Length(max=80)],
+        _l("What is it?"),
+        [InputRequired(_l("Give your time a name, like Run or Pottery.")), Length(max=80)],
     )
-    weekday = SelectField("Day", choices=WEEKDAY_CHOICES, coerce=int)
-    start_time = TimeField("Starts at", [InputRequired("Pick a time, like 18:30.")])
+    weekday = SelectField(_l("Day"), choices=WEEKDAY_CHOICES, coerce=int)
+    start_time = TimeField(_l("Starts at"), [InputRequired(_l("Pick a time, like 18:30."))])
     minutes = IntegerField(
-        "Length (minutes)",
+        _l("Length (minutes)"),
         [
-            InputRequired("How long is it, in minutes?"),
-            NumberRange(15, 600, "Between 15 minutes and 10 hours."),
+            InputRequired(_l("How long is it, in minutes?")),
+            NumberRange(15, 600, _l("Between 15 minutes and 10 hours.")),
         ],
         default=60,
     )
@@ -33,24 +34,24 @@ def together_form(posted: bool = False) -> SlotForm:
 class MoveForm(PlannerForm):
     """Move one week's slot to a day and time of the same week."""
 
-    day = DateField("Day", [InputRequired("Pick a day in this week.")])
-    time = TimeField("Time", [InputRequired("Pick a time, like 18:30.")])
+    day = DateField(_l("Day"), [InputRequired(_l("Pick a day in this week."))])
+    time = TimeField(_l("Time"), [InputRequired(_l("Pick a time, like 18:30."))])
 
 
 class PickForm(PlannerForm):
     """One of the suggested free times, as an ISO timestamp."""
 
-    start = HiddenField("Start", [InputRequired("Pick one of the suggested times.")])
+    start = HiddenField(_l("Start"), [InputRequired(_l("Pick one of the suggested times."))])
 
 
 class WeekActionForm(PlannerForm):
     action = SelectField(
-        "What happened",
+        _l("What happened"),
         choices=[
-            SelectChoice("skip", "Skip this week"),
-            SelectChoice("restore", "Keep it as planned"),
-            SelectChoice(SelfCareOutcome.KEPT.value, "I kept it"),
-            SelectChoice(SelfCareOutcome.MISSED.value, "I had to skip it"),
-            SelectChoice("undo", "Undo"),
+            SelectChoice("skip", _l("Skip this week")),
+            SelectChoice("restore", _l("Keep it as planned")),
+            SelectChoice(SelfCareOutcome.KEPT.value, _l("I kept it")),
+            SelectChoice(SelfCareOutcome.MISSED.value, _l("I had to skip it")),
+            SelectChoice("undo", _l("Undo")),
         ],
     )

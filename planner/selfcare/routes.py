@@ -12,6 +12,7 @@ from planner.database import utcnow
 from planner.domain.refusal import Refused
 from planner.domain.vocabulary import SelfCareOutcome
 from planner.forms import required, show_refusal
+from planner.i18n import _, _l
 from planner.models import SelfCareSlot
 from planner.selfcare import services
 from planner.selfcare.charts import keep_charts
@@ -22,16 +23,16 @@ from planner.week.services import parse_week, week_start_for_household
 bp = Blueprint("selfcare", __name__, url_prefix="/selfcare")
 
 DONE = {
-    "skip": "Skipped for this week. Your partner's calendar updates at its next refresh.",
-    "restore": "Back as planned.",
-    SelfCareOutcome.KEPT: "Kept. Well done for taking your time.",
-    SelfCareOutcome.MISSED: "That's okay. Would another time this week work?",
-    "undo": "Taken back: nothing is marked for this week.",
+    "skip": _l("Skipped for this week. Your partner's calendar updates at its next refresh."),
+    "restore": _l("Back as planned."),
+    SelfCareOutcome.KEPT: _l("Kept. Well done for taking your time."),
+    SelfCareOutcome.MISSED: _l("That's okay. Would another time this week work?"),
+    "undo": _l("Taken back: nothing is marked for this week."),
 }
 TOGETHER_DONE = {
-    "skip": "Skipped for this week. Both your calendars update at their next refresh.",
-    SelfCareOutcome.KEPT: "Kept. Glad you had that time together.",
-    SelfCareOutcome.MISSED: "That's okay. Would another time this week work for you both?",
+    "skip": _l("Skipped for this week. Both your calendars update at their next refresh."),
+    SelfCareOutcome.KEPT: _l("Kept. Glad you had that time together."),
+    SelfCareOutcome.MISSED: _l("That's okay. Would another time this week work for you both?"),
 }
 
 
@@ -90,8 +91,11 @@ def add_from(form: SlotForm, *, together: bool) -> None:
         required(form.minutes.data),
         together=together,
     )
-    whose = "time together for both of you" if together else "protected time"
-    flash(f"“{title}” is now {whose}, every week.", "success")
+    if together:
+        done = _("“%(title)s” is now time together for both of you, every week.", title=title)
+    else:
+        done = _("“%(title)s” is now protected time, every week.", title=title)
+    flash(done, "success")
 
 
 def _index_page(form: SlotForm, week, together: SlotForm | None = None):
@@ -127,7 +131,7 @@ def edit(slot_id: int):
             required(form.start_time.data),
             required(form.minutes.data),
         )
-        flash("Saved. Your calendar feed shows the change at its next refresh.", "success")
+        flash(_("Saved. Your calendar feed shows the change at its next refresh."), "success")
         return redirect(url_for("selfcare.index"))
     return render_template("selfcare/edit.html", form=form, slot=slot), 422 if form.errors else 200
 
@@ -137,7 +141,9 @@ def edit(slot_id: int):
 def archive(slot_id: int):
     slot = _own_slot(slot_id)
     services.archive_slot(slot)
-    flash(f"“{slot.title}” is no longer in your week.", "info")  # nor, if together, in theirs
+    flash(
+        _("“%(title)s” is no longer in your week.", title=slot.title), "info"
+    )  # nor, if together, in theirs
     return redirect(url_for("selfcare.index"))
 
 
@@ -148,14 +154,14 @@ def week_action(slot_id: int, week: str):
     form = WeekActionForm()
     try:
         if not form.validate_on_submit():
-            raise Refused("Choose what happened.", "action")
+            raise Refused(_("Choose what happened."), "action")
         services.apply_week_action(slot, week_start, form.action.data)
     except Refused as refused:
         flash(refused.message, "error")
         return _index_page(SlotForm(formdata=None), week_start), refused.status
     missed = form.action.data == SelfCareOutcome.MISSED
     done = TOGETHER_DONE if slot.together else DONE
-    flash(done.get(form.action.data, DONE[form.action.data]), "info" if missed else "success")
+    flash(str(done.get(form.action.data, DONE[form.action.data])), "info" if missed else "success")
     if missed:
         return redirect(
             url_for("selfcare.reschedule", slot_id=slot.id, week=week_start.isoformat())
@@ -174,7 +180,7 @@ def reschedule(slot_id: int, week: str):
         pick = PickForm()
         start = _parse_start(pick.start.data) if pick.validate_on_submit() else None
         if start is None:
-            pick.start.errors = [*pick.start.errors, "Pick one of the suggested times."]
+            pick.start.errors = [*pick.start.errors, _("Pick one of the suggested times.")]
         elif _moved(
             slot,
             week_start,
@@ -214,7 +220,7 @@ def _moved(slot, week_start, form, field: str, move) -> bool:
     except Refused as refused:
         show_refusal(form, refused, field)
         return False
-    flash(f"“{slot.title}” moved for this week.", "success")
+    flash(_("“%(title)s” moved for this week.", title=slot.title), "success")
     return True
 
 

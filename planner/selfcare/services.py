@@ -18,6 +18,7 @@ from planner.domain.refusal import Refused
 from planner.domain.vocabulary import SelfCareOutcome, SelfCareStatus
 from planner.domain.week import local_to_utc, reachable_dates, week_bounds_utc
 from planner.extensions import db
+from planner.i18n import _, _l
 from planner.models import (
     Household,
     Member,
@@ -32,7 +33,7 @@ from planner.week.services import week_start_for_household
 _REANCHOR_REACH = timedelta(days=6)
 
 
-TOGETHER = "Together"  # whose time a slot of time together is
+TOGETHER = _l("Together")  # whose time a slot of time together is
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,7 @@ def week_slots(household: Household, week_start: date) -> list[WeekSlot]:
         WeekSlot(
             slot_id=t.slot.id,
             member_id=t.slot.member_id,
-            member_name=TOGETHER if t.slot.together else names.get(t.slot.member_id or 0, ""),
+            member_name=str(TOGETHER) if t.slot.together else names.get(t.slot.member_id or 0, ""),
             title=t.slot.title,
             start_utc=t.start,
             end_utc=t.end,
@@ -330,9 +331,9 @@ def move_week(
     household = slot.household
     begin, end = week_bounds_utc(week_start, household.tz)
     if not begin <= new_start < end:
-        raise Refused("Pick a time within the same week.")
+        raise Refused(_("Pick a time within the same week."))
     if not_before is not None and new_start < not_before:
-        raise Refused("Pick a time that hasn't passed yet.")
+        raise Refused(_("Pick a time that hasn't passed yet."))
     row = _row(slot, week_start)
     if new_start == slot_start(household, slot, week_start):
         row.status, row.moved_start = SelfCareStatus.PLANNED, None
@@ -345,7 +346,7 @@ def move_week(
 def move_to(slot: SelfCareSlot, week_start: date, day: date, at: time) -> None:
     """Move this week's slot to a local day and time of the same week."""
     if not week_start <= day < week_start + timedelta(weeks=1):
-        raise Refused("Pick a day in this week.")
+        raise Refused(_("Pick a day in this week."))
     start = local_to_utc(day, at, slot.household.tz)
     move_week(slot, week_start, start, not_before=utcnow())
 
@@ -360,7 +361,7 @@ def apply_week_action(slot: SelfCareSlot, week_start: date, action: str) -> None
     elif action == "undo":
         mark_outcome(slot, week_start, None)  # say a reminder link was tapped too early
     else:
-        raise Refused("Choose what happened.")
+        raise Refused(_("Choose what happened."))
 
 
 def mark_outcome(
@@ -371,14 +372,14 @@ def mark_outcome(
 ):
     """Kept or missed once its time has come; None takes a mark back at any time."""
     if outcome is not None and outcome not in set(SelfCareOutcome):
-        raise Refused("Choose kept or missed.")
+        raise Refused(_("Choose kept or missed."))
     row = _row(slot, week_start)
     moved = row.moved_start if row.status == SelfCareStatus.MOVED else None
     start = moved or slot_start(slot.household, slot, week_start)
     if outcome is not None and start > (now or utcnow()):
-        raise Refused("You can mark it once its time has come.")
+        raise Refused(_("You can mark it once its time has come."))
     if outcome is None and row.outcome is None:
-        raise Refused("Nothing is marked for this week.")
+        raise Refused(_("Nothing is marked for this week."))
     row.outcome = outcome
     db.session.flush()
 
@@ -393,7 +394,7 @@ def week_row(slot: SelfCareSlot, week_start: date) -> SelfCareWeek | None:
 def _row(slot: SelfCareSlot, week_start: date) -> SelfCareWeek:
     household = slot.household
     if not slot_active(household, slot, week_start):
-        raise Refused("This slot isn't part of that week.")
+        raise Refused(_("This slot isn't part of that week."))
     row = week_row(slot, week_start)
     if row is not None:
         if row.week_start != week_start:
