@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from zoneinfo import available_timezones
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import LazyString
 from flask_wtf import FlaskForm
 from wtforms import Field, PasswordField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3, newer than types-WTForms 3.2: features import it from here
@@ -17,9 +18,15 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from planner.domain.refusal import Refused
 from planner.domain.text import clean_text
-from planner.templating import WEEKDAYS
+from planner.i18n import _, _l, weekday_names
 
-WEEKDAY_CHOICES = [SelectChoice(i, name) for i, name in enumerate(WEEKDAYS)]
+
+def _weekday(index: int) -> LazyString:
+    """A weekday's name, in the language of the page it is shown on."""
+    return LazyString(lambda: weekday_names()[index])
+
+
+WEEKDAY_CHOICES = [SelectChoice(i, _weekday(i)) for i in range(7)]
 
 
 class _CleanTextMeta(DefaultMeta):
@@ -74,7 +81,7 @@ TIMEZONE_LIST = {"list": "timezones", "autocomplete": "off", "spellcheck": "fals
 
 def valid_timezone(form, field) -> None:
     if field.data not in timezone_names():
-        raise ValidationError("Pick a time zone from the list, such as Europe/London.")
+        raise ValidationError(_("Pick a time zone from the list, such as Europe/London."))
 
 
 def email_field_validators() -> list:
@@ -102,22 +109,28 @@ def email_field_validators() -> list:
                 check_deliverability=False,
             )
         except EmailNotValidError as exc:
-            message = f"Enter a valid email address, like name@example.com. {exc}"
+            # email_validator's reason stays in English: it has no translations.
+            message = _(
+                "Enter a valid email address, like name@example.com. %(reason)s", reason=str(exc)
+            )
             raise ValidationError(message) from exc
         if len(address.local_part.encode()) > 64:
             raise ValidationError(
-                "This address can't receive email: the part before the @ is too long "
-                "(at most 64 letters, fewer if some are accented), so mail servers may refuse it."
+                _(
+                    "This address can't receive email: the part before the @ is too long "
+                    "(at most 64 letters, fewer if some are accented), so mail servers may "
+                    "refuse it."
+                )
             )
         field.data = address.normalized  # the form sign-up, invite and profile save
 
-    return [InputRequired("Enter an email address."), Length(max=254), deliverable]
+    return [InputRequired(_l("Enter an email address.")), Length(max=254), deliverable]
 
 
 def password_validators() -> list:
     return [
-        InputRequired("Choose a password."),
-        Length(min=10, max=200, message="Use at least 10 characters."),
+        InputRequired(_l("Choose a password.")),
+        Length(min=10, max=200, message=_l("Use at least 10 characters.")),
     ]
 
 

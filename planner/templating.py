@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -10,30 +11,70 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from planner.domain import vocabulary
+from planner.i18n import _l, weekday_names
 from planner.selfcare.charts import TOGETHER_COLOUR
 from planner.week.services import is_together, kindness_words
 
 # Main navigation in order: five, so it fits one row on a phone; the rest is under More.
 # Entries whose endpoint is not registered are hidden.
 NAV_ITEMS = (
-    ("today.home", "Today"),
-    ("week.current", "Week"),
-    ("session.start", "Session"),
-    ("selfcare.index", "Self-care"),
-    ("today.more", "More"),
+    ("today.home", _l("Today")),
+    ("week.current", _l("Week")),
+    ("session.start", _l("Session")),
+    ("selfcare.index", _l("Self-care")),
+    ("today.more", _l("More")),
 )
 # One tap away, on the More page.
 MORE_ITEMS = (
-    ("inventory.index", "Everything it takes", "Your household's responsibilities"),
-    ("midweek.index", "Check in again", "How you are now, and days you're away"),
-    ("insights.index", "Insights", "How the weeks have gone"),
-    ("feeds.settings", "Calendars", "Subscribe on your phone"),
-    ("imports.index", "Busy times", "Calendars you're busy in"),
-    ("reminders.index", "Reminders", "Emails and notifications"),
-    ("household.settings", "Household", "Settings and invites"),
-    ("household.profile", "You", "Your name, email and password"),
+    ("inventory.index", _l("Everything it takes"), _l("Your household's responsibilities")),
+    ("midweek.index", _l("Check in again"), _l("How you are now, and days you're away")),
+    ("insights.index", _l("Insights"), _l("How the weeks have gone")),
+    ("feeds.settings", _l("Calendars"), _l("Subscribe on your phone")),
+    ("imports.index", _l("Busy times"), _l("Calendars you're busy in")),
+    ("reminders.index", _l("Reminders"), _l("Emails and notifications")),
+    ("household.settings", _l("Household"), _l("Settings and invites")),
+    ("household.profile", _l("You"), _l("Your name, email and password")),
 )
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# The words app.js and pwa.js show: layout.html puts them in the page (<body
+# data-words>), in the member's language, for the scripts to read.
+SCRIPT_WORDS = {
+    "copy": _l("Copy"),
+    "copied": _l("Copied"),
+    "offline": _l(
+        "You're offline — this is what you last saw. Changes are off until you're back online."
+    ),
+    "backOnline": _l("You're back online. This is still the copy you last saw: "),
+    "showLatest": _l("show the latest"),
+    "failed": _l("That didn't work. Please try again."),
+    "noNotifications": _l(
+        "This browser can't show notifications. On an iPhone, add Planner to the home screen "
+        "first and open it from there."
+    ),
+    "blocked": _l(
+        "Notifications are blocked for Planner. Allow them in this browser's site settings, "
+        "then try again."
+    ),
+    "notOn": _l("Notifications aren't on for this device."),
+    "oneMoment": _l("One moment…"),
+}
+
+
+def script_words() -> dict[str, str]:
+    return {key: str(words) for key, words in SCRIPT_WORDS.items()}
+
+
+class _Weekdays(Sequence[str]):
+    """The weekdays' names, Monday first, in the language of the moment they are read:
+    `WEEKDAYS[slot.weekday]` in a template speaks the member's language."""
+
+    def __getitem__(self, index):
+        return weekday_names()[index]
+
+    def __len__(self) -> int:
+        return 7
+
+
+WEEKDAYS = _Weekdays()
 
 
 def local_time(value: datetime | None, fmt: str = "%a %d %b, %H:%M") -> str:
@@ -53,16 +94,21 @@ def code_spans(text: str) -> Markup:
 
 
 def nav_items() -> list[tuple[str, str]]:
-    return [(e, label) for e, label in NAV_ITEMS if e in current_app.view_functions]
+    return [(e, str(label)) for e, label in NAV_ITEMS if e in current_app.view_functions]
 
 
 def more_items() -> list[tuple[str, str, str]]:
-    return [item for item in MORE_ITEMS if item[0] in current_app.view_functions]
+    return [
+        (e, str(label), str(words))
+        for e, label, words in MORE_ITEMS
+        if e in current_app.view_functions
+    ]
 
 
 def register(app: Flask) -> None:
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["more_items"] = more_items
+    app.jinja_env.globals["script_words"] = script_words
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["code_spans"] = code_spans
     app.jinja_env.globals["WEEKDAYS"] = WEEKDAYS
@@ -70,7 +116,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["room_words"] = vocabulary.room_words
     app.jinja_env.globals["is_together"] = is_together
     app.jinja_env.globals["TOGETHER_COLOUR"] = TOGETHER_COLOUR
-    from planner.forms import timezone_names  # planner.forms imports WEEKDAYS from here
+    from planner.forms import timezone_names  # planner.forms imports this module
 
     app.jinja_env.globals["timezone_names"] = timezone_names
     # The product's vocabularies, so templates compare and label with them, never spell them.

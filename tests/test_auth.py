@@ -191,3 +191,34 @@ def test_reset_link_tampered_or_expired(client, app, make):
         assert response.status_code == 410 and "expired" in body(response)
     finally:
         del app.config["PASSWORD_RESET_MAX_AGE"]
+
+
+def test_the_reset_email_speaks_its_member_language_and_the_invite_the_inviters(
+    app, client, make, monkeypatch
+):
+    from planner.auth import services
+    from planner.i18n import current_language
+
+    made = make("Alex", "Sam")
+    with committing(app):
+        db.session.get(Member, made.member_ids[0]).language = "de"
+    spoken: dict[str, str] = {}
+    real = services.render_template
+
+    def render(name, **context):
+        spoken[name] = current_language()
+        return real(name, **context)
+
+    monkeypatch.setattr(services, "render_template", render)
+    # Asked for from a Spanish browser: the email is for the member, in their German.
+    client.post("/reset", data={"email": made.emails[0]}, headers={"Accept-Language": "es"})
+    assert spoken["auth/email/reset.txt"] == spoken["auth/email/reset.html"] == "de"
+    # An invite speaks as its sender does (the signed-in member's language).
+    login(client, made.emails[0])
+    client.post("/household/invites", data={"email": "kim@example.com"})
+    assert spoken["auth/email/invite.txt"] == "de"
+
+
+def test_the_scripts_words_are_in_the_page(client):
+    page = body(client.get("/login"))
+    assert "data-words='{" in page and '"copied": "Copied"' in page

@@ -13,6 +13,7 @@ from planner.api import tokens
 from planner.api.errors import ApiError
 from planner.api.spec import api
 from planner.domain.vocabulary import TokenScope
+from planner.i18n import _
 from planner.models import PlanOccurrence, Responsibility, SelfCareSlot
 
 PUBLIC = {"api.openapi", "api.docs"}
@@ -64,4 +65,4 @@ def _check_body() -> None:
     except RecursionError:  # nesting deep enough to fit 64 KiB; not a ValueError
         parsed = None
     if parsed is None:
-        raise ApiError(422, "The body is not valid JSON.")
+        raise ApiError(422, _("The body is not valid JSON."))

@@ -10,6 +10,7 @@ from flask import Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from planner.domain.refusal import Conflict, Refused
+from planner.i18n import _l
 
 PREFIX = "/api/v1"
 
@@ -28,15 +29,15 @@ CODES = {
 }
 
 MESSAGES = {
-    400: "The request could not be read.",
-    401: "Send a personal access token as Authorization: Bearer <token>.",
-    403: "This token may only read.",
-    404: "Not found.",
-    405: "That method isn't available here.",
-    413: "The request body is too large.",
-    415: "Send a JSON body with Content-Type: application/json.",
-    429: "Too many requests for this token: wait a moment and try again.",
-    500: "Something went wrong; nothing was saved. Please try again in a moment.",
+    400: _l("The request could not be read."),
+    401: _l("Send a personal access token as Authorization: Bearer <token>."),
+    403: _l("This token may only read."),
+    404: _l("Not found."),
+    405: _l("That method isn't available here."),
+    413: _l("The request body is too large."),
+    415: _l("Send a JSON body with Content-Type: application/json."),
+    429: _l("Too many requests for this token: wait a moment and try again."),
+    500: _l("Something went wrong; nothing was saved. Please try again in a moment."),
 }
 
 
@@ -50,7 +51,7 @@ class ApiError(Exception):
     ) -> None:
         super().__init__(message)
         self.status = status
-        self.message = message or MESSAGES.get(status, "")
+        self.message = message or str(MESSAGES.get(status, ""))
         self.field = field
         self.headers = headers or {}
 
@@ -67,7 +68,7 @@ def error_response(
 ) -> Response:
     detail: dict[str, str | None] = {
         "code": CODES.get(status, "error"),
-        "message": message or MESSAGES.get(status, ""),
+        "message": str(message or MESSAGES.get(status, "")),
     }
     if field:
         detail["field"] = field
@@ -94,5 +95,5 @@ def from_http(error: HTTPException) -> Response:
     headers = {}
     if code == 405:
         headers = {k: v for k, v in error.get_headers() if k == "Allow"}
-    message = MESSAGES.get(code) or error.description or ""
+    message = str(MESSAGES.get(code) or error.description or "")
     return error_response(code, message, headers=headers)

@@ -11,6 +11,7 @@ from planner.api.routes import bp
 from planner.api.spec import api, read, write
 from planner.domain.refusal import Refused
 from planner.domain.week import reachable_dates, window_text
+from planner.i18n import _
 from planner.inventory import services
 from planner.models import Responsibility
 
@@ -97,4 +98,4 @@ def _check_start(data: dict) -> None:
     today = current_user.household.today()
     first, last = reachable_dates(today)
     if not first <= data["starts_on"] <= last:
-        raise Refused(f"Pick a day between {window_text(today)}.", "starts_on")
+        raise Refused(_("Pick a day between %(window)s.", window=window_text(today)), "starts_on")

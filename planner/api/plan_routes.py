@@ -13,6 +13,7 @@ from planner.api import schemas, shapes
 from planner.api.routes import bp
 from planner.api.spec import api, read, write
 from planner.domain.refusal import Refused
+from planner.i18n import _
 from planner.midweek import services as midweek
 from planner.models import PlanOccurrence
 from planner.today import services as today_services
@@ -133,7 +134,7 @@ def ask(occurrence_id: int, json: schemas.AskIn):
     household = current_user.household
     to_member = next((m for m in household.members if m.id == json.to_member_id), None)
     if to_member is None:
-        raise Refused("Pick who you'd like to ask.", "to_member_id")
+        raise Refused(_("Pick who you'd like to ask."), "to_member_id")
     days = handovers.ask(
         occurrence, current_user, to_member, household.today(), json.rest_of_week, json.reason
     )
@@ -170,7 +171,7 @@ def check_in(json: schemas.CheckInIn):
     household = current_user.household
     plan = services.find_week_plan(household, services.week_start_for_household(household))
     if plan is None:
-        raise Refused("There is no plan for this week yet: plan it together first.")
+        raise Refused(_("There is no plan for this week yet: plan it together first."))
     moves = midweek.check_in(
         plan, current_user, json.state, json.what_would_help, household.today()
     )

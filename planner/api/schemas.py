@@ -22,6 +22,7 @@ from planner.access import MAX_ID
 from planner.domain.cadence import CADENCE_KINDS
 from planner.domain.text import clean_text
 from planner.domain.vocabulary import CheckInState, OccurrenceState, PlanState
+from planner.i18n import _
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 CadenceKind = Literal[CADENCE_KINDS]  # type: ignore[valid-type]
@@ -43,7 +44,7 @@ def _wall_time(value: object) -> time:
     if isinstance(value, time):
         return value
     if not isinstance(value, str) or not re.fullmatch(WALL_TIME, value):
-        raise ValueError("Give a time of day like 18:30.")
+        raise ValueError(_("Give a time of day like 18:30."))
     return time.fromisoformat(value)
 
 
@@ -59,7 +60,7 @@ def Text(max_length: int, min_length: int = 0, lines: bool = False):  # noqa: N8
 
 def _something(value: str) -> str:
     if not value:
-        raise ValueError("Say something here.")
+        raise ValueError(_("Say something here."))
     return value
 
 
@@ -301,21 +302,21 @@ class ResponsibilityFields(Body):
 def responsibility_problem(data: dict) -> tuple[str, str] | None:
     """The edit page's rules across fields: the field at fault and what to do, if any."""
     if any(not 0 <= d <= 6 for d in data["weekdays"]):
-        return "weekdays", "weekdays are 0 (Monday) to 6 (Sunday)."
+        return "weekdays", _("weekdays are 0 (Monday) to 6 (Sunday).")
     kind = data["cadence_kind"]
     if kind in ("weekly", "every_n_weeks") and not data["weekdays"]:
-        return "weekdays", "weekdays: tick at least one day."
+        return "weekdays", _("weekdays: tick at least one day.")
     if kind == "every_n_weeks" and not data["interval"]:
-        return "interval", "interval: say every how many weeks, from 2 to 12."
+        return "interval", _("interval: say every how many weeks, from 2 to 12.")
     if data["month_day"] == 0:
-        return "month_day", "month_day is 1 to 28, or -1 for the last day."
+        return "month_day", _("month_day is 1 to 28, or -1 for the last day.")
     owner = data["default_owner_id"]
     if data["pinned"] and owner is None:
-        return "pinned", "pinned: a pinned responsibility needs a usual owner."
+        return "pinned", _("pinned: a pinned responsibility needs a usual owner.")
     allowed = data["allowed_member_ids"]
     if owner is not None and allowed and owner not in allowed:
         return "allowed_member_ids", (
-            "allowed_member_ids: include the usual owner among who can hold it."
+            _("allowed_member_ids: include the usual owner among who can hold it.")
         )
     return None
 

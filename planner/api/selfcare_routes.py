@@ -13,6 +13,7 @@ from planner.api.spec import api, read, write
 from planner.database import claim
 from planner.domain.refusal import Conflict, Refused
 from planner.extensions import db
+from planner.i18n import _
 from planner.models import SelfCareSlot
 from planner.selfcare import services
 
@@ -92,5 +93,5 @@ def archive_slot(slot_id: int):
 def _own_slot(slot_id: int) -> SelfCareSlot:
     slot = get_owned_or_404(SelfCareSlot, slot_id)
     if not slot.kept_by(current_user.id):  # time together is both's
-        raise Refused("Each member looks after their own self-care time.", status=403)
+        raise Refused(_("Each member looks after their own self-care time."), status=403)
     return slot

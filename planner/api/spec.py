@@ -8,6 +8,7 @@ from spectree.models import SecureType, SecuritySchemeData
 
 from planner.api.errors import ApiError
 from planner.api.schemas import ErrorBody
+from planner.i18n import _
 
 DESCRIPTION = (
     "Planner's JSON API for integrations (Home Assistant, phone shortcuts, scripts). "
@@ -25,7 +26,7 @@ def _invalid(_req, _resp, error, _instance, _adapter) -> None:
         return
     first = error.errors()[0] if hasattr(error, "errors") and error.errors() else {}
     where = ".".join(str(p) for p in first.get("loc", ()) if p != "__root__")
-    message = first.get("msg", "Check the request.")
+    message = first.get("msg") or _("Check the request.")
     message = message.removeprefix("Value error, ")
     raise ApiError(422, f"{where}: {message}" if where else message, where or None)
 

@@ -13,19 +13,23 @@ from planner.api import tokens
 from planner.domain.refusal import Refused
 from planner.domain.vocabulary import TokenScope
 from planner.forms import PlannerForm, SelectChoice, required, show_refusal
+from planner.i18n import _, _l
 from planner.models import ApiToken
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/profile/tokens")
 
+# What a token may do, in the member's words (TokenScope.label is English).
+SCOPE_LABELS = {TokenScope.READ: _l("Read only"), TokenScope.READ_WRITE: _l("Read and change")}
+
 
 class TokenForm(PlannerForm):
     name = StringField(
-        "Name",
-        [InputRequired("Give the token a name, like Home Assistant."), Length(max=60)],
+        _l("Name"),
+        [InputRequired(_l("Give the token a name, like Home Assistant.")), Length(max=60)],
     )
     scope = SelectField(
-        "It may",
-        choices=[SelectChoice(s.value, s.label) for s in TokenScope],
+        _l("It may"),
+        choices=[SelectChoice(s.value, SCOPE_LABELS[s]) for s in TokenScope],
         default=TokenScope.READ.value,
     )
 
@@ -60,7 +64,7 @@ def revoke(token_id: int):
     if token.member_id != current_user.id:
         abort(404)  # a partner's tokens are theirs alone
     tokens.revoke(token)
-    flash(f"Revoked “{token.name}”: it stopped working at once.", "info")
+    flash(_("Revoked “%(name)s”: it stopped working at once.", name=token.name), "info")
     return redirect(url_for("api_tokens.index"))
 
 
@@ -71,5 +75,6 @@ def _page(form: TokenForm, new: ApiToken | None = None, secret: str = "", status
         tokens=tokens.member_tokens(current_user),
         new=new,
         secret=secret,
+        scope_labels=SCOPE_LABELS,
     )
     return response, status

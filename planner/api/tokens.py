@@ -22,6 +22,7 @@ from planner.domain.refusal import Refused
 from planner.domain.text import clean_text
 from planner.domain.vocabulary import TokenScope
 from planner.extensions import db
+from planner.i18n import _
 from planner.models import ApiToken, Member
 from planner.tokens import hash_token
 
@@ -35,11 +36,15 @@ def create_token(member: Member, name: str, scope: str) -> tuple[ApiToken, str]:
     """A new token and its secret (shown once, never stored)."""
     name = str(clean_text(name or ""))
     if not name or len(name) > 60:
-        raise Refused("Give the token a name of up to 60 characters, like Home Assistant.", "name")
+        raise Refused(
+            _("Give the token a name of up to 60 characters, like Home Assistant."), "name"
+        )
     if scope not in set(TokenScope):
-        raise Refused("Choose read only, or read and change.", "scope")
+        raise Refused(_("Choose read only, or read and change."), "scope")
     if len([t for t in member_tokens(member) if t.revoked_at is None]) >= MAX_TOKENS:
-        raise Refused(f"Up to {MAX_TOKENS} tokens at a time: revoke one you no longer use.")
+        raise Refused(
+            _("Up to %(most)d tokens at a time: revoke one you no longer use.", most=MAX_TOKENS)
+        )
     secret = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         household_id=member.household_id,

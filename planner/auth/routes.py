@@ -19,6 +19,7 @@ from planner.auth import services
 from planner.auth.forms import JoinForm, LoginForm, ResetPasswordForm, ResetRequestForm, SignupForm
 from planner.domain.refusal import Refused
 from planner.forms import required, show_refusal
+from planner.i18n import _
 
 bp = Blueprint("auth", __name__)
 
@@ -63,7 +64,7 @@ def signup():
             show_refusal(form, refused, "email")
         else:
             sign_in(member)
-            flash("Welcome! Your household is ready. Invite your partner next.", "success")
+            flash(_("Welcome! Your household is ready. Invite your partner next."), "success")
             return redirect(url_for("today.home"))
     elif request.method == "GET":
         form.timezone.data = form.timezone.data or "Europe/London"
@@ -91,7 +92,7 @@ def login():
 def logout():
     services.end_sessions(current_user)  # this cookie, copies of it and remember-me alike
     logout_user()
-    flash("You're signed out.", "info")
+    flash(_("You're signed out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -111,7 +112,7 @@ def join(token: str):
             return _link_problem(refused)
         logout_user()
         sign_in(member)
-        flash(f"Welcome to {member.household.name}!", "success")
+        flash(_("Welcome to %(household)s!", household=member.household.name), "success")
         return redirect(url_for("today.home"))
     return render_template("auth/join.html", form=form, invite=invite), 422 if form.errors else 200
 
@@ -126,7 +127,9 @@ def request_reset():
             show_refusal(form, refused, "email")
         else:
             flash(
-                "If that email has an account, a reset link is on its way. It works for one hour.",
+                _(
+                    "If that email has an account, a reset link is on its way. It works for one hour."
+                ),
                 "info",
             )
             return redirect(url_for("auth.login"))
@@ -142,7 +145,7 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         services.set_password(member, required(form.password.data))
-        flash("Your password is changed. Sign in with the new one.", "success")
+        flash(_("Your password is changed. Sign in with the new one."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form), 422 if form.errors else 200
 

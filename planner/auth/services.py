@@ -16,7 +16,7 @@ from planner import mail
 from planner.auth import throttle
 from planner.domain.refusal import Refused, Throttled
 from planner.extensions import db
-from planner.i18n import current_language
+from planner.i18n import _, current_language, in_language
 from planner.models import Household, Invite, Member, utcnow
 from planner.models.household import new_session_secret
 from planner.tokens import hash_token
@@ -119,7 +119,7 @@ def create_household(
     household_name: str, display_name: str, email: str, password: str, timezone: str
 ) -> Member:
     if email_taken(email):
-        raise Refused("That email already has an account. Sign in instead.", "email")
+        raise Refused(_("That email already has an account. Sign in instead."), "email")
     household = Household(name=household_name.strip(), timezone=timezone)
     member = Member(
         household=household,
@@ -140,11 +140,11 @@ def authenticate(email: str, password: str, address: str) -> Member:
     right password forgets the account's attempts but not the address's failures."""
     email = normalise_email(email)
     account, place = (ACCOUNT, ACCOUNT.key(email)), (ADDRESS, ADDRESS.key(address))
-    throttle.count_attempt([account, place], utcnow(), "Too many attempts.", "password")
+    throttle.count_attempt([account, place], utcnow(), _("Too many attempts."), "password")
     member = db.session.scalar(select(Member).where(Member.email == email))
     ok = check_password_hash(member.password_hash if member else _DUMMY_HASH, password)
     if member is None or not ok:
-        raise Refused("That email and password don't match.", "password")
+        raise Refused(_("That email and password don't match."), "password")
     throttle.settle_success(forget=account[1], refund=place)
     return member
 
@@ -153,7 +153,7 @@ def check_current_password(member: Member, password: str, field: str) -> bool:
     """A signed-in member's password check (changing it): it counts against the account
     as a sign-in does, so a borrowed session is no way round the throttle."""
     account = ACCOUNT.key(member.email)
-    throttle.count_attempt([(ACCOUNT, account)], utcnow(), "Too many attempts.", field)
+    throttle.count_attempt([(ACCOUNT, account)], utcnow(), _("Too many attempts."), field)
     if not check_password_hash(member.password_hash, password):
         return False
     throttle.settle_success(forget=account)
@@ -163,7 +163,7 @@ def check_current_password(member: Member, password: str, field: str) -> bool:
 def create_invite(inviter: Member, email: str) -> tuple[Invite, str]:
     email = normalise_email(email)
     if email_taken(email):
-        raise Refused("That email already belongs to a member of a household.", "email")
+        raise Refused(_("That email already belongs to a member of a household."), "email")
     token = secrets.token_urlsafe(32)
     invite = Invite(
         household_id=inviter.household_id,
@@ -179,7 +179,7 @@ def create_invite(inviter: Member, email: str) -> tuple[Invite, str]:
     try:
         mail.send(
             to=email,
-            subject=f"{inviter.display_name} invited you to plan your week together",
+            subject=_("%(name)s invited you to plan your week together", name=inviter.display_name),
             text=render_template("auth/email/invite.txt", **context),
             html=render_template("auth/email/invite.html", **context),
         )
@@ -191,12 +191,12 @@ def create_invite(inviter: Member, email: str) -> tuple[Invite, str]:
 def find_open_invite(token: str) -> Invite:
     invite = db.session.scalar(select(Invite).where(Invite.token_hash == hash_token(token)))
     if invite is None:
-        raise Refused("This invite link isn't valid. Ask for a new one.", status=LINK_PROBLEM)
+        raise Refused(_("This invite link isn't valid. Ask for a new one."), status=LINK_PROBLEM)
     if invite.used_at is not None:
-        raise Refused("This invite has already been used. Sign in instead.", status=LINK_PROBLEM)
+        raise Refused(_("This invite has already been used. Sign in instead."), status=LINK_PROBLEM)
     if invite.expires_at <= utcnow():
         raise Refused(
-            "This invite has expired. Ask your partner to send a new one.", status=LINK_PROBLEM
+            _("This invite has expired. Ask your partner to send a new one."), status=LINK_PROBLEM
         )
     return invite
 
@@ -213,9 +213,9 @@ def accept_invite(token: str, display_name: str, password: str) -> Member:
     )
     assert isinstance(spent, CursorResult)  # what an UPDATE gives
     if spent.rowcount != 1:
-        raise Refused("This invite has already been used. Sign in instead.", status=LINK_PROBLEM)
+        raise Refused(_("This invite has already been used. Sign in instead."), status=LINK_PROBLEM)
     if email_taken(invite.email):
-        raise Refused("That email already has an account. Sign in instead.", status=LINK_PROBLEM)
+        raise Refused(_("That email already has an account. Sign in instead."), status=LINK_PROBLEM)
     used = db.session.execute(
         select(func.count(Member.id)).where(Member.household_id == invite.household_id)
     ).scalar_one()
@@ -255,7 +255,7 @@ def send_password_reset(email: str, address: str) -> None:
     email = normalise_email(email)
     now = utcnow()
     throttle.count_attempt(
-        [(RESET_ADDRESS, RESET_ADDRESS.key(address))], now, "Too many reset requests.", "email"
+        [(RESET_ADDRESS, RESET_ADDRESS.key(address))], now, _("Too many reset requests."), "email"
     )
     try:
         throttle.count_attempt([(RESET_TARGET, RESET_TARGET.key(email))], now, "", "email")
@@ -267,12 +267,11 @@ def send_password_reset(email: str, address: str) -> None:
     link = absolute_url("auth.reset_password", token=make_reset_token(member))
     context = {"member": member, "link": link}
     try:
-        mail.send(
-            to=member.email,
-            subject="Reset your Planner password",
-            text=render_template("auth/email/reset.txt", **context),
-            html=render_template("auth/email/reset.html", **context),
-        )
+        with in_language(member.language):  # the member's own, not the asker's browser's
+            subject = _("Reset your Planner password")
+            text = render_template("auth/email/reset.txt", **context)
+            html = render_template("auth/email/reset.html", **context)
+        mail.send(to=member.email, subject=subject, text=text, html=html)
     except mail.MailError as exc:
         current_app.logger.warning("Reset email not sent: %s", exc)
 
@@ -288,18 +287,18 @@ def member_for_reset_token(token: str) -> Member:
             raise SignatureExpired("a reset link past its hour")
     except SignatureExpired as exc:
         raise Refused(
-            "This reset link has expired. Ask for a new one.", status=LINK_PROBLEM
+            _("This reset link has expired. Ask for a new one."), status=LINK_PROBLEM
         ) from exc
     except BadSignature as exc:
         raise Refused(
-            "This reset link isn't valid. Ask for a new one.", status=LINK_PROBLEM
+            _("This reset link isn't valid. Ask for a new one."), status=LINK_PROBLEM
         ) from exc
     member = db.session.get(Member, data.get("m")) if isinstance(data, dict) else None
     if member is None:  # the account (or its household) was deleted since
-        raise Refused("This link no longer works. Ask for a new one.", status=LINK_PROBLEM)
+        raise Refused(_("This link no longer works. Ask for a new one."), status=LINK_PROBLEM)
     if member.password_hash[-16:] != data.get("h"):
         raise Refused(
-            "This reset link has already been used. Ask for a new one.", status=LINK_PROBLEM
+            _("This reset link has already been used. Ask for a new one."), status=LINK_PROBLEM
         )
     return member
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from planner.database import UTCDateTime
 from planner.domain.refusal import Throttled
 from planner.extensions import db
+from planner.i18n import _, _n
 from planner.models import LoginThrottle
 
 
@@ -79,8 +80,10 @@ def count_attempt(
                     )
                     raise _Waiting(until)
     except _Waiting as waiting:
+        wait = _wait_text(waiting.until, now)
         raise Throttled(
-            f"{message} Please wait {_wait_text(waiting.until, now)} and try again.", field
+            _("%(message)s Please wait %(wait)s and try again.", message=message, wait=wait),
+            field,
         ) from None
 
 
@@ -134,4 +137,4 @@ def settle_success(forget: str | None = None, refund: tuple[Limit, str] | None =
 def _wait_text(until: datetime | None, now: datetime) -> str:
     seconds = (until - now).total_seconds() if until else 60
     minutes = max(1, math.ceil(seconds / 60))
-    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+    return _n("%(num)d minute", "%(num)d minutes", minutes)

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from planner.domain.refusal import Refused
+from planner.i18n import _
 
 MOST_BYTES = 64 * 1024 * 1024  # two years of a 150-responsibility household: ~21 MB
 
@@ -13,24 +14,41 @@ MOST_BYTES = 64 * 1024 * 1024  # two years of a 150-responsibility household: ~2
 def read_document(data: bytes) -> Any:
     """The JSON document in `data`, or a Refused saying what is wrong with the file."""
     if len(data) > MOST_BYTES:
-        raise Refused(f"The file is larger than {MOST_BYTES // (1024 * 1024)} MB.", "file")
+        raise Refused(
+            _("The file is larger than %(most)d MB.", most=MOST_BYTES // (1024 * 1024)), "file"
+        )
     if not data.strip():
-        raise Refused("The file is empty.", "file")
+        raise Refused(_("The file is empty."), "file")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise Refused(f"The file is not UTF-8 text (byte {exc.start}).", "file") from None
+        raise Refused(
+            _("The file is not UTF-8 text (byte %(byte)d).", byte=exc.start), "file"
+        ) from None
     try:
         return json.loads(text, object_pairs_hook=_object, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
+        where = {"line": exc.lineno, "column": exc.colno}
         if exc.pos >= len(text.rstrip()):
             raise Refused(
-                f"The file ends too early: the JSON is cut off ({where}).", "file"
+                _(
+                    "The file ends too early: the JSON is cut off (line %(line)d, column "
+                    "%(column)d).",
+                    **where,
+                ),
+                "file",
             ) from None
-        raise Refused(f"The file is not valid JSON: {exc.msg} ({where}).", "file") from None
+        # The JSON parser's reason stays in English: it has no translations.
+        raise Refused(
+            _(
+                "The file is not valid JSON: %(reason)s (line %(line)d, column %(column)d).",
+                reason=exc.msg,
+                **where,
+            ),
+            "file",
+        ) from None
     except RecursionError:
-        raise Refused("The file nests too deeply.", "file") from None
+        raise Refused(_("The file nests too deeply."), "file") from None
 
 
 def write_document(document: dict[str, Any]) -> bytes:
@@ -41,9 +59,9 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if not is_text(key):  # no message could show it
-            raise Refused("The file has a key that is not text (half a surrogate pair).", "file")
+            raise Refused(_("The file has a key that is not text (half a surrogate pair)."), "file")
         if key in result:
-            raise Refused(f'The file has the key "{key}" twice in one object.', "file")
+            raise Refused(_('The file has the key "%(key)s" twice in one object.', key=key), "file")
         result[key] = value
     return result
 
@@ -58,4 +76,4 @@ def is_text(value: str) -> bool:
 
 
 def _no_constant(name: str) -> None:
-    raise Refused(f"The file holds {name}, which is not JSON.", "file")
+    raise Refused(_("The file holds %(name)s, which is not JSON.", name=name), "file")

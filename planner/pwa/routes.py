@@ -8,6 +8,8 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, render_template, url_for
 
+from planner.i18n import _
+
 bp = Blueprint("pwa", __name__)
 
 THEME_COLOUR = "#2f5d62"  # --accent in app.css
@@ -65,7 +67,7 @@ def manifest():
         "id": url_for("today.home"),
         "name": "Planner",
         "short_name": "Planner",
-        "description": "Your week, shared kindly.",
+        "description": _("Your week, shared kindly."),
         "start_url": url_for("today.home"),
         "scope": "/",
         "display": "standalone",

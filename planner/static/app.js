@@ -1,11 +1,22 @@
 // Small enhancements; every page works without this file.
+
+// The words this file shows, in the page's language (layout.html's <body data-words>, from planner/templating.py).
+const APP_WORDS = (() => {
+  try {
+    return JSON.parse(document.body.dataset.words || "{}");
+  } catch (error) {
+    return {};
+  }
+})();
+const appWord = (key, english) => APP_WORDS[key] || english;
+
 document.addEventListener("click", (event) => {
   const button = event.target.closest("[data-copy-target]");
   if (!button) return;
   const input = document.getElementById(button.dataset.copyTarget);
   if (!input) return;
   input.select();
-  const done = () => { button.textContent = "Copied"; setTimeout(() => { button.textContent = "Copy"; }, 2000); };
+  const done = () => { button.textContent = appWord("copied", "Copied"); setTimeout(() => { button.textContent = appWord("copy", "Copy"); }, 2000); };
   if (navigator.clipboard) navigator.clipboard.writeText(input.value).then(done, () => document.execCommand("copy") && done());
   else if (document.execCommand("copy")) done();
 });

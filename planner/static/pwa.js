@@ -3,7 +3,16 @@
 "use strict";
 (() => {
   const PAGES_CACHE = "planner-pages";  // the service worker's copies of today and the week
-  const OFFLINE_TEXT = "You're offline — this is what you last saw. Changes are off until you're back online.";
+  // The words shown here, in the page's language (layout.html's <body data-words>, from planner/templating.py).
+  let WORDS = {};
+  try {
+    WORDS = JSON.parse(document.body.dataset.words || "{}");
+  } catch (error) {
+    WORDS = {};
+  }
+  const word = (key, english) => WORDS[key] || english;
+  const OFFLINE_TEXT = word("offline", "You're offline — this is what you last saw. Changes are off until you're back online.");
+  const FAILED = word("failed", "That didn't work. Please try again.");
   const CONTROLS = "button, input, select, textarea";
 
   if ("serviceWorker" in navigator) {
@@ -58,10 +67,10 @@
     }
     // Still the kept copy: say so, and let the member load the real page when they like.
     const note = banner();
-    note.textContent = "You're back online. This is still the copy you last saw: ";
+    note.textContent = word("backOnline", "You're back online. This is still the copy you last saw: ");
     const link = document.createElement("a");
     link.href = window.location.href;
-    link.textContent = "show the latest";
+    link.textContent = word("showLatest", "show the latest");
     note.append(link, ".");
   });
   readOnly(isOffline());
@@ -94,7 +103,7 @@
     });
     let answer = {};
     try { answer = await response.json(); } catch (error) { answer = {}; }
-    if (!response.ok) throw new Error(answer.error || answer.detail || "That didn't work. Please try again.");
+    if (!response.ok) throw new Error(answer.error || answer.detail || FAILED);
     return answer;
   }
 
@@ -105,12 +114,12 @@
 
   async function turnOn(button) {
     if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
-      status("This browser can't show notifications. On an iPhone, add Planner to the home screen first and open it from there.");
+      status(word("noNotifications", "This browser can't show notifications. On an iPhone, add Planner to the home screen first and open it from there."));
       return;
     }
     const permission = await Notification.requestPermission();
     if (permission !== "granted") {
-      status("Notifications are blocked for Planner. Allow them in this browser's site settings, then try again.");
+      status(word("blocked", "Notifications are blocked for Planner. Allow them in this browser's site settings, then try again."));
       return;
     }
     const key = await fetch(button.dataset.pushKey, {credentials: "same-origin", headers: {"Accept": "application/json"}}).then((r) => r.json());
@@ -126,7 +135,7 @@
     const registration = await navigator.serviceWorker?.getRegistration();
     const subscription = registration && (await registration.pushManager.getSubscription());
     if (!subscription) {
-      status("Notifications aren't on for this device.");
+      status(word("notOn", "Notifications aren't on for this device."));
       return;
     }
     const answer = await postJSON(button.dataset.pushOff, {endpoint: subscription.endpoint});
@@ -140,7 +149,7 @@
     const off = event.target.closest("[data-push-off]");
     if (!on && !off) return;
     event.preventDefault();
-    status("One moment…");
-    (on ? turnOn(on) : turnOff(off)).catch((error) => status(error.message || "That didn't work. Please try again."));
+    status(word("oneMoment", "One moment…"));
+    (on ? turnOn(on) : turnOff(off)).catch((error) => status(error.message || FAILED));
   });
 })();
