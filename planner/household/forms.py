@@ -19,7 +19,7 @@ from planner.forms import (
     password_validators,
     valid_timezone,
 )
-from planner.i18n import LANGUAGES, _l
+from planner.i18n import LANGUAGES, _l, weekday_names
 
 
 class HouseholdForm(PlannerForm):
@@ -42,6 +42,12 @@ class HouseholdForm(PlannerForm):
         ],
     )
     base = HiddenField()  # the settings as they were when the form was opened
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The weekdays in the member's language (the same values, Monday first).
+        days = [SelectChoice(i, name) for i, name in enumerate(weekday_names())]
+        self.week_start.choices = self.planning_weekday.choices = days
 
 
 class InviteForm(PlannerForm):
