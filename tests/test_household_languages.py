@@ -7,13 +7,14 @@ from __future__ import annotations
 import email
 import email.policy
 import io
-import subprocess
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from planner.export import export_household, write_document
@@ -47,7 +48,8 @@ def _translated(app, tmp_path_factory):
             pytest.skip(f"no {language} catalogue")
         target = directory / language / "LC_MESSAGES"
         target.mkdir(parents=True)
-        subprocess.run(["msgfmt", "-o", str(target / "messages.mo"), str(source)], check=True)
+        with source.open("rb") as po, (target / "messages.mo").open("wb") as mo:
+            write_mo(mo, read_po(po, locale=language))
     directories = app.extensions["babel"].translation_directories
     directories.append(str(directory))
     yield
