@@ -22,6 +22,7 @@ from planner.household.forms import (
     RestoreForm,
 )
 from planner.household.restore import restore_into_empty
+from planner.i18n import _
 
 bp = Blueprint("ownership", __name__)
 
@@ -68,11 +69,14 @@ def restore():
             status = refused.status
         else:
             others = len(household.members) - 1
-            flash(
-                f"{household.name} is restored."
-                + (" The others get an email to choose a password." if others else ""),
-                "success",
-            )
+            if others:
+                restored = _(
+                    "%(name)s is restored. The others get an email to choose a password.",
+                    name=household.name,
+                )
+            else:
+                restored = _("%(name)s is restored.", name=household.name)
+            flash(restored, "success")
             return redirect(url_for("today.home"))
     status = 422 if empty and form.errors and status == 200 else status
     page = render_template(
@@ -98,7 +102,7 @@ def leave():
             others = []
         else:
             sign_in(member)
-            flash(f"You've left {name}. This is your own household now.", "success")
+            flash(_("You've left %(name)s. This is your own household now.", name=name), "success")
             return redirect(url_for("today.home"))
     return render_template(
         "household/leave.html", form=form, household=household, others=others
@@ -119,7 +123,7 @@ def delete_household():
             name = household.name
             removal.delete_household(household)
             logout_user()
-            flash(f"{name} and everything in it is deleted.", "info")
+            flash(_("%(name)s and everything in it is deleted.", name=name), "info")
             return redirect(url_for("auth.index"))
     status = 422 if form.errors else 200
     return render_template("household/delete.html", form=form, household=household), status
@@ -143,7 +147,7 @@ def delete_account():
             return redirect(url_for("auth.index"))
         else:
             logout_user()
-            flash("Your account is deleted.", "info")
+            flash(_("Your account is deleted."), "info")
             return redirect(url_for("auth.index"))
     status = 422 if form.errors and status == 200 else status
     return render_template(

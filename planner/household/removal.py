@@ -17,6 +17,7 @@ from planner.database import claim
 from planner.domain.refusal import Refused
 from planner.extensions import db
 from planner.feeds.services import new_feed_token
+from planner.i18n import _, _l
 from planner.models import (
     ApiToken,
     Area,
@@ -48,11 +49,11 @@ from planner.models.feeds import FeedCache
 from planner.reminders import outbox
 from planner.week.services import get_or_create_week_plan, week_start_for_household
 
-LAST_MEMBER = (
+LAST_MEMBER = _l(
     "You're the only member, so there is no one to hand things to: delete the household instead."
 )
 
-ALONE_NOW = (
+ALONE_NOW = _l(
     "You've just become the only member, so deleting your account now would delete the "
     "household and everything in it. Nothing was deleted: read this page again first."
 )
@@ -161,7 +162,7 @@ def _hold(member: Member) -> Household:
 def check_household_name(household: Household, typed: str) -> None:
     if typed.strip() != household.name.strip():
         raise Refused(
-            "That isn't the household's name as it is written here, so nothing was deleted.",
+            _("That isn't the household's name as it is written here, so nothing was deleted."),
             "name",
         )
 
@@ -187,7 +188,7 @@ def hand_back(member: Member) -> list[tuple[str, Member]]:
     household = member.household
     others = [m for m in household.members if m.id != member.id]
     if not others:
-        raise Refused(LAST_MEMBER, status=409)
+        raise Refused(str(LAST_MEMBER), status=409)
     load = {m.id: 0 for m in others}
     owned = list(
         db.session.scalars(
@@ -245,19 +246,28 @@ def hand_back(member: Member) -> list[tuple[str, Member]]:
 
 def _note_leaving(member: Member, moved: list[tuple[str, Member]], new_link: bool) -> None:
     """A line in this week's history, so the others see why their week grew (and where
-    their household calendar went, when its link changed)."""
+    their household calendar went, when its link changed). Written in the language of the
+    moment, the leaving member's."""
     household = member.household
     plan = get_or_create_week_plan(household, week_start_for_household(household))
     if moved:
         by_owner: dict[str, list[str]] = {}
         for title, to in moved:
             by_owner.setdefault(to.display_name, []).append(title)
-        shares = "; ".join(f"to {name}: {', '.join(titles)}" for name, titles in by_owner.items())
-        text = f"{member.display_name} left the household. Their things went {shares}."
+        shares = "; ".join(
+            _("to %(name)s: %(things)s", name=name, things=", ".join(titles))
+            for name, titles in by_owner.items()
+        )
+        text = _(
+            "%(name)s left the household. Their things went %(shares)s.",
+            name=member.display_name,
+            shares=shares,
+        )
     else:
-        text = f"{member.display_name} left the household."
+        text = _("%(name)s left the household.", name=member.display_name)
     if new_link:
-        text = f"{text} The household calendar has a new link: copy it again from Calendar feeds."
+        renewed = _("The household calendar has a new link: copy it again from Calendar feeds.")
+        text = f"{text} {renewed}"
     db.session.add(
         PlanChange(household_id=household.id, week_plan_id=plan.id, member_id=None, text=text[:300])
     )
@@ -310,13 +320,14 @@ def leave_household(member: Member) -> Member:
         "email": member.email,
         "password_hash": member.password_hash,
         "colour": member.colour,
+        "language": member.language,
         "selfcare_reminder_minutes": member.selfcare_reminder_minutes,
         "planning_reminder_minutes": member.planning_reminder_minutes,
         "feed_day_list": member.feed_day_list,
     }
     _goes(member)
     fresh = Household(
-        name=f"{kept['display_name']}'s household"[:80],
+        name=_("%(name)s's household", name=kept["display_name"])[:80],
         timezone=household.timezone,
         week_start=household.week_start,
         planning_weekday=household.planning_weekday,
@@ -333,12 +344,12 @@ def delete_account(member: Member, password: str) -> None:
     """The member's account goes, after their password: their things are handed back as
     when leaving; the last member takes the household with them."""
     if not check_current_password(member, password, "password"):
-        raise Refused("That isn't your password, so nothing was deleted.", "password")
+        raise Refused(_("That isn't your password, so nothing was deleted."), "password")
     alone = len(member.household.members) == 1
     household = _hold(member)
     if len(household.members) == 1:
         if not alone:  # the others left meanwhile: the household would go too
-            raise Refused(ALONE_NOW, "password", status=409)
+            raise Refused(str(ALONE_NOW), "password", status=409)
         delete_household(household)
         return
     _goes(member)

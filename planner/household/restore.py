@@ -14,11 +14,12 @@ from planner.domain.vocabulary import ReminderKind
 from planner.export import read_document, restore_household
 from planner.extensions import db
 from planner.household.removal import delete_household, is_empty
+from planner.i18n import _, _l, _n, in_language
 from planner.models import ChannelChoice, Household, Invite, Member, PushSubscription, utcnow
 from planner.reminders import emails, outbox
 from planner.urls import absolute_url
 
-NOT_EMPTY = (
+NOT_EMPTY = _l(
     "A file can only be restored into a new household with nothing in it yet. "
     "This one already has members or things entered, so nothing was changed. "
     "Leave this household; you'll start in an empty one where you can restore."
@@ -26,7 +27,10 @@ NOT_EMPTY = (
 
 # Households are couples or small families; each other member is emailed a link.
 WEB_MOST_MEMBERS = 5
-RESTORED = "This household was just restored from a file (by a second click, perhaps): nothing more was changed."
+RESTORED = _l(
+    "This household was just restored from a file (by a second click, perhaps): nothing more "
+    "was changed."
+)
 
 
 def restore_into_empty(member: Member, data: bytes) -> Household:
@@ -43,10 +47,11 @@ def restore_into_empty(member: Member, data: bytes) -> Household:
         select(Member.id).where(Member.id == member_id, Member.household_id == empty_id)
     )
     if still is None:
-        raise Refused(RESTORED, "file", status=409)
+        raise Refused(str(RESTORED), "file", status=409)
     if not is_empty(empty):
-        raise Refused(NOT_EMPTY, "file", status=409)
+        raise Refused(str(NOT_EMPTY), "file", status=409)
     document = read_document(data)
+    unspoken = _without_language(document)
     # The member's own choices come from the file; their devices come along.
     db.session.execute(delete(ChannelChoice).where(ChannelChoice.member_id == member.id))
     household = restore_household(document, keep=member)
@@ -61,8 +66,22 @@ def restore_into_empty(member: Member, data: bytes) -> Household:
     delete_household(empty)
     for other in household.members:
         if other.id != member.id:
+            if other.email in unspoken:  # the best guess: the language of who brought them
+                other.language = member.language
             _invite_back(member, other, household)
     return household
+
+
+def _without_language(document: object) -> set[str]:
+    """The emails (as stored) of the file's members it gives no language for."""
+    members = document.get("members") if isinstance(document, dict) else None
+    return {
+        record["email"].strip().lower()
+        for record in (members if isinstance(members, list) else ())
+        if isinstance(record, dict)
+        and isinstance(record.get("email"), str)
+        and not record.get("language")
+    }
 
 
 def _check_others(household: Household, me: Member) -> None:
@@ -73,8 +92,14 @@ def _check_others(household: Household, me: Member) -> None:
     members = sorted(household.members, key=lambda m: m.id)
     if len(members) > WEB_MOST_MEMBERS:
         raise Refused(
-            f"This file has {len(members)} members; a household restored here has at most "
-            f"{WEB_MOST_MEMBERS}. Nothing was changed.",
+            _n(
+                "This file has %(num)d member; a household restored here has at most "
+                "%(most)d. Nothing was changed.",
+                "This file has %(num)d members; a household restored here has at most "
+                "%(most)d. Nothing was changed.",
+                len(members),
+                most=WEB_MOST_MEMBERS,
+            ),
             "file",
         )
     for index, other in enumerate(members):
@@ -90,21 +115,43 @@ def _check_others(household: Household, me: Member) -> None:
         )
         if invited:
             raise Refused(
-                f"members[{index}].email ({other.email}, {other.display_name}) is invited to "
-                "another household here, so it can't come with this file. Nothing was changed.",
+                _(
+                    "%(place)s (%(email)s, %(name)s) is invited to another household here, so "
+                    "it can't come with this file. Nothing was changed.",
+                    place=f"members[{index}].email",
+                    email=other.email,
+                    name=other.display_name,
+                ),
                 "file",
             )
 
 
 def _invite_back(by: Member, member: Member, household: Household) -> None:
+    """The welcome email, in the member's language."""
     link = absolute_url("auth.reset_password", token=make_welcome_token(member))
-    lines = (
-        f"{by.display_name} ({by.email}) brought {household.name} to this Planner, with "
-        "everything in it, and you are one of its members.",
-        f"Choose a password to sign in as {member.email}. The link works once, "
-        f"for {WELCOME_DAYS} days; after that, use “Forgot your password?” on the sign-in page.",
-        f"If you don't know {by.display_name}, ignore this email: nothing happens unless you "
-        "choose a password.",
-    )
-    payload = emails.notice_payload(member, "Choose your Planner password", lines, link)
+    with in_language(member.language):
+        lines = (
+            _(
+                "%(by)s (%(email)s) brought %(household)s to this Planner, with everything in "
+                "it, and you are one of its members.",
+                by=by.display_name,
+                email=by.email,
+                household=household.name,
+            ),
+            _n(
+                "Choose a password to sign in as %(email)s. The link works once, for %(num)d "
+                "day; after that, use “Forgot your password?” on the sign-in page.",
+                "Choose a password to sign in as %(email)s. The link works once, for %(num)d "
+                "days; after that, use “Forgot your password?” on the sign-in page.",
+                WELCOME_DAYS,
+                email=member.email,
+            ),
+            _(
+                "If you don't know %(by)s, ignore this email: nothing happens unless you "
+                "choose a password.",
+                by=by.display_name,
+            ),
+        )
+        subject = _("Choose your Planner password")
+        payload = emails.notice_payload(member, subject, lines, link)
     outbox.queue_notice(ReminderKind.WELCOME, member, f"restored:{household.id}", payload)

@@ -12,6 +12,7 @@ from planner.forms import required, show_refusal
 from planner.household import services
 from planner.household.forms import HouseholdForm, InviteForm, PasswordChangeForm, ProfileForm
 from planner.household.removal import is_empty
+from planner.i18n import _, in_language
 from planner.models import Invite
 
 bp = Blueprint("household", __name__)
@@ -30,7 +31,7 @@ def settings():
         except Conflict as conflict:
             form.base.data = services.settings_fingerprint(household)  # saving again overrides
             return _settings_page(form, InviteForm(), conflict=conflict)
-        flash("Household settings saved.", "success")
+        flash(_("Household settings saved."), "success")
         return redirect(url_for("household.settings"))
     if not form.is_submitted():
         form.base.data = services.settings_fingerprint(household)
@@ -65,12 +66,17 @@ def invite():
     link = None
     if invite_form.validate_on_submit():
         try:
-            _, link = auth_services.create_invite(current_user, required(invite_form.email.data))
+            _invite, link = auth_services.create_invite(
+                current_user, required(invite_form.email.data)
+            )
         except Refused as refused:
             show_refusal(invite_form, refused, "email")
         else:
             flash(
-                f"Invite sent to {invite_form.email.data}. You can also copy the link below.",
+                _(
+                    "Invite sent to %(email)s. You can also copy the link below.",
+                    email=invite_form.email.data,
+                ),
                 "success",
             )
             invite_form = InviteForm(formdata=None)
@@ -83,7 +89,7 @@ def invite():
 @login_required
 def cancel_invite(invite_id: int):
     services.cancel_invite(get_owned_or_404(Invite, invite_id))
-    flash("Invite cancelled; its link no longer works.", "info")
+    flash(_("Invite cancelled; its link no longer works."), "info")
     return redirect(url_for("household.settings"))
 
 
@@ -104,7 +110,8 @@ def profile():
         except Refused as refused:
             show_refusal(form, refused, "email")
         else:
-            flash("Profile saved.", "success")
+            with in_language(current_user.language):  # the language just chosen
+                flash(_("Profile saved."), "success")
             return redirect(url_for("household.profile"))
     return _profile_page(form, password_form)
 
@@ -122,7 +129,7 @@ def change_password():
             show_refusal(form, refused, "current_password")
         else:
             login_user(current_user._get_current_object())  # this device stays signed in
-            flash("Password changed. Other devices are signed out.", "success")
+            flash(_("Password changed. Other devices are signed out."), "success")
             return redirect(url_for("household.profile"))
     return _profile_page(ProfileForm(obj=current_user, formdata=None), form)
 

@@ -14,6 +14,7 @@ from planner.auth.services import (
 from planner.database import claim
 from planner.domain.refusal import Conflict, Refused, fingerprint
 from planner.extensions import db
+from planner.i18n import _, _l
 from planner.models import Household, Invite, Member, utcnow
 from planner.selfcare.services import follow_household_settings
 from planner.week.services import week_start_for_household
@@ -26,6 +27,15 @@ SETTINGS = (
     "planning_time",
     "planning_minutes",
 )
+# How a conflict names each setting, beside its value now.
+SETTING_NAMES = {
+    "name": _l("name"),
+    "timezone": _l("timezone"),
+    "week_start": _l("week start"),
+    "planning_weekday": _l("planning weekday"),
+    "planning_time": _l("planning time"),
+    "planning_minutes": _l("planning minutes"),
+}
 
 
 def settings_fingerprint(household: Household) -> str:
@@ -39,8 +49,8 @@ def update_household(household: Household, base: str | None = None, **fields) ->
     now = {name: getattr(household, name) for name in SETTINGS}
     if base and base != settings_fingerprint(household) and now != {n: fields[n] for n in SETTINGS}:
         raise Conflict(
-            "These settings were changed on another screen while you were editing.",
-            ", ".join(f"{name.replace('_', ' ')}: {value}" for name, value in now.items()),
+            _("These settings were changed on another screen while you were editing."),
+            ", ".join(f"{SETTING_NAMES[name]}: {value}" for name, value in now.items()),
         )
     before_tz, this_week = household.tz, week_start_for_household(household)
     for name in SETTINGS:
@@ -57,7 +67,7 @@ def update_profile(
 ) -> None:
     email = normalise_email(email)
     if email != member.email and email_taken(email):
-        raise Refused("That email already has an account.", "email")
+        raise Refused(_("That email already has an account."), "email")
     member.display_name, member.email, member.colour = display_name.strip(), email, colour.lower()
     member.language = language
     db.session.flush()
@@ -66,7 +76,7 @@ def update_profile(
 def change_password(member: Member, current: str, new: str) -> None:
     """Checked (and throttled) as a sign-in is; every other session of the member ends."""
     if not check_current_password(member, current, "current_password"):
-        raise Refused("That isn't your current password.", "current_password")
+        raise Refused(_("That isn't your current password."), "current_password")
     member.password_hash = generate_password_hash(new)
     end_sessions(member)
 
