@@ -16,11 +16,20 @@ from typing import Any, TypeGuard, cast
 from dateutil.rrule import rrulestr
 
 from planner.domain.refusal import Refused
+from planner.i18n import _, _l, _n, weekday_names
 
 CADENCE_KINDS = ("daily", "weekdays", "weekly", "every_n_weeks", "monthly", "as_needed", "once")
 
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+DAY_NAMES = (
+    "Mon",
+    "Tue",
+    "Wed",
+    "Thu",
+    "Fri",
+    "Sat",
+    "Sun",
+)  # English; describe() speaks the reader's
 _WEEKDAYS = (0, 1, 2, 3, 4)
 _ALL_DAYS = (0, 1, 2, 3, 4, 5, 6)
 
@@ -58,13 +67,13 @@ class Cadence:
         days: tuple[int, ...] = ()
         month_day: int | None = None
         if kind not in CADENCE_KINDS:
-            raise CadenceError(f"“{kind}” is not a cadence we know.")
+            raise CadenceError(_("“%(kind)s” is not a cadence we know.", kind=kind))
         if kind in ("weekly", "every_n_weeks"):
             days = _clean_days(self.days)
             if kind == "every_n_weeks":
                 interval = self.interval
                 if not _is_int(interval) or not 2 <= interval <= 12:
-                    raise CadenceError("“Every N weeks” needs N between 2 and 12.")
+                    raise CadenceError(_("“Every N weeks” needs N between 2 and 12."))
             elif days == _ALL_DAYS:
                 kind, days = "daily", ()
             elif days == _WEEKDAYS:
@@ -72,7 +81,7 @@ class Cadence:
         elif kind == "monthly":
             month_day = self.month_day
             if not _is_int(month_day) or not (1 <= month_day <= 28 or month_day == -1):
-                raise CadenceError("Pick a day of the month from 1 to 28, or the last day.")
+                raise CadenceError(_("Pick a day of the month from 1 to 28, or the last day."))
         object.__setattr__(self, "kind", kind)
         object.__setattr__(self, "days", days)
         object.__setattr__(self, "interval", interval)
@@ -87,11 +96,11 @@ def _clean_days(days: object) -> tuple[int, ...]:
     try:
         cleaned = tuple(sorted(set(days)))  # type: ignore[call-overload]
     except TypeError:
-        raise CadenceError("Days must be a list of weekdays.") from None
+        raise CadenceError(_("Days must be a list of weekdays.")) from None
     if not all(_is_int(d) and 0 <= d <= 6 for d in cleaned):
-        raise CadenceError("Days must be weekdays from Monday (0) to Sunday (6).")
+        raise CadenceError(_("Days must be weekdays from Monday (0) to Sunday (6)."))
     if not cleaned:
-        raise CadenceError("Pick at least one day of the week.")
+        raise CadenceError(_("Pick at least one day of the week."))
     return cleaned
 
 
@@ -137,45 +146,67 @@ def _ints(name: str, value: str, low: int, high: int) -> tuple[int, ...]:
     numbers = set()
     for item in value.split(","):
         if not _INT.fullmatch(item) or not low <= int(item) <= high or int(item) == 0:
-            span = f"{low} to {high}, but not 0" if low < 0 else f"{low} to {high}"
-            raise CadenceError(f"“{item}” is not a valid {name}: use {span}.")
+            if low < 0:
+                message = _(
+                    "“%(item)s” is not a valid %(name)s: use %(low)d to %(high)d, but not 0.",
+                    item=item,
+                    name=name,
+                    low=low,
+                    high=high,
+                )
+            else:
+                message = _(
+                    "“%(item)s” is not a valid %(name)s: use %(low)d to %(high)d.",
+                    item=item,
+                    name=name,
+                    low=low,
+                    high=high,
+                )
+            raise CadenceError(message)
         numbers.add(int(item))
     return tuple(sorted(numbers))
 
 
 def _int(name: str, value: str, high: int) -> int:
     if not value.isdigit() or not 1 <= int(value) <= high:
-        raise CadenceError(f"{name} must be a whole number from 1 to {high}, not “{value}”.")
+        raise CadenceError(
+            _(
+                "%(name)s must be a whole number from 1 to %(high)d, not “%(value)s”.",
+                name=name,
+                high=high,
+                value=value,
+            )
+        )
     return int(value)
 
 
 def _parse(rrule: str) -> _Rule:
     if not isinstance(rrule, str):
-        raise CadenceError("A repeat rule must be text.")
+        raise CadenceError(_("A repeat rule must be text."))
     text = rrule.strip()
     if text[:6].upper() == "RRULE:":
         text = text[6:]
     if not text:
-        raise CadenceError("The repeat rule is empty.")
+        raise CadenceError(_("The repeat rule is empty."))
     if len(text) > _MAX_LENGTH or "\n" in text or "\r" in text:
-        raise CadenceError("The repeat rule must be a single, short RRULE line.")
+        raise CadenceError(_("The repeat rule must be a single, short RRULE line."))
     raw: dict[str, str] = {}
     for chunk in filter(None, text.upper().split(";")):
         name, sep, value = (s.strip() for s in chunk.partition("="))
         if not sep or not name or not value:
-            raise CadenceError(f"“{chunk}” is not of the form NAME=VALUE.")
+            raise CadenceError(_("“%(chunk)s” is not of the form NAME=VALUE.", chunk=chunk))
         if name in raw:
-            raise CadenceError(f"{name} appears more than once.")
+            raise CadenceError(_("%(name)s appears more than once.", name=name))
         if name in _UNSUPPORTED_PARTS:
-            raise CadenceError(f"{name} is not supported in a cadence.")
+            raise CadenceError(_("%(name)s is not supported in a cadence.", name=name))
         raw[name] = value
     freq = raw.pop("FREQ", None)
     if freq is None:
-        raise CadenceError("The repeat rule needs a FREQ (for example FREQ=WEEKLY).")
+        raise CadenceError(_("The repeat rule needs a FREQ (for example FREQ=WEEKLY)."))
     if freq in _SUB_DAILY_FREQS:
-        raise CadenceError("Responsibilities can repeat at most once a day.")
+        raise CadenceError(_("Responsibilities can repeat at most once a day."))
     if freq not in _SUPPORTED_FREQS:
-        raise CadenceError(f"“{freq}” is not a frequency we know.")
+        raise CadenceError(_("“%(freq)s” is not a frequency we know.", freq=freq))
     fields: dict[str, Any] = {"freq": freq}
     for name, value in raw.items():
         if name == "INTERVAL":
@@ -192,10 +223,10 @@ def _parse(rrule: str) -> _Rule:
             fields["byday"] = _parse_byday(value)
         elif name == "WKST":
             if value not in DAY_CODES:
-                raise CadenceError(f"WKST must be a weekday code, not “{value}”.")
+                raise CadenceError(_("WKST must be a weekday code, not “%(value)s”.", value=value))
             fields["wkst"] = DAY_CODES.index(value)
         else:
-            raise CadenceError(f"{name} is not part of a repeat rule we understand.")
+            raise CadenceError(_("%(name)s is not part of a repeat rule we understand.", name=name))
     rule = _Rule(**fields)
     _check_combination(rule)
     return rule
@@ -209,7 +240,7 @@ def _parse_until(value: str) -> date:
             return date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
         pass
-    raise CadenceError(f"UNTIL must be a date like 20261231, not “{value}”.")
+    raise CadenceError(_("UNTIL must be a date like 20261231, not “%(value)s”.", value=value))
 
 
 def _parse_byday(value: str) -> tuple[tuple[int | None, int], ...]:
@@ -217,7 +248,9 @@ def _parse_byday(value: str) -> tuple[tuple[int | None, int], ...]:
     for item in value.split(","):
         match = _BYDAY.fullmatch(item)
         if not match or (match[1] is not None and int(match[1]) == 0):
-            raise CadenceError(f"BYDAY must list weekdays such as MO,TH, not “{item}”.")
+            raise CadenceError(
+                _("BYDAY must list weekdays such as MO,TH, not “%(item)s”.", item=item)
+            )
         days.add((int(match[1]) if match[1] else None, DAY_CODES.index(match[2])))
     return tuple(sorted(days, key=lambda nd: (nd[1], nd[0] or 0)))
 
@@ -226,31 +259,31 @@ def _check_combination(rule: _Rule) -> None:
     # Besides RFC 5545's own restrictions, refuse combinations that can never (or only
     # by the anchor's luck) produce a date: dateutil would search to the year 9999.
     if rule.count is not None and rule.until is not None:
-        raise CadenceError("Use either COUNT or UNTIL, not both.")
+        raise CadenceError(_("Use either COUNT or UNTIL, not both."))
     if rule.bymonthday and rule.freq == "WEEKLY":
-        raise CadenceError("BYMONTHDAY cannot be used with FREQ=WEEKLY.")
+        raise CadenceError(_("BYMONTHDAY cannot be used with FREQ=WEEKLY."))
     ordinals = [abs(n) for n, _ in rule.byday if n is not None]
     if ordinals:
         if rule.freq not in ("MONTHLY", "YEARLY"):
-            raise CadenceError("Numbered weekdays (like 1MO) need FREQ=MONTHLY or YEARLY.")
+            raise CadenceError(_("Numbered weekdays (like 1MO) need FREQ=MONTHLY or YEARLY."))
         if rule.bymonthday:
-            raise CadenceError("Numbered weekdays cannot be combined with BYMONTHDAY.")
+            raise CadenceError(_("Numbered weekdays cannot be combined with BYMONTHDAY."))
         most = 53 if rule.freq == "YEARLY" and not rule.bymonth else 5
         if max(ordinals) > most:
-            raise CadenceError(f"Numbered weekdays go from 1 to {most} here.")
+            raise CadenceError(_("Numbered weekdays go from 1 to %(most)d here.", most=most))
     if rule.interval > 1:
         if rule.freq == "DAILY" and (rule.byday or rule.bymonth or rule.bymonthday):
-            raise CadenceError("“Every N days” cannot be narrowed to particular days.")
+            raise CadenceError(_("“Every N days” cannot be narrowed to particular days."))
         if rule.freq == "MONTHLY" and rule.bymonth:
-            raise CadenceError("“Every N months” cannot be narrowed to particular months.")
+            raise CadenceError(_("“Every N months” cannot be narrowed to particular months."))
         if rule.freq in ("MONTHLY", "YEARLY") and (
             any(abs(d) > 28 for d in rule.bymonthday) or any(n > 4 for n in ordinals)
         ):
-            raise CadenceError("With an interval, pick days of the month up to the 28th.")
+            raise CadenceError(_("With an interval, pick days of the month up to the 28th."))
     if rule.bymonthday:
         months = rule.bymonth or range(1, 13)
         if not any(abs(d) <= _MONTH_LENGTHS[m - 1] for m in months for d in rule.bymonthday):
-            raise CadenceError("Those days of the month never happen in those months.")
+            raise CadenceError(_("Those days of the month never happen in those months."))
 
 
 def validate_rrule(rrule: str) -> str:
@@ -264,7 +297,7 @@ def validate_rrule(rrule: str) -> str:
     try:
         rrulestr(normal, dtstart=datetime(2000, 1, 1))
     except (ValueError, TypeError) as exc:  # belt and braces: our checks should catch it
-        raise CadenceError(f"This repeat rule is not valid: {exc}") from None
+        raise CadenceError(_("This repeat rule is not valid: %(error)s", error=exc)) from None
     return normal
 
 
@@ -286,12 +319,16 @@ def to_rrule(c: Cadence) -> str | None:
     return f"FREQ=WEEKLY;{interval}BYDAY=" + ",".join(DAY_CODES[d] for d in days)
 
 
+def _no_cadence(rule: _Rule) -> CadenceError:
+    return CadenceError(_("The repeat rule “%(rule)s” has no matching cadence.", rule=str(rule)))
+
+
 def from_rrule(rrule: str | None) -> Cadence:
     """The cadence an RRULE expresses; CadenceError if it is invalid or has no cadence."""
     if rrule is None:
         return Cadence("as_needed")
     rule = _parse(rrule)
-    unsupported = CadenceError(f"The repeat rule “{rule}” has no matching cadence.")
+    unsupported = _no_cadence(rule)
     plain_days = tuple(d for n, d in rule.byday if n is None)
     if rule.until is not None or rule.bymonth or len(plain_days) != len(rule.byday):
         raise unsupported
@@ -316,30 +353,42 @@ def from_rrule(rrule: str | None) -> Cadence:
 
 
 _FIXED_DESCRIPTIONS = {
-    "daily": "Every day",
-    "weekdays": "Weekdays",
-    "as_needed": "As needed",
-    "once": "Once",
+    "daily": _l("Every day"),
+    "weekdays": _l("Weekdays"),
+    "as_needed": _l("As needed"),
+    "once": _l("Once"),
 }
 
 
 def describe(c: Cadence) -> str:
-    """A short English description, e.g. "Every 2 weeks on Sat"."""
-    days = ", ".join(DAY_NAMES[d] for d in c.days)
+    """A short description in the reader's language, e.g. "Every 2 weeks on Sat"."""
+    names = weekday_names("abbreviated")
+    days = ", ".join(names[d] for d in c.days)
     if c.kind == "weekly":
         return days
     if c.kind == "every_n_weeks":
-        return f"Every {c.interval} weeks on {days}"
+        return str(
+            _n("Every week on %(days)s", "Every %(num)d weeks on %(days)s", c.interval, days=days)
+        )
     if c.kind == "monthly":
         if c.month_day == -1:
-            return "Monthly on the last day"
-        return f"Monthly on the {_ordinal(cast(int, c.month_day))}"  # set for monthly
-    return _FIXED_DESCRIPTIONS[c.kind]
+            return str(_("Monthly on the last day"))
+        day = _ordinal(cast(int, c.month_day))  # set for monthly
+        return str(_("Monthly on the %(day)s", day=day))
+    return str(_FIXED_DESCRIPTIONS[c.kind])
 
 
 def _ordinal(n: int) -> str:
+    """1st, 2nd, 23rd, 11th: in German "1.", in Spanish "1"."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+    # NOTE: A day of the month as an ordinal: "1st" (German "1.", Spanish "1").
+    if suffix == "st":
+        return str(_("%(day)dst", day=n))
+    if suffix == "nd":
+        return str(_("%(day)dnd", day=n))
+    if suffix == "rd":
+        return str(_("%(day)drd", day=n))
+    return str(_("%(day)dth", day=n))
 
 
 # --- Expansion ---------------------------------------------------------------------------

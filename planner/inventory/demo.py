@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from planner.i18n import in_language
 from planner.inventory import starter
 from planner.models import Household
 
@@ -38,7 +39,9 @@ DEMO_PICKS = {
 
 
 def add_demo_inventory(household: Household) -> None:
-    """Idempotent: starter keys already in the inventory are skipped."""
+    """Idempotent: starter keys already in the inventory are skipped. Written in the first
+    member's language, as if they had ticked the cards."""
     members = household.members
     picks = {key: members[index % len(members)].id for key, index in DEMO_PICKS.items()}
-    starter.add_picks(household, picks)
+    with in_language(members[0].language):
+        starter.add_picks(household, picks)

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from planner.access import get_owned_or_404
 from planner.domain.refusal import Conflict, Refused
 from planner.forms import int_or_none, required, show_refusal
+from planner.i18n import _, _n
 from planner.inventory import listing, services, starter
 from planner.inventory.forms import ArchiveForm, AreaForm, ResponsibilityForm
 from planner.models import Area, Responsibility
@@ -87,7 +88,7 @@ def _save_or_show(form: ResponsibilityForm, responsibility: Responsibility | Non
         except Refused as refused:
             show_refusal(form, refused, "title")
         else:
-            flash(f"Saved {saved.title}.", "success")
+            flash(_("Saved %(title)s.", title=saved.title), "success")
             return redirect(_listed_at(saved, saved.archived_at is not None))
     status = 422 if form.errors else 200
     page = render_template(
@@ -115,7 +116,13 @@ def _back_url(form: ResponsibilityForm, responsibility: Responsibility | None) -
 def archive(responsibility_id: int):
     responsibility = get_owned_or_404(Responsibility, responsibility_id)
     services.set_archived(responsibility, True)
-    flash(f"Archived {responsibility.title}. Its history stays; you can bring it back.", "info")
+    flash(
+        _(
+            "Archived %(title)s. Its history stays; you can bring it back.",
+            title=responsibility.title,
+        ),
+        "info",
+    )
     return redirect(_listed_at(responsibility, _showing_archived()))
 
 
@@ -124,7 +131,7 @@ def archive(responsibility_id: int):
 def unarchive(responsibility_id: int):
     responsibility = get_owned_or_404(Responsibility, responsibility_id)
     services.set_archived(responsibility, False)
-    flash(f"{responsibility.title} is back in the inventory.", "success")
+    flash(_("%(title)s is back in the inventory.", title=responsibility.title), "success")
     return redirect(_listed_at(responsibility, _showing_archived()))
 
 
@@ -140,7 +147,7 @@ def areas():
     form = AreaForm()
     if form.validate_on_submit():
         area = services.add_area(household, required(form.name.data), form.description.data)
-        flash(f"Added the area {area.name}.", "success")
+        flash(_("Added the area %(name)s.", name=area.name), "success")
         return redirect(url_for("inventory.areas"))
     return _areas_page(form)
 
@@ -166,7 +173,7 @@ USUAL_AREAS_BACK = ("inventory.index", "inventory.new", "inventory.areas")
 def usual_areas():
     if ArchiveForm().validate_on_submit():
         services.ensure_areas(current_user.household)
-        flash("Your areas are ready. Rename them to fit your home.", "success")
+        flash(_("Your areas are ready. Rename them to fit your home."), "success")
     back = request.form.get("back")
     return redirect(url_for(back if back in USUAL_AREAS_BACK else "inventory.areas"))
 
@@ -179,7 +186,7 @@ def update_area(area_id: int):
     if not form.validate_on_submit():
         return _areas_page(AreaForm(formdata=None), {area.id: form})
     services.update_area(area, required(form.name.data), form.description.data)
-    flash(f"Saved {area.name}.", "success")
+    flash(_("Saved %(title)s.", title=area.name), "success")
     return redirect(url_for("inventory.areas"))
 
 
@@ -201,7 +208,7 @@ def delete_area(area_id: int):
     except Refused as refused:
         flash(refused.message, "error")
         return _areas_page(AreaForm(formdata=None), status=refused.status)
-    flash(f"Deleted the area {area.name}.", "info")
+    flash(_("Deleted the area %(name)s.", name=area.name), "info")
     return redirect(url_for("inventory.areas"))
 
 
@@ -218,9 +225,13 @@ def starter_deck():
             status = refused.status
         else:
             flash(
-                f"Added {added} responsibilit{'y' if added == 1 else 'ies'} to your inventory."
+                _n(
+                    "Added %(num)d responsibility to your inventory.",
+                    "Added %(num)d responsibilities to your inventory.",
+                    added,
+                )
                 if added
-                else "Nothing new was ticked.",
+                else _("Nothing new was ticked."),
                 "success" if added else "info",
             )
             area = request.form.get("area", "")

@@ -11,12 +11,14 @@ from planner.domain import cadence
 from planner.domain.refusal import Conflict, Refused, fingerprint
 from planner.domain.vocabulary import PlanState
 from planner.extensions import db
+from planner.i18n import _, _n
 from planner.models import Area, Household, Responsibility, WeekPlan, utcnow
 from planner.week.generation import may_hold
 
 
 def ensure_areas(household: Household) -> list[Area]:
-    """The household's areas, creating the five defaults the first time."""
+    """The household's areas, creating the five defaults the first time (named in the
+    current language: the member's who sets them up)."""
     areas = list_areas(household)
     if areas:
         return areas
@@ -39,9 +41,10 @@ def ensure_areas(household: Household) -> list[Area]:
 
 
 def starter_deck_areas() -> list[tuple[str, str, str]]:
+    """The starter deck's areas: key, name and description in the current language."""
     from planner.domain import starter_deck
 
-    return [(a.key, a.name, a.description) for a in starter_deck.AREAS]
+    return [(a.key, str(a.name), str(a.description)) for a in starter_deck.AREAS]
 
 
 def list_areas(household: Household) -> list[Area]:
@@ -56,7 +59,7 @@ def cadence_text(responsibility: Responsibility) -> str:
     try:
         return cadence.describe(cadence.from_rrule(responsibility.rrule))
     except cadence.CadenceError:
-        return responsibility.rrule or "As needed"
+        return responsibility.rrule or _("As needed")
 
 
 def cadence_rule(kind: str, weekdays: list[int], interval: int | None, month_day: int | None):
@@ -107,7 +110,7 @@ def describe(responsibility: Responsibility) -> str:
         responsibility.title,
         cadence_text(responsibility),
         minutes_label(responsibility.effort_minutes),
-        f"usually {owner.display_name}" if owner else "no usual owner",
+        _("usually %(name)s", name=owner.display_name) if owner else _("no usual owner"),
     ]
     return ", ".join(parts)
 
@@ -128,16 +131,19 @@ def save_responsibility(
         stale = bool(base) and base != responsibility_fingerprint(responsibility)
         if stale and any(data.get(k) != v for k, v in form_data(responsibility).items()):
             raise Conflict(
-                f"{responsibility.title} was changed on another screen while you were editing.",
+                _(
+                    "%(title)s was changed on another screen while you were editing.",
+                    title=responsibility.title,
+                ),
                 describe(responsibility),
             )
     members = {m.id: m for m in household.members}
     areas = {a.id for a in list_areas(household)}
     if data["area_id"] not in areas:
-        raise Refused("Pick one of your areas.", "area_id")
+        raise Refused(_("Pick one of your areas."), "area_id")
     owner_id = data.get("default_owner_id") or None
     if owner_id is not None and owner_id not in members:
-        raise Refused("Pick a member of your household.", "default_owner_id")
+        raise Refused(_("Pick a member of your household."), "default_owner_id")
     if responsibility is None:
         responsibility = Responsibility(household_id=household.id)
         db.session.add(responsibility)
@@ -167,7 +173,7 @@ def save_responsibility(
         members[i] for i in data.get("allowed_member_ids") or [] if i in members
     ]
     if owner_id is not None and not may_hold(responsibility, owner_id, set(members)):
-        raise Refused("Include the usual owner among who can hold it.", "allowed_member_ids")
+        raise Refused(_("Include the usual owner among who can hold it."), "allowed_member_ids")
     follow_in_drafts(household)
     return responsibility
 
@@ -219,8 +225,14 @@ def delete_area(area: Area) -> None:
     )
     if used:
         raise Refused(
-            f"{area.name} still holds {used} responsibilit{'y' if used == 1 else 'ies'} "
-            "(archived ones count too, so history stays true). Move them to another area first."
+            _n(
+                "%(area)s still holds %(num)d responsibility (archived ones count too, so "
+                "history stays true). Move them to another area first.",
+                "%(area)s still holds %(num)d responsibilities (archived ones count too, so "
+                "history stays true). Move them to another area first.",
+                used,
+                area=area.name,
+            )
         )
     household = area.household
     db.session.delete(area)
@@ -253,8 +265,10 @@ def minutes_label(minutes: int) -> str:
     """45 min, 2 h, 1 h 20 min."""
     hours, rest = divmod(int(minutes), 60)
     if not hours:
-        return f"{rest} min"
-    return f"{hours} h" + (f" {rest} min" if rest else "")
+        return _("%(minutes)d min", minutes=rest)
+    if not rest:
+        return _("%(hours)d h", hours=hours)
+    return _("%(hours)d h %(minutes)d min", hours=hours, minutes=rest)
 
 
 def household_responsibilities(household: Household, archived: bool = False) -> list:

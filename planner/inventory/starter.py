@@ -13,13 +13,14 @@ from planner.domain import starter_deck
 from planner.domain.refusal import Refused
 from planner.domain.starter_deck import StarterItem
 from planner.extensions import db
+from planner.i18n import _, _l
 from planner.inventory import services
 from planner.models import Household, Responsibility
 
 TAG_LABELS = {
-    "children": "with children",
-    "pets": "with pets",
-    "elders": "caring for an older relative",
+    "children": _l("with children"),
+    "pets": _l("with pets"),
+    "elders": _l("caring for an older relative"),
 }
 
 
@@ -63,10 +64,11 @@ def deck_by_area(household: Household) -> list[DeckArea]:
 def add_picks(
     household: Household, picks: Mapping[str, int | None], today: date | None = None
 ) -> int:
-    """Add the ticked starter items (key -> owner id or None); keys already added are skipped."""
+    """Add the ticked starter items (key -> owner id or None); keys already added are skipped.
+    Their words are written in the current language: the member's who adds them."""
     members = {m.id for m in household.members}
     if any(owner is not None and owner not in members for owner in picks.values()):
-        raise Refused("Pick owners from your household.")
+        raise Refused(_("Pick owners from your household."))
     claim(db.session, household)  # a double submit adds each item once
     today = today or household.today()
     from planner.week.services import week_start_for_household
@@ -82,14 +84,14 @@ def add_picks(
         responsibility = Responsibility(
             household_id=household.id,
             area_id=areas.get(item.area, fallback).id,
-            title=item.title,
+            title=str(item.title),
             rrule=item.rrule,
             # Weekly phases start this week; "once" falls on the day it is added.
             starts_on=today if item.rrule == starter_deck.ONCE else week_start,
             preferred_time=item.suggested_time,
             effort_minutes=item.effort_minutes,
             mental_load_minutes=item.mental_load_minutes,
-            minimum_standard=item.minimum_standard,
+            minimum_standard=str(item.minimum_standard),
             default_owner_id=picks[item.key],
             starter_key=item.key,
         )
