@@ -318,3 +318,43 @@ def test_the_week_page_by_day_puts_mine_first_with_my_time_and_on_duty(app, clie
     assert 'href="/week/2026-11-23?day=2026-11-25#day-2026-11-25"' in wednesday
     everything = body(client.get("/week?all=1"))
     assert everything.count("Cooking dinner") >= 7 and "Bins out" in everything
+
+
+def test_each_member_reads_the_week_and_their_notices_in_their_own_language(app, make):
+    """Alex reads German, Sam English: Sam's "I've got it" tells Alex in German; the line
+    in the week's history is in the words of whoever made the change; each member's pages
+    (Today, the week, a day's own page, the mid-week check-in) are in their language, days
+    and dates too. (Needs the compiled catalogues, as scripts/setup.sh builds them.)"""
+    from planner.models import Member
+
+    made = make("Alex", "Sam")
+    alex, sam = made.member_ids
+    with time_machine.travel(WEDNESDAY_MORNING, tick=False):
+        _plan_id, _cooking, days = agreed_week(app, made)
+        with committing(app):
+            db.session.get(Member, alex).language = "de"
+        english, german = app.test_client(), app.test_client()
+        login(english, made.emails[1])
+        login(german, made.emails[0])
+        english.post(f"/week/occurrences/{days['Wed']}/take", data={"back": "today"})
+        assert _notices(app, alex) == [("Sam macht Cooking dinner heute", ReminderState.PENDING)]
+        asked = {"to_member_id": str(sam), "days": "one", "reason": ""}
+        assert german.post(f"/week/occurrences/{days['Thu']}/ask", data=asked).status_code == 302
+        assert _notices(app, sam) == [
+            ("Alex asks: can you take Cooking dinner on Thursday?", ReminderState.PENDING)
+        ]
+        week = body(german.get("/week"))
+        assert "Woche" in week and "Mi." in week and "Nur meine" in week
+        assert "Sam took Cooking dinner today off Alex's plate." in week  # as Sam wrote it
+        assert "Alex hat Sam gebeten, Cooking dinner am Donnerstag zu übernehmen." in week
+        assert "Alex asked Sam" not in week
+        today = body(german.get("/home"))
+        assert "Mittwoch, 25. November" in today and "Zwischen euch" in today
+        assert "Sam macht <strong>Cooking dinner</strong> heute." in today
+        sams = body(english.get("/home"))
+        assert "Wednesday 25 November" in sams and "Asked of you" in sams
+        assert "Alex asks: can you take <strong>Cooking dinner</strong> on Thursday?" in sams
+        skip = body(german.get(f"/week/occurrences/{days['Fri']}/skip"))
+        assert "Cooking dinner auslassen?" in skip and "Freitag, 27. November" in skip
+        assert "Wie geht's dir jetzt?" in body(german.get("/checkin-again"))
+        assert "How are you now?" in body(english.get("/checkin-again"))

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+import email
+import email.policy
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -136,3 +138,43 @@ def test_only_the_member_away_removes_their_away_days(app, client, week):
     assert client.post(f"/checkin-again/away/{away_id}/delete").status_code == 302
     with committing(app):
         assert db.session.get(AwayTime, away_id) is None
+
+
+def _text_of(mime: str) -> str:
+    message = email.message_from_string(mime, policy=email.policy.default)
+    return message.get_body(("plain",)).get_content()  # type: ignore[attr-defined, union-attr]
+
+
+def test_the_partner_is_told_in_their_own_language(app, client, week):
+    """Alex (English) checks in blown and goes away at the weekend; Sam reads Spanish, so
+    both notices come to Sam in Spanish, while Alex's own page stays English. (Needs the
+    compiled catalogues, as scripts/setup.sh builds them.)"""
+    from planner.models import Member
+
+    made, *_ = week
+    _alex, sam = made.member_ids
+    with committing(app):
+        db.session.get(Member, sam).language = "es"
+    login(client, made.emails[0])
+    away = {"first_day": "2026-11-28", "last_day": "2026-11-29", "note": ""}
+    response = client.post("/checkin-again/away", data=away, follow_redirects=True)
+    assert "Away Sat–Sun noted: nothing is given to you then." in body(response)
+    with time_machine.travel(WEDNESDAY_MORNING + timedelta(minutes=5), tick=False):
+        client.post("/checkin-again", data={"state": "blown", "what_would_help": "dinners"})
+    with committing(app):
+        subjects, texts = zip(
+            *(
+                (r.payload["subject"], _text_of(r.payload["mime"]))
+                for r in db.session.scalars(
+                    select(Reminder)
+                    .where(Reminder.member_id == sam, Reminder.kind == ReminderKind.MIDWEEK)
+                    .order_by(Reminder.id)
+                )
+            ),
+            strict=True,
+        )
+    assert subjects[0] == "Alex estará fuera: ¿puedes encargarte de 2 días?"
+    assert "Alex estará fuera estos días: sábado, domingo." in texts[0]
+    assert subjects[1].startswith("¿Cómo está Alex?")
+    assert "Lo que ayudaría: «dinners»" in texts[1]
+    assert "Planner propone que esta semana te encargues de" in texts[1]

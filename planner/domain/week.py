@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+from planner.i18n import _, moment
 
 
 def _check_weekday(value: int, name: str) -> None:
@@ -102,18 +102,28 @@ def week_reachable(week_start_date: date, today: date) -> bool:
 def window_text(today: date) -> str:
     """The window in words, for messages: "1 Jan 2021 and 31 Dec 2031"."""
     first, last = reachable_dates(today)
-    return f"{first.day} {_MONTHS[0]} {first.year} and {last.day} {_MONTHS[11]} {last.year}"
+    text: str = _(
+        "%(first)s and %(last)s",
+        first=moment(first, "short_year_date"),
+        last=moment(last, "short_year_date"),
+    )
+    return text
 
 
 def week_label(week_start_date: date) -> str:
-    """E.g. "23 – 29 Nov 2026", "30 Nov – 6 Dec 2026", "28 Dec 2026 – 3 Jan 2027"."""
+    """E.g. "23 – 29 Nov 2026", "30 Nov – 6 Dec 2026", "28 Dec 2026 – 3 Jan 2027", in the
+    current language's own date forms (English as CLDR has it: "1 – 7 Sept 2026")."""
     first, last = week_start_date, week_start_date + timedelta(days=6)
-    end = f"{last.day} {_MONTHS[last.month - 1]} {last.year}"
+    end = moment(last, "short_year_date")
+    text: str
     if first.year != last.year:
-        return f"{first.day} {_MONTHS[first.month - 1]} {first.year} – {end}"
-    if first.month != last.month:
-        return f"{first.day} {_MONTHS[first.month - 1]} – {end}"
-    return f"{first.day} – {end}"
+        text = _("%(first)s – %(last)s", first=moment(first, "short_year_date"), last=end)
+    elif first.month != last.month:
+        text = _("%(first)s – %(last)s", first=moment(first, "date"), last=end)
+    else:
+        # Only the first day's number, then the month and year once ("23 – 29 Nov 2026").
+        text = _("%(day)s – %(last)s", day=first.day, last=end)
+    return text
 
 
 def open_day(week_start: date, asked: str | None, today: date) -> date:

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from planner.access import get_owned_or_404
 from planner.domain.refusal import Refused
 from planner.forms import required, show_refusal
+from planner.i18n import _, _n
 from planner.midweek import services
 from planner.midweek.forms import AwayForm, MidweekForm
 from planner.models import AwayTime
@@ -30,7 +31,7 @@ def index():
     plan = _this_week_plan()
     if form.validate_on_submit():
         if plan is None:
-            flash("There is no plan for this week yet: plan it together first.", "error")
+            flash(_("There is no plan for this week yet: plan it together first."), "error")
             return _page(form, AwayForm(formdata=None), plan, 422)
         try:
             moves = services.check_in(
@@ -45,12 +46,17 @@ def index():
         else:
             if moves:
                 flash(
-                    f"Thank you for saying. Planner asked your partner to take {len(moves)} of "
-                    "your days; they say yes or no to each.",
+                    _n(
+                        "Thank you for saying. Planner asked your partner to take %(num)d of "
+                        "your days; they say yes or no to each.",
+                        "Thank you for saying. Planner asked your partner to take %(num)d of "
+                        "your days; they say yes or no to each.",
+                        len(moves),
+                    ),
                     "success",
                 )
             else:
-                flash("Thank you for checking in. Your partner can see how you are.", "success")
+                flash(_("Thank you for checking in. Your partner can see how you are."), "success")
             return redirect(url_for("today.home"))
     return _page(form, AwayForm(formdata=None), plan)
 
@@ -71,8 +77,18 @@ def add_away():
             show_refusal(away_form, refused, "first_day")
         else:
             words = services.away_words(away.first_day, away.last_day)
-            asked = f" Your partner was asked to take {len(moves)} of your days." if moves else ""
-            flash(f"Away {words} noted: nothing is given to you then.{asked}", "success")
+            if moves:
+                said = _n(
+                    "Away %(words)s noted: nothing is given to you then. Your partner was asked "
+                    "to take %(num)d of your days.",
+                    "Away %(words)s noted: nothing is given to you then. Your partner was asked "
+                    "to take %(num)d of your days.",
+                    len(moves),
+                    words=words,
+                )
+            else:
+                said = _("Away %(words)s noted: nothing is given to you then.", words=words)
+            flash(said, "success")
             return _back()
     return _page(MidweekForm(formdata=None), away_form, _this_week_plan())
 
@@ -86,7 +102,7 @@ def remove_away(away_id: int):
     except Refused as refused:
         flash(refused.message, "error")
         return redirect(url_for("midweek.index") + "#away"), 303
-    flash("Away days removed.", "info")
+    flash(_("Away days removed."), "info")
     return _back()
 
 

@@ -11,6 +11,7 @@ Writes only flush: the request commits.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -23,6 +24,7 @@ from planner.domain.reshare import DayLoad, DayMove, reshare
 from planner.domain.vocabulary import CheckInState, OccurrenceState, PlanState, ReminderKind
 from planner.domain.week import reachable_dates
 from planner.extensions import db
+from planner.i18n import _, _n, in_language, moment
 from planner.models import AwayTime, CheckIn, Household, Member, WeekPlan
 from planner.week.handovers import Notice
 from planner.week.services import (
@@ -68,16 +70,16 @@ def add_away(member: Member, first: date, last: date, note: str = "") -> AwayTim
     today = household.today()
     low, high = reachable_dates(today)
     if not low <= first <= high or not low <= last <= high:
-        raise Refused("Pick days within the next year.", "first_day")
+        raise Refused(_("Pick days within the next year."), "first_day")
     if last < first:
-        raise Refused("The last day comes on or after the first.", "last_day")
+        raise Refused(_("The last day comes on or after the first."), "last_day")
     if last < today:
-        raise Refused("Those days have passed.", "last_day")
+        raise Refused(_("Those days have passed."), "last_day")
     if (last - first).days + 1 > MAX_AWAY_DAYS:
-        raise Refused(f"Up to {MAX_AWAY_DAYS} days at a time.", "last_day")
+        raise Refused(_("Up to %(most)s days at a time.", most=MAX_AWAY_DAYS), "last_day")
     note = " ".join((note or "").split())
     if len(note) > 120:
-        raise Refused("Keep the note under 120 characters.", "note")
+        raise Refused(_("Keep the note under 120 characters."), "note")
     same = db.session.scalar(
         select(AwayTime).where(
             AwayTime.member_id == member.id, AwayTime.first_day == first, AwayTime.last_day == last
@@ -106,18 +108,17 @@ def go_away(
 
 def remove_away(away: AwayTime, member: Member) -> None:
     if away.member_id != member.id:
-        raise Refused("Only the member who is away can change their away days.", status=403)
+        raise Refused(_("Only the member who is away can change their away days."), status=403)
     db.session.delete(away)
     db.session.flush()
 
 
 def away_words(first: date, last: date) -> str:
-    """ "Tue–Thu", "Friday", "Tue 2 Dec–Mon 8 Dec"."""
+    """ "Tue–Thu", "Friday", "Tue 2 Dec–Mon 8 Dec", in the current language."""
     if first == last:
-        return f"{first:%A}"
-    if (last - first).days < 7:
-        return f"{first:%a}–{last:%a}"
-    return f"{first:%a %-d %b}–{last:%a %-d %b}"
+        return moment(first, "weekday")
+    style = "weekday_short" if (last - first).days < 7 else "day"
+    return _("%(first)s–%(last)s", first=moment(first, style), last=moment(last, style))
 
 
 def check_in(
@@ -125,33 +126,47 @@ def check_in(
 ) -> list[DayMove]:
     """Check in again during an agreed week; a harder week proposes a re-share (returned)."""
     if state not in set(CheckInState):
-        raise Refused("Pick okay, in the reeds or blown.", "state")
+        raise Refused(_("Pick okay, in the reeds or blown."), "state")
     what_would_help = (what_would_help or "").strip()
     if len(what_would_help) > MAX_HELP:
-        raise Refused(f"Keep it under {MAX_HELP} characters.", "what_would_help")
+        raise Refused(_("Keep it under %(most)s characters.", most=MAX_HELP), "what_would_help")
     claim_plan(plan)
     if plan.status != PlanState.AGREED:
-        raise Refused("Check in together in the session first; this is for later in the week.")
+        raise Refused(_("Check in together in the session first; this is for later in the week."))
     checkin = checkin_for(plan, member)
     checkin.midweek_state = CheckInState(state)
     checkin.midweek_help = what_would_help
     checkin.midweek_at = utcnow()
     state_now = CheckInState(state)
-    history(plan, member, f"{member.display_name} checked in again: {state_now.label}.")
+    name = member.display_name
+    history(
+        plan,
+        member,
+        _("%(name)s checked in again: %(state)s.", name=name, state=str(state_now.label)),
+    )
     moves = propose_reshare(plan, member, today)
     _ask_for(plan, member, moves)
-    partner_lines = [f"{member.display_name} checked in again: {state_now.label}."]
-    if what_would_help:
-        partner_lines.append(f"What would help: “{what_would_help}”")
-    if moves:
-        partner_lines.append(
-            f"Planner suggests you take {len(moves)} of their days this week. "
-            "Say yes or no to each on your Today page."
-        )
+
+    def words() -> tuple[str, list[str]]:
+        """What the partner reads, in their language (called in it)."""
+        state = str(state_now.label)
+        lines = [_("%(name)s checked in again: %(state)s.", name=name, state=state)]
+        if what_would_help:
+            lines.append(_("What would help: “%(words)s”", words=what_would_help))
+        if moves:
+            lines.append(
+                _n(
+                    "Planner suggests you take %(num)d of their days this week. "
+                    "Say yes or no to each on your Today page.",
+                    "Planner suggests you take %(num)d of their days this week. "
+                    "Say yes or no to each on your Today page.",
+                    len(moves),
+                )
+            )
+        return _("%(name)s checked in: %(state)s", name=name, state=state), lines
+
     if state_now != CheckInState.OKAY or moves:
-        _tell_partners(
-            plan, member, f"{member.display_name} checked in: {state_now.label}", partner_lines
-        )
+        _tell_partners(plan, member, words)
     return moves
 
 
@@ -162,17 +177,26 @@ def reshare_for_away(plan: WeekPlan, member: Member, today: date) -> list[DayMov
         return []
     moves = [m for m in propose_reshare(plan, member, today) if m.away]
     _ask_for(plan, member, moves)
-    if moves:
-        _tell_partners(
-            plan,
-            member,
-            f"{member.display_name} is away: can you take {len(moves)} days?",
-            [
-                f"{member.display_name} will be away on "
-                f"{', '.join(sorted({f'{m.on_date:%A}' for m in moves}))}.",
-                "Say yes or no to each day on your Today page.",
-            ],
+    name = member.display_name
+    away_on = sorted({m.on_date for m in moves})
+
+    def words() -> tuple[str, list[str]]:
+        """What the partner reads, in their language (called in it)."""
+        days = ", ".join(moment(d, "weekday") for d in away_on)
+        subject = _n(
+            "%(name)s is away: can you take %(num)d days?",
+            "%(name)s is away: can you take %(num)d days?",
+            len(moves),
+            name=name,
         )
+        lines = [
+            _("%(name)s will be away on %(days)s.", name=name, days=days),
+            _("Say yes or no to each day on your Today page."),
+        ]
+        return subject, lines
+
+    if moves:
+        _tell_partners(plan, member, words)
     return moves
 
 
@@ -220,16 +244,26 @@ def _ask_for(plan: WeekPlan, member: Member, moves: list[DayMove]) -> None:
         o.ask_reason = move.reason[:300]
     if moves:
         items = sorted({m.title for m in moves})
-        history(plan, member, f"Planner suggested re-sharing {', '.join(items)}.")
+        history(
+            plan,
+            member,
+            _("Planner suggested re-sharing %(items)s.", items=", ".join(items)),
+        )
 
 
-def _tell_partners(plan: WeekPlan, member: Member, subject: str, lines: list[str]) -> None:
+def _tell_partners(
+    plan: WeekPlan, member: Member, words: Callable[[], tuple[str, list[str]]]
+) -> None:
+    """Each partner told in their own language: `words` gives (subject, lines) in the
+    language it is called in."""
     stamp = int(utcnow().timestamp()) // 60
     for partner in plan.household.members:
         if partner.id != member.id:
             key = f"midweek:{plan.id}:{member.id}:{stamp}"
-            notice = Notice(partner, key, subject, tuple(lines), kind=ReminderKind.MIDWEEK)
-            events.partner_notice.send(plan.household, notice=notice)
+            with in_language(partner.language):
+                subject, lines = words()
+                notice = Notice(partner, key, subject, tuple(lines), kind=ReminderKind.MIDWEEK)
+                events.partner_notice.send(plan.household, notice=notice)
 
 
 def cover_away(plan: WeekPlan) -> int:

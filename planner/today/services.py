@@ -13,6 +13,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from planner.domain.vocabulary import CheckInState, PlanState
 from planner.extensions import db
+from planner.i18n import _
 from planner.midweek import services as midweek
 from planner.models import (
     AwayTime,
@@ -185,29 +186,29 @@ def guide(household: Household, member: Member) -> list[Step]:
     )
     return [
         Step(
-            "List what it takes",
-            "Pick from the starter deck: the things it takes to run your home.",
+            _("List what it takes"),
+            _("Pick from the starter deck: the things it takes to run your home."),
             "inventory.starter_deck",
             "",
             bool(listed),
         ),
         Step(
-            "Invite your partner",
-            "The week is shared: each of you gets your own sign-in and calendar.",
+            _("Invite your partner"),
+            _("The week is shared: each of you gets your own sign-in and calendar."),
             "household.settings",
             "invite",
             len(household.members) > 1,
         ),
         Step(
-            "Protect some time of your own",
-            "A weekly self-care time; your partner is on duty while you have it.",
+            _("Protect some time of your own"),
+            _("A weekly self-care time; your partner is on duty while you have it."),
             "selfcare.index",
             "",
             bool(own_time),
         ),
         Step(
-            "Sit down together",
-            "Your first session: check in, share the week, agree it.",
+            _("Sit down together"),
+            _("Your first session: check in, share the week, agree it."),
             "session.start",
             "",
             False,

@@ -7,7 +7,7 @@ the open day as entries with their items, so its cost follows one day, not the w
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -15,8 +15,15 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from planner.domain.vocabulary import OccurrenceState, SelfCareStatus
 from planner.extensions import db
+from planner.i18n import _, moment
 from planner.models import Household, Member, PlanItem, PlanOccurrence, Responsibility, WeekPlan
-from planner.week.handovers import day_refusal
+from planner.week.handovers import (
+    already,
+    day_refusal,
+    not_holder_refusal,
+    pinned_refusal,
+    together_refusal,
+)
 from planner.week.services import is_together
 
 
@@ -45,11 +52,15 @@ class Entry:
         theirs to do, and not time together."""
         o, title = self.occurrence, self.item.title
         if not self.open:
-            return f"{title} on {o.on_date:%A} is already {o.state}."
+            return already(title, o)
         if self.together:
-            return f"{title} is time together: it belongs to both of you."
+            return together_refusal(title)
         if not self.mine:
-            return f"Only whoever does {title} on {o.on_date:%A} can skip it."
+            return _(
+                "Only whoever does %(title)s on %(day)s can skip it.",
+                title=title,
+                day=moment(o.on_date, "weekday"),
+            )
         return ""
 
     def ask_refusal(self, today: date, partners: bool) -> str:
@@ -58,15 +69,18 @@ class Entry:
         took off a partner's plate stays theirs), with someone to ask."""
         title = self.item.title
         if not self.mine:
-            return f"Only whoever does {title} can ask someone to take it."
+            return not_holder_refusal(title)
         if refusal := day_refusal(self.occurrence, today):
             return refusal
         if self.item.pinned:
-            return f"{title} stays with its owner: it is agreed that way."
+            return pinned_refusal(title)
         if self.taken:
-            return f"You took this day of {title} off your partner's plate: it stays with you."
+            return _(
+                "You took this day of %(title)s off your partner's plate: it stays with you.",
+                title=title,
+            )
         if not partners:
-            return "There is no one else in your household to ask yet."
+            return _("There is no one else in your household to ask yet.")
         return ""
 
 
@@ -79,6 +93,7 @@ class Time:
     start: str  # "19:00"
     end: str
     skipped: bool = False
+    starts_at: datetime | None = None  # in order by this, not by the words
 
 
 @dataclass(frozen=True)
@@ -91,6 +106,7 @@ class Line:
     holder: Member | None
     mine: bool
     together: bool
+    starts_at: datetime | None = None  # in order by this, not by the words
 
     @property
     def open(self) -> bool:
@@ -174,11 +190,13 @@ def build(
         open_count += state == OccurrenceState.OPEN
         done_count += state == OccurrenceState.DONE
         if open_on is None:
-            label = starts_at.astimezone(tz).strftime("%H:%M") if starts_at else ""
+            label = moment(starts_at, "time", tz=tz) if starts_at else ""
             holder = members.get(holder_id) if holder_id is not None else None
-            day.lines.append(Line(title, label, state, holder, mine, bool(together)))
+            day.lines.append(Line(title, label, state, holder, mine, bool(together), starts_at))
     for d in days:
-        d.lines.sort(key=lambda x: (not x.mine, x.time_label == "", x.time_label, x.title.lower()))
+        d.lines.sort(
+            key=lambda x: (not x.mine, x.starts_at is None, _when(x.starts_at), x.title.lower())
+        )
     occurrences = _occurrences(plan, open_on, member, today)
     opened = [by_date[open_on]] if open_on in by_date else []
     shown = [o for o in occurrences if o.on_date == open_on]
@@ -275,16 +293,19 @@ def _fill(
         mine = together or holder_id == member_id
         if day is None or (just_mine and not mine):
             continue
-        label = (
-            occurrence.starts_at.astimezone(tz).strftime("%H:%M") if occurrence.starts_at else ""
-        )
+        label = moment(occurrence.starts_at, "time", tz=tz) if occurrence.starts_at else ""
         holder = members.get(holder_id) if holder_id is not None else None
         owned = item.owner_id == member_id
         day.entries.append(Entry(occurrence, item, holder, label, mine, together, owned))
     for d in days:
         # Mine first; then timed entries in time order, then the "any time" ones by title.
         d.entries.sort(
-            key=lambda e: (not e.mine, e.time_label == "", e.time_label, e.item.title.lower())
+            key=lambda e: (
+                not e.mine,
+                e.occurrence.starts_at is None,
+                _when(e.occurrence.starts_at),
+                e.item.title.lower(),
+            )
         )
     for slot in slots or ():
         _place(slot, member, tz, by_date)
@@ -297,11 +318,17 @@ def _place(slot, member: Member, tz: ZoneInfo, by_date: dict[date, Day]) -> None
         return
     skipped = slot.status == SelfCareStatus.SKIPPED_AHEAD
     if slot.together:
-        kind, label = "together", f"Time together: {slot.title}"
+        kind, label = "together", _("Time together: %(title)s", title=slot.title)
     elif slot.member_id == member.id:
-        kind, label = "mine", f"Your time: {slot.title}"
+        kind, label = "mine", _("Your time: %(title)s", title=slot.title)
     else:
         # While a partner has their own time, the other holds the household.
-        kind, label = "duty", f"On duty: {slot.member_name}'s time"
-    day.times.append(Time(kind, label, f"{start:%H:%M}", f"{end:%H:%M}", skipped))
-    day.times.sort(key=lambda t: t.start)
+        kind, label = "duty", _("On duty: %(name)s's time", name=slot.member_name)
+    times = moment(start, "time", tz=tz), moment(end, "time", tz=tz)
+    day.times.append(Time(kind, label, *times, skipped, slot.start_utc))
+    day.times.sort(key=lambda t: _when(t.starts_at))
+
+
+def _when(at: datetime | None) -> datetime:
+    """An instant to sort by (wall-clock words sort wrongly: "9:00" after "10:00")."""
+    return at if at is not None else datetime.min.replace(tzinfo=UTC)

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from planner.database import utcnow
 from planner.domain.vocabulary import OccurrenceState, PlanState
 from planner.extensions import db
+from planner.i18n import _
 from planner.models import Household, Responsibility
 from planner.week import services
 
@@ -36,5 +37,5 @@ def add_demo_week(household: Household) -> None:
                 o.taken_by_id, o.taken_at, offered = alex.id, utcnow(), True  # "I've got it"
             elif o.on_date > today and item.owner_id == alex.id and not asked:
                 o.asked_to_id, o.asked_by_id, o.asked_at = sam.id, alex.id, utcnow()
-                o.ask_reason, asked = "Late meeting that day", True
+                o.ask_reason, asked = _("Late meeting that day"), True
     db.session.flush()

@@ -20,6 +20,7 @@ from planner import events
 from planner.database import utcnow
 from planner.domain.refusal import Refused
 from planner.domain.vocabulary import OccurrenceState, PlanState, ReminderKind
+from planner.i18n import _, in_language, moment
 from planner.models import Member, PlanItem, PlanOccurrence
 from planner.week import generation
 from planner.week.services import claim_plan, history, is_together
@@ -54,27 +55,58 @@ class Ask:
     def first(self) -> PlanOccurrence:
         return self.days[0]
 
+    def when(self, today: date) -> str:
+        """The days asked for, in words ("today", "from Thursday to Sunday")."""
+        return day_words(self.days, today)
+
 
 def day_words(days: list[PlanOccurrence] | tuple[PlanOccurrence, ...], today: date) -> str:
-    """ "tonight", "on Thursday", "from Thursday to Sunday" — the days an offer covers."""
+    """ "today", "on Thursday", "from Thursday to Sunday" — the days an offer covers, in
+    the current language (a notice's words are its recipient's: planner.i18n.in_language)."""
     first, last = days[0].on_date, days[-1].on_date
     if len(days) == 1:
-        return "today" if first == today else f"on {first:%A}"
-    start = "today" if first == today else f"{first:%A}"
-    return f"from {start} to {last:%A}"
+        return _("today") if first == today else _("on %(day)s", day=moment(first, "weekday"))
+    if first == today:
+        return _("from today to %(last)s", last=moment(last, "weekday"))
+    return _(
+        "from %(first)s to %(last)s",
+        first=moment(first, "weekday"),
+        last=moment(last, "weekday"),
+    )
 
 
 def _check_day(occurrence: PlanOccurrence, today: date) -> PlanItem:
     item = occurrence.item
     if item.week_plan.status != PlanState.AGREED:
-        raise Refused("Agree the week together first; then either of you can take things on.")
+        raise Refused(_("Agree the week together first; then either of you can take things on."))
+    day = moment(occurrence.on_date, "weekday")
     if occurrence.on_date < today:
-        raise Refused(f"{item.title} on {occurrence.on_date:%A} has passed.")
+        raise Refused(_("%(title)s on %(day)s has passed.", title=item.title, day=day))
     if occurrence.state != OccurrenceState.OPEN:
-        raise Refused(f"{item.title} on {occurrence.on_date:%A} is already {occurrence.state}.")
+        raise Refused(already(item.title, occurrence))
     if is_together(item):
-        raise Refused(f"{item.title} is time together: it belongs to both of you.")
+        raise Refused(together_refusal(item.title))
     return item
+
+
+def already(title: str, occurrence: PlanOccurrence) -> str:
+    """ "Laundry on Tuesday is already done." (or skipped)."""
+    day = moment(occurrence.on_date, "weekday")
+    if occurrence.state == OccurrenceState.DONE:
+        return _("%(title)s on %(day)s is already done.", title=title, day=day)
+    return _("%(title)s on %(day)s is already skipped.", title=title, day=day)
+
+
+def together_refusal(title: str) -> str:
+    return _("%(title)s is time together: it belongs to both of you.", title=title)
+
+
+def pinned_refusal(title: str) -> str:
+    return _("%(title)s stays with its owner: it is agreed that way.", title=title)
+
+
+def not_holder_refusal(title: str) -> str:
+    return _("Only whoever does %(title)s can ask someone to take it.", title=title)
 
 
 def day_refusal(occurrence: PlanOccurrence, today: date) -> str:
@@ -90,7 +122,7 @@ def day_refusal(occurrence: PlanOccurrence, today: date) -> str:
 def _check_holder(item: PlanItem, member: Member) -> None:
     members = {m.id for m in item.household.members}
     if item.pinned or not generation.may_hold(item.responsibility, member.id, members):
-        raise Refused(f"{item.title} stays with its owner: it is agreed that way.")
+        raise Refused(pinned_refusal(item.title))
 
 
 def days_from(occurrence: PlanOccurrence, today: date, rest_of_week: bool) -> list[PlanOccurrence]:
@@ -131,24 +163,34 @@ def take(
     _check_holder(item, taker)
     days = days_from(occurrence, today, rest_of_week)
     _hand(days, taker.id)
-    when = day_words(days, today)
     history(
         item.week_plan,
         taker,
-        f"{taker.display_name} took {item.title} {when} off {holder.display_name}'s plate.",
+        _(
+            "%(name)s took %(title)s %(when)s off %(holder)s's plate.",
+            name=taker.display_name,
+            title=item.title,
+            when=day_words(days, today),
+            holder=holder.display_name,
+        ),
     )
-    _tell(
-        Notice(
-            holder,
-            f"took:{_key(days)}:by{taker.id}",
-            f"{taker.display_name}'s got {item.title} {when}",
-            (
-                f"{taker.display_name} took {item.title} {when} off your plate. "
-                "Nothing to do: it's theirs now.",
-                "If you'd rather do it after all, say so on your Today page.",
-            ),
+    with in_language(holder.language):
+        words = {"name": taker.display_name, "title": item.title, "when": day_words(days, today)}
+        _tell(
+            Notice(
+                holder,
+                f"took:{_key(days)}:by{taker.id}",
+                _("%(name)s's got %(title)s %(when)s", **words),
+                (
+                    _(
+                        "%(name)s took %(title)s %(when)s off your plate. "
+                        "Nothing to do: it's theirs now.",
+                        **words,
+                    ),
+                    _("If you'd rather do it after all, say so on your Today page."),
+                ),
+            )
         )
-    )
     return days
 
 
@@ -157,26 +199,39 @@ def keep_after_all(occurrence: PlanOccurrence, owner: Member, today: date) -> li
     claim_plan(occurrence.item.week_plan)
     item = _check_day(occurrence, today)
     if item.owner_id != owner.id:
-        raise Refused(f"Only {item.title}'s owner can take it back.")
+        raise Refused(_("Only %(title)s's owner can take it back.", title=item.title))
     taker = _member(item, occurrence.taken_by_id)
     if taker is None:
         return []  # already back
     days = [o for o in days_from(occurrence, today, True) if o.taken_by_id == taker.id]
     days = days if occurrence in days else [occurrence]
     _hand(days, owner.id)
-    when = day_words(days, today)
-    history(item.week_plan, owner, f"{owner.display_name} does {item.title} {when} after all.")
-    _tell(
-        Notice(
-            taker,
-            f"kept:{_key(days)}:by{owner.id}",
-            f"{owner.display_name} has {item.title} {when} after all",
-            (
-                f"Thank you for taking {item.title}. {owner.display_name} has it {when} after "
-                "all, so it's off your list.",
-            ),
-        )
+    history(
+        item.week_plan,
+        owner,
+        _(
+            "%(name)s does %(title)s %(when)s after all.",
+            name=owner.display_name,
+            title=item.title,
+            when=day_words(days, today),
+        ),
     )
+    with in_language(taker.language):
+        words = {"name": owner.display_name, "title": item.title, "when": day_words(days, today)}
+        _tell(
+            Notice(
+                taker,
+                f"kept:{_key(days)}:by{owner.id}",
+                _("%(name)s has %(title)s %(when)s after all", **words),
+                (
+                    _(
+                        "Thank you for taking %(title)s. %(name)s has it %(when)s after all, "
+                        "so it's off your list.",
+                        **words,
+                    ),
+                ),
+            )
+        )
     return days
 
 
@@ -192,12 +247,12 @@ def ask(
     claim_plan(occurrence.item.week_plan)
     item = _check_day(occurrence, today)
     if occurrence.holder_id != asker.id:
-        raise Refused(f"Only whoever does {item.title} can ask someone to take it.")
+        raise Refused(not_holder_refusal(item.title))
     if to_member.id == asker.id or to_member.household_id != item.household_id:
-        raise Refused("Pick who you'd like to ask.", "to_member_id")
+        raise Refused(_("Pick who you'd like to ask."), "to_member_id")
     reason = " ".join((reason or "").split())
     if len(reason) > MAX_REASON:
-        raise Refused(f"Keep it under {MAX_REASON} characters.", "reason")
+        raise Refused(_("Keep it under %(most)s characters.", most=MAX_REASON), "reason")
     _check_holder(item, to_member)
     days = [o for o in days_from(occurrence, today, rest_of_week) if o.asked_to_id != to_member.id]
     if not days:
@@ -209,24 +264,39 @@ def ask(
             utcnow(),
             reason,
         )
-    when = day_words(days, today)
     history(
         item.week_plan,
         asker,
-        f"{asker.display_name} asked {to_member.display_name} to take {item.title} {when}.",
+        _(
+            "%(name)s asked %(partner)s to take %(title)s %(when)s.",
+            name=asker.display_name,
+            partner=to_member.display_name,
+            title=item.title,
+            when=day_words(days, today),
+        ),
     )
-    said = f" {asker.display_name} says: “{reason}”" if reason else ""
-    _tell(
-        Notice(
-            to_member,
-            _ask_prefix(item, to_member) + _key(days),
-            f"{asker.display_name} asks: can you take {item.title} {when}?",
-            (
-                f"{asker.display_name} asked whether you could take {item.title} {when}.{said}",
-                "Say yes or no on your Today page; it stays with them until you say yes.",
-            ),
+    with in_language(to_member.language):
+        words = {"name": asker.display_name, "title": item.title, "when": day_words(days, today)}
+        if reason:
+            asked = _(
+                "%(name)s asked whether you could take %(title)s %(when)s. "
+                "%(name)s says: “%(reason)s”",
+                reason=reason,
+                **words,
+            )
+        else:
+            asked = _("%(name)s asked whether you could take %(title)s %(when)s.", **words)
+        _tell(
+            Notice(
+                to_member,
+                _ask_prefix(item, to_member) + _key(days),
+                _("%(name)s asks: can you take %(title)s %(when)s?", **words),
+                (
+                    asked,
+                    _("Say yes or no on your Today page; it stays with them until you say yes."),
+                ),
+            )
         )
-    )
     return days
 
 
@@ -237,7 +307,9 @@ def answer(
     item = occurrence.item
     claim_plan(item.week_plan)
     if occurrence.asked_to_id != member.id:
-        raise Refused(f"{item.title} is not waiting for your answer any more.", status=409)
+        raise Refused(
+            _("%(title)s is not waiting for your answer any more.", title=item.title), status=409
+        )
     asker = _member(item, occurrence.asked_by_id)
     asked = [
         o
@@ -251,27 +323,34 @@ def answer(
         o.ask_reason = ""
     if not days:
         return []
-    when = day_words(days, today)
     if accept:
         _hand(days, member.id)
-        text = f"{member.display_name} took {item.title} {when}."
-        subject = f"{member.display_name} said yes: {item.title} {when} is theirs"
-        line = f"{member.display_name} took {item.title} {when} off your plate."
+    words = {"name": member.display_name, "title": item.title, "when": day_words(days, today)}
+    if accept:
+        text = _("%(name)s took %(title)s %(when)s.", **words)
     else:
-        text = f"{member.display_name} couldn't take {item.title} {when}."
-        subject = f"{member.display_name} can't take {item.title} {when}"
-        line = f"{member.display_name} can't take {item.title} {when} this time; it stays with you."
+        text = _("%(name)s couldn't take %(title)s %(when)s.", **words)
     history(item.week_plan, member, text)
     if asker is not None:
-        _tell(
-            Notice(
-                asker,
-                f"answer:{_key(days)}:by{member.id}",
-                subject,
-                (line,),
-                supersedes=_ask_prefix(item, member),
+        with in_language(asker.language):
+            words["when"] = day_words(days, today)
+            if accept:
+                subject = _("%(name)s said yes: %(title)s %(when)s is theirs", **words)
+                line = _("%(name)s took %(title)s %(when)s off your plate.", **words)
+            else:
+                subject = _("%(name)s can't take %(title)s %(when)s", **words)
+                line = _(
+                    "%(name)s can't take %(title)s %(when)s this time; it stays with you.", **words
+                )
+            _tell(
+                Notice(
+                    asker,
+                    f"answer:{_key(days)}:by{member.id}",
+                    subject,
+                    (line,),
+                    supersedes=_ask_prefix(item, member),
+                )
             )
-        )
     return days
 
 

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from planner.access import get_owned_or_404
 from planner.domain.refusal import Refused
 from planner.forms import required, show_refusal
+from planner.i18n import _
 from planner.models import PlanOccurrence
 from planner.week import calendar, handovers, services
 from planner.week.forms import AskForm, SkipForm
@@ -39,7 +40,7 @@ def skip(occurrence_id: int):
         except Refused as refused:
             show_refusal(form, refused, "reason")
         else:
-            flash(f"Skipped {occurrence.item.title}.", "info")
+            flash(_("Skipped %(title)s.", title=occurrence.item.title), "info")
             return back_to(occurrence)
     return _skip_page(occurrence, form, status=422)
 
@@ -69,7 +70,13 @@ def ask(occurrence_id: int):
         except Refused as refused:
             message = show_refusal(form, refused)
         else:
-            flash(f"Asked {to_member.display_name}. It stays yours until they say yes.", "success")
+            flash(
+                _(
+                    "Asked %(name)s. It stays yours until they say yes.",
+                    name=to_member.display_name,
+                ),
+                "success",
+            )
             return back_to(occurrence)
     return _ask_page(occurrence, form, message, status=422)
 

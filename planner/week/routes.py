@@ -15,6 +15,7 @@ from planner.domain.refusal import Refused
 from planner.domain.vocabulary import PlanState
 from planner.domain.week import open_day, week_label
 from planner.forms import required, show_refusal
+from planner.i18n import _, current_language
 from planner.models import PlanOccurrence
 from planner.selfcare.services import week_slots
 from planner.week import calendar, handovers, services
@@ -88,6 +89,7 @@ def _week_page(
         key = (
             "week",
             *page_cache.reader(member, household),
+            current_language(),
             week_start,
             day,
             just_mine,
@@ -167,7 +169,8 @@ def make_plan(week_start: str):
     plan = services.get_or_create_week_plan(current_user.household, start)
     if plan.status == PlanState.DRAFT:
         flash(
-            "Here is a draft made from your inventory. Agree it together in the session.", "success"
+            _("Here is a draft made from your inventory. Agree it together in the session."),
+            "success",
         )
     return _back(start)
 
@@ -194,7 +197,7 @@ def add_one_off(week_start: str):
         except Refused as refused:
             show_refusal(form, refused, "title")
         else:
-            flash(f"Added {item.title}.", "success")
+            flash(_("Added %(title)s.", title=item.title), "success")
             return _back(start, f"day-{form.day.isoformat()}", form.day)
     return _week_page(start, one_off=form)
 
@@ -226,8 +229,12 @@ def take(occurrence_id: int):
         days = handovers.take(occurrence, current_user, today, rest)
     except Refused as refused:
         return _refused(occurrence, refused)
-    when = handovers.day_words(days, today) if days else "already"
-    flash(f"Thank you: {occurrence.item.title} is yours {when}.", "success")
+    title = occurrence.item.title
+    if days:
+        when = handovers.day_words(days, today)
+        flash(_("Thank you: %(title)s is yours %(when)s.", title=title, when=when), "success")
+    else:
+        flash(_("Thank you: %(title)s is yours already.", title=title), "success")
     return back_to(occurrence)
 
 
@@ -240,7 +247,10 @@ def keep(occurrence_id: int):
         handovers.keep_after_all(occurrence, current_user, current_user.household.today())
     except Refused as refused:
         return _refused(occurrence, refused)
-    flash(f"{occurrence.item.title} is yours again; your partner has been told.", "info")
+    flash(
+        _("%(title)s is yours again; your partner has been told.", title=occurrence.item.title),
+        "info",
+    )
     return back_to(occurrence)
 
 
@@ -256,9 +266,12 @@ def answer(occurrence_id: int):
     except Refused as refused:
         return _refused(occurrence, refused)
     if accept and days:
-        flash(f"Thank you: {title} is yours {handovers.day_words(days, today)}.", "success")
+        when = handovers.day_words(days, today)
+        flash(_("Thank you: %(title)s is yours %(when)s.", title=title, when=when), "success")
+    elif days:
+        flash(_("Said no, kindly: it stays with them."), "info")
     else:
-        flash("Said no, kindly: it stays with them." if days else f"{title} has passed.", "info")
+        flash(_("%(title)s has passed.", title=title), "info")
     return _back(occurrence.item.week_plan.week_start)
 
 

@@ -19,6 +19,7 @@ from planner.domain.refusal import Refused
 from planner.domain.vocabulary import OccurrenceState, PlanState
 from planner.domain.week import local_to_utc, reachable_dates, week_reachable, week_start_for
 from planner.extensions import db
+from planner.i18n import _
 from planner.models import (
     CheckIn,
     Household,
@@ -151,12 +152,14 @@ def add_one_off(
     household = plan.household
     title = (title or "").strip()
     if not title or len(title) > 120:
-        raise Refused("Give the item a title of up to 120 characters.", "title")
+        raise Refused(_("Give the item a title of up to 120 characters."), "title")
     first, last = generation.week_dates(plan.week_start)
     if not first <= on_date <= last:
-        raise Refused("Pick a day in this week.", "on_date")
+        raise Refused(_("Pick a day in this week."), "on_date")
     if not 0 <= effort_minutes <= MAX_EFFORT:
-        raise Refused(f"Effort is between 0 and {MAX_EFFORT} minutes.", "effort_minutes")
+        raise Refused(
+            _("Effort is between 0 and %(most)s minutes.", most=MAX_EFFORT), "effort_minutes"
+        )
     owner = _member_of(household, owner_id)
     starts_at = local_to_utc(on_date, start_time, household.tz) if start_time else None
     claim(db.session, plan)
@@ -177,7 +180,16 @@ def add_one_off(
     )
     db.session.add(item)
     clear_draft_agreements(plan)
-    history(plan, member, f"{member.display_name} added {title} for {owner.display_name}.")
+    history(
+        plan,
+        member,
+        _(
+            "%(name)s added %(title)s for %(owner)s.",
+            name=member.display_name,
+            title=title,
+            owner=owner.display_name,
+        ),
+    )
     return item
 
 
@@ -276,23 +288,30 @@ def mark_done(occurrence: PlanOccurrence, member: Member) -> None:
     )
     occurrence.skip_reason = ""
     item = occurrence.item
-    carried = "" if item.owner_id == member.id else " (carried)"
-    history(item.week_plan, member, f"{member.display_name} did {item.title}{carried}.")
+    if item.owner_id == member.id:
+        text = _("%(name)s did %(title)s.", name=member.display_name, title=item.title)
+    else:
+        text = _("%(name)s did %(title)s (carried).", name=member.display_name, title=item.title)
+    history(item.week_plan, member, text)
 
 
 def reopen(occurrence: PlanOccurrence, member: Member) -> None:
     occurrence.state, occurrence.done_by_id, occurrence.done_at = OccurrenceState.OPEN, None, None
     occurrence.skip_reason = ""
     item = occurrence.item
-    history(item.week_plan, member, f"{member.display_name} reopened {item.title}.")
+    history(
+        item.week_plan,
+        member,
+        _("%(name)s reopened %(title)s.", name=member.display_name, title=item.title),
+    )
 
 
 def skip(occurrence: PlanOccurrence, member: Member, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
-        raise Refused("Say briefly why, so you can look back on it together.", "reason")
+        raise Refused(_("Say briefly why, so you can look back on it together."), "reason")
     if len(reason) > 300:
-        raise Refused("Keep the reason under 300 characters.", "reason")
+        raise Refused(_("Keep the reason under 300 characters."), "reason")
     occurrence.state, occurrence.done_by_id, occurrence.done_at = (
         OccurrenceState.SKIPPED,
         member.id,
@@ -300,7 +319,16 @@ def skip(occurrence: PlanOccurrence, member: Member, reason: str) -> None:
     )
     occurrence.skip_reason = reason
     item = occurrence.item
-    history(item.week_plan, member, f"{member.display_name} skipped {item.title}: {reason}")
+    history(
+        item.week_plan,
+        member,
+        _(
+            "%(name)s skipped %(title)s: %(reason)s",
+            name=member.display_name,
+            title=item.title,
+            reason=reason,
+        ),
+    )
 
 
 def plan_history(plan: WeekPlan) -> list[PlanChange]:
@@ -330,7 +358,10 @@ def claim_plan(plan: WeekPlan) -> None:
 
 
 def history(plan: WeekPlan, member: Member, text: str) -> None:
-    """A line in the plan's short history, once it is agreed (drafts change freely)."""
+    """A line in the plan's short history, once it is agreed (drafts change freely).
+
+    `text` is already in words: the language of the member who made the change, at the
+    moment they made it (a line is kept as written)."""
     if plan.status == PlanState.AGREED:
         db.session.add(
             PlanChange(
@@ -351,4 +382,4 @@ def _member_of(household: Household, member_id: int | None) -> Member:
     for member in household.members:
         if member.id == member_id:
             return member
-    raise Refused("Pick a member of your household.", "owner_id")
+    raise Refused(_("Pick a member of your household."), "owner_id")

@@ -206,7 +206,7 @@ def test_current_week_start_contains_now(instant, tz, week_start):
         (date(2026, 11, 23), "23 – 29 Nov 2026"),
         (date(2026, 11, 30), "30 Nov – 6 Dec 2026"),
         (date(2026, 12, 28), "28 Dec 2026 – 3 Jan 2027"),
-        (date(2026, 9, 1), "1 – 7 Sep 2026"),
+        (date(2026, 9, 1), "1 – 7 Sept 2026"),  # CLDR en_GB: "Sept"
     ],
 )
 def test_week_label(start, label):
