@@ -323,7 +323,7 @@ def test_the_agreed_plan_by_notification(push_app, make, push_service):
         assert got == {(alex, "push"), (sam, "email")}
         send_due()
     (payload,) = push_service.to("alex")
-    assert payload["title"] == "Your week from Monday 01 June is agreed"
+    assert payload["title"] == "Your week from Monday 1 June is agreed"
     assert payload["body"].startswith("1 thing on your plate") and payload["url"] == "/week"
 
 

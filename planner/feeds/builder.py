@@ -23,6 +23,7 @@ from planner.domain.vocabulary import (
 )
 from planner.domain.week import local_to_utc, reachable_dates
 from planner.extensions import db
+from planner.i18n import _, in_language
 from planner.models import (
     Household,
     PlanItem,
@@ -40,8 +41,23 @@ BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 REFRESH_MINUTES = 60
 
 
+def feed_language(household: Household, member_id: int | None) -> str | None:
+    """What a feed speaks: a member's feed their language, the household's feed that of
+    its first member (the lowest id). Either moves the household's version when it changes,
+    so a stored feed is never served in a language it no longer speaks."""
+    members = sorted(household.members, key=lambda m: m.id)
+    chosen = [m for m in members if m.id == member_id] if member_id else members[:1]
+    return chosen[0].language if chosen else None
+
+
 def build_feed(household: Household, member_id: int | None, week_start: date | None = None):
-    """The feed's bytes: one member's view, or the household's (member_id None)."""
+    """The feed's bytes: one member's view, or the household's (member_id None), in the
+    feed's language (`feed_language`)."""
+    with in_language(feed_language(household, member_id)):
+        return _build(household, member_id, week_start)
+
+
+def _build(household: Household, member_id: int | None, week_start: date | None) -> bytes:
     week_start = week_start or week_start_for_household(household)
     names = {m.id: m.display_name for m in household.members}
     domain = urlsplit(current_app.config.get("PLANNER_BASE_URL", "")).hostname or "planner"
@@ -77,8 +93,9 @@ def day_lists(household: Household, events: list[FeedEvent]) -> list[FeedEvent]:
     do (a calendar subscription replaces it whole on refresh either way)."""
     by_day: dict[date, list[FeedEvent]] = {}
     kept = []
+    responsibility = _("Responsibility")  # the category _plan_events gives, in this language
     for e in events:
-        if e.all_day and "Responsibility" in e.categories:
+        if e.all_day and responsibility in e.categories:
             by_day.setdefault(e.start.astimezone(household.tz).date(), []).append(e)
         else:
             kept.append(e)
@@ -87,12 +104,12 @@ def day_lists(household: Household, events: list[FeedEvent]) -> list[FeedEvent]:
         kept.append(
             FeedEvent(
                 uid=f"day-{day:%Y%m%d}",
-                summary=f"Today's list ({len(items)})",
+                summary=_("Today's list (%(count)d)", count=len(items)),
                 start=items[0].start,
                 end=items[0].end,
                 sequence=max(e.sequence for e in items),
                 description="\n".join(lines),
-                categories=("Responsibility",),
+                categories=(responsibility,),
                 transparent=True,
                 all_day=True,
             )
@@ -140,14 +157,15 @@ def _plan_events(household, member_id, week_start, names, stamps) -> list[FeedEv
         together = is_together(item)
         kindness = f" · {Kindness(item.kindness).label.lower()}" if item.kindness else ""
         agreed = plan.status == PlanState.AGREED
-        where = "the agreed plan" if agreed else "the draft plan (not agreed yet)"
-        description = f"From {where}."
+        description = (
+            _("From the agreed plan.") if agreed else _("From the draft plan (not agreed yet).")
+        )
         if item.kindness:
             description = f"{kindness_words(item).capitalize()}. {description}"
             if item.kindness_note:
-                description += f"\nYour note: {item.kindness_note}"
+                description += "\n" + _("Your note: %(note)s", note=item.kindness_note)
         if item.minimum_standard:
-            description += f"\nDone means: {item.minimum_standard}"
+            description += "\n" + _("Done means: %(standard)s", standard=item.minimum_standard)
         seen: dict[date, int] = {}
         for occurrence in item.occurrences:
             holder = occurrence.holder_id
@@ -157,13 +175,17 @@ def _plan_events(household, member_id, week_start, names, stamps) -> list[FeedEv
                 continue  # its owner's day that someone else took, or the other way round
             summary = item.title
             if together:
-                summary = f"{item.title} (together)"
+                summary = _("%(title)s (together)", title=item.title)
             elif member_id is None and holder in names:
                 summary = f"{item.title} ({names[holder]})"
             summary += kindness
             day_description = description
             if occurrence.taken_by_id and holder != item.owner_id and item.owner_id in names:
-                day_description = f"Taken off {names[item.owner_id]}'s plate. {description}"
+                day_description = _(
+                    "Taken off %(name)s's plate. %(description)s",
+                    name=names[item.owner_id],
+                    description=description,
+                )
             n = seen[occurrence.on_date] = seen.get(occurrence.on_date, 0) + 1
             uid = f"plan-{item.id}-{occurrence.on_date:%Y%m%d}" + (f"-{n}" if n > 1 else "")
             if occurrence.starts_at is not None:
@@ -182,7 +204,7 @@ def _plan_events(household, member_id, week_start, names, stamps) -> list[FeedEv
                     end=end,
                     sequence=item.sequence or 0,
                     description=day_description,
-                    categories=("Responsibility",),
+                    categories=(_("Responsibility"),),
                     transparent=all_day,
                     all_day=all_day,
                 )
@@ -204,16 +226,18 @@ def _selfcare_events(household, member_id, names, stamps, window) -> list[FeedEv
             continue  # not a date this app writes; nothing a calendar could use
         name = names.get(slot.member_id or 0, "")
         if slot.together:  # in everyone's feed, the household's too: it belongs to both
-            summary = f"Time together: {slot.title}"
-            description = "Time for the two of you, protected like self-care."
+            summary = _("Time together: %(title)s", title=slot.title)
+            description = _("Time for the two of you, protected like self-care.")
         elif member_id is None:
-            summary, description = f"{name}'s time: {slot.title}", f"{name}'s self-care time."
+            summary = _("%(name)s's time: %(title)s", name=name, title=slot.title)
+            description = _("%(name)s's self-care time.", name=name)
         elif slot.member_id == member_id:
-            summary, description = slot.title, "Your self-care time. Protect it kindly."
+            summary, description = slot.title, _("Your self-care time. Protect it kindly.")
         else:
-            summary = f"On duty: {name}'s time"
-            description = (
-                f"{name} is taking their self-care time; you're on duty for the household."
+            summary = _("On duty: %(name)s's time", name=name)
+            description = _(
+                "%(name)s is taking their self-care time; you're on duty for the household.",
+                name=name,
             )
         events.append(_slot_event(household, slot, summary, description, stamps, window))
     return events
@@ -248,7 +272,7 @@ def _slot_event(household, slot: SelfCareSlot, summary, description, stamps, win
         rrule=f"FREQ=WEEKLY;BYDAY={BYDAY[weekday]}",
         exdates=tuple(exdates),
         overrides=tuple(overrides),
-        categories=("Time together",) if slot.together else ("Self-care",),
+        categories=(_("Time together"),) if slot.together else (_("Self-care"),),
     )
 
 
@@ -273,13 +297,13 @@ def _planning_event(household: Household) -> FeedEvent:
     start: datetime = local_to_utc(day, household.planning_time, household.tz)
     return FeedEvent(
         uid=f"planning-{household.id}",
-        summary="Weekly planning session",
+        summary=_("Weekly planning session"),
         # The wall time as is, even in a daylight-saving gap: weekly expansion keeps it.
         start=datetime.combine(day, household.planning_time, household.tz),
         end=start + timedelta(minutes=household.planning_minutes),
         # Settings changes aren't counted separately; the household version only grows.
         sequence=household.version or 0,
-        description="Sit down together: check in, look ahead, share the week kindly.",
+        description=_("Sit down together: check in, look ahead, share the week kindly."),
         rrule=f"FREQ=WEEKLY;BYDAY={BYDAY[household.planning_weekday]}",
-        categories=("Planning",),
+        categories=(_("Planning"),),
     )

@@ -2,13 +2,19 @@ from wtforms import BooleanField, RadioField
 from wtforms.validators import InputRequired
 
 from planner.forms import PlannerForm, SelectChoice
+from planner.i18n import _l
 
-FEEDS = [SelectChoice("member", "Your own feed"), SelectChoice("household", "The household feed")]
+FEEDS = [
+    SelectChoice("member", _l("Your own feed")),
+    SelectChoice("household", _l("The household feed")),
+]
 
 
 class FeedLinkForm(PlannerForm):
-    feed = RadioField("Which feed", choices=FEEDS, validators=[InputRequired("Choose a feed.")])
+    feed = RadioField(
+        _l("Which feed"), choices=FEEDS, validators=[InputRequired(_l("Choose a feed."))]
+    )
 
 
 class DayListForm(PlannerForm):
-    day_list = BooleanField("Put untimed things in one all-day “today's list” per day")
+    day_list = BooleanField(_l("Put untimed things in one all-day “today's list” per day"))

@@ -12,6 +12,7 @@ from werkzeug.http import http_date
 from planner.feeds import services
 from planner.feeds.forms import DayListForm, FeedLinkForm
 from planner.feeds.qr import qr_svg
+from planner.i18n import _
 from planner.urls import absolute_url
 
 bp = Blueprint("feeds", __name__)
@@ -73,7 +74,7 @@ def new_link():
         return _page(form), 422
     member = current_user if form.feed.data == "member" else None
     services.new_feed_token(current_user.household, member)
-    flash("Your new feed address is ready; the old one no longer works.", "success")
+    flash(_("Your new feed address is ready; the old one no longer works."), "success")
     return redirect(url_for("feeds.settings") + f"#feed-{form.feed.data}")
 
 
@@ -85,9 +86,9 @@ def day_list():
         return _page(FeedLinkForm(formdata=None)), 422
     services.set_day_list(current_user, form.day_list.data)
     flash(
-        "Your feed now has one “today's list” a day for untimed things."
+        _("Your feed now has one “today's list” a day for untimed things.")
         if form.day_list.data
-        else "Your feed now has one event for each untimed thing.",
+        else _("Your feed now has one event for each untimed thing."),
         "success",
     )
     return redirect(url_for("feeds.settings") + "#feed-member")
@@ -116,5 +117,5 @@ def _link(token: str | None) -> dict | None:
         "webcal": webcal,
         # Google Calendar subscribes from its own servers: it needs an address it can reach.
         "google": GOOGLE_SUBSCRIBE + quote(webcal, safe=""),
-        "qr": qr_svg(webcal, "QR code of the feed address"),
+        "qr": qr_svg(webcal, _("QR code of the feed address")),
     }

@@ -49,11 +49,15 @@ MAX_ETAG_CHARS = 64
 
 
 def _code_fingerprint() -> str:
-    """This code's fingerprint: stored bytes made by other code (before a deploy) are
-    built afresh rather than served, though the household has not changed since."""
+    """This code's and its translations' fingerprint: stored bytes made by other code or
+    other words (before a deploy) are built afresh rather than served, though the
+    household has not changed since. (Which language a feed speaks is the household's
+    data: a member changing theirs moves the household's version.)"""
     digest = hashlib.sha256(package_version("icalendar").encode())
-    for path in sorted(Path(__file__).resolve().parent.parent.rglob("*.py")):
-        digest.update(path.read_bytes())
+    package = Path(__file__).resolve().parent.parent
+    for pattern in ("*.py", "*.mo"):
+        for path in sorted(package.rglob(pattern)):
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -61,8 +65,8 @@ CODE = _code_fingerprint()
 
 
 def recipe() -> str:
-    """What shapes a feed's bytes besides the household's data and the week: the code and
-    the address its UIDs are made from."""
+    """What shapes a feed's bytes besides the household's data and the week: the code, the
+    compiled catalogues, and the address its UIDs are made from."""
     return _recipe(current_app.config.get("PLANNER_BASE_URL", ""))
 
 

@@ -7,15 +7,16 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from planner.domain.refusal import Refused
+from planner.i18n import _, _l
 from planner.push import services, vapid
 
 bp = Blueprint("push", __name__, url_prefix="/push")
 
-SIGN_IN = "Please sign in first, then turn notifications on."
+SIGN_IN = _l("Please sign in first, then turn notifications on.")
 
 
-def _problem(message: str, status: int, field: str | None = None):
-    return {"ok": False, "error": message, "field": field}, status
+def _problem(message: object, status: int, field: str | None = None):
+    return {"ok": False, "error": str(message), "field": field}, status
 
 
 @bp.get("/key")
@@ -34,7 +35,7 @@ def subscribe():
         created = services.subscribe(current_user, device, request.user_agent.string)
     except Refused as refused:
         return _problem(refused.message, refused.status, refused.field)
-    message = "Notifications are on for this device."
+    message = _("Notifications are on for this device.")
     return {"ok": True, "message": message}, 201 if created else 200
 
 
@@ -49,7 +50,7 @@ def unsubscribe():
         services.unsubscribe(current_user, data.get("endpoint"))
     except Refused as refused:
         return _problem(refused.message, refused.status, refused.field)
-    return {"ok": True, "message": "Notifications are off for this device."}
+    return {"ok": True, "message": _("Notifications are off for this device.")}
 
 
 @bp.post("/devices/<int:device_id>/remove")
@@ -59,5 +60,5 @@ def remove_device(device_id: int):
         services.remove_device(current_user, device_id)
     except Refused:
         abort(404)
-    flash("Notifications are off for that device.", "success")
+    flash(_("Notifications are off for that device."), "success")
     return redirect(url_for("reminders.preferences"))

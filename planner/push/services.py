@@ -15,11 +15,12 @@ from sqlalchemy import delete, select
 
 from planner.domain.refusal import Refused
 from planner.extensions import db
+from planner.i18n import _, _l
 from planner.models import Member, PushSubscription
 from planner.models.changes import reminders_follow
 
 ENDPOINT_MAX = 1000
-TRY_AGAIN = "Your browser sent something unexpected. Please try turning notifications on again."
+TRY_AGAIN = _l("Your browser sent something unexpected. Please try turning notifications on again.")
 
 
 @dataclass(frozen=True)
@@ -31,13 +32,13 @@ class NewDevice:
 
 def _b64url(value: Any, field: str, size: int) -> bytes:
     if not isinstance(value, str) or not value or len(value) > 200:
-        raise Refused(TRY_AGAIN, field=field)
+        raise Refused(str(TRY_AGAIN), field=field)
     try:
         raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
     except (binascii.Error, ValueError) as exc:
-        raise Refused(TRY_AGAIN, field=field) from exc
+        raise Refused(str(TRY_AGAIN), field=field) from exc
     if len(raw) != size:
-        raise Refused(TRY_AGAIN, field=field)
+        raise Refused(str(TRY_AGAIN), field=field)
     return raw
 
 
@@ -52,7 +53,7 @@ def _check_endpoint(value: Any) -> str:
     """A push service's https address (browsers only ever give those); never an address
     inside this server's network."""
     if not isinstance(value, str) or not value or len(value) > ENDPOINT_MAX:
-        raise Refused(TRY_AGAIN, field="endpoint")
+        raise Refused(str(TRY_AGAIN), field="endpoint")
     parts = urlsplit(value)
     host = (parts.hostname or "").lower()
     test_service = current_app.config.get("PLANNER_PUSH_ALLOW_LOOPBACK") and _loopback(host)
@@ -60,28 +61,28 @@ def _check_endpoint(value: Any) -> str:
         return value
     if parts.scheme != "https" or not host or "." not in host or parts.username:
         raise Refused(
-            "Notifications need a push service address starting with https://.", "endpoint"
+            _("Notifications need a push service address starting with https://."), "endpoint"
         )
     try:
         ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         return value
-    raise Refused("Notifications need a push service's name, not a bare IP address.", "endpoint")
+    raise Refused(_("Notifications need a push service's name, not a bare IP address."), "endpoint")
 
 
 def read_device(data: Any) -> NewDevice:
     """What a browser's PushSubscription.toJSON() gives: endpoint and keys p256dh, auth."""
     if not isinstance(data, dict):
-        raise Refused(TRY_AGAIN, status=400)
+        raise Refused(str(TRY_AGAIN), status=400)
     keys = data.get("keys")
     if not isinstance(keys, dict):
-        raise Refused(TRY_AGAIN, field="keys")
+        raise Refused(str(TRY_AGAIN), field="keys")
     endpoint = _check_endpoint(data.get("endpoint"))
     point = _b64url(keys.get("p256dh"), "p256dh", 65)
     try:
         ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
     except ValueError as exc:
-        raise Refused(TRY_AGAIN, field="p256dh") from exc
+        raise Refused(str(TRY_AGAIN), field="p256dh") from exc
     _b64url(keys.get("auth"), "auth", 16)
     return NewDevice(endpoint, keys["p256dh"], keys["auth"])
 
@@ -110,7 +111,7 @@ def _removed(member: Member, *conditions) -> None:
         .execution_options(synchronize_session=False)
     )
     if not getattr(deleted, "rowcount", 0):
-        raise Refused("Notifications aren't on for that device.", status=404)
+        raise Refused(_("Notifications aren't on for that device."), status=404)
     # What only a notification would carry goes by email (planner.models.changes).
     reminders_follow(db.session(), member.household_id)
 
@@ -118,7 +119,7 @@ def _removed(member: Member, *conditions) -> None:
 def unsubscribe(member: Member, endpoint: Any) -> None:
     """Notifications off for one of the member's own devices (by its endpoint)."""
     if not isinstance(endpoint, str) or not endpoint or len(endpoint) > ENDPOINT_MAX:
-        raise Refused(TRY_AGAIN, field="endpoint")
+        raise Refused(str(TRY_AGAIN), field="endpoint")
     _removed(member, PushSubscription.endpoint == endpoint)
 
 
@@ -148,13 +149,15 @@ _SYSTEMS = (
     ("iPad", "iPad"),
     ("Android", "Android"),
     ("Windows", "Windows"),
-    ("Mac OS X", "a Mac"),
+    ("Mac OS X", _l("a Mac")),
     ("Linux", "Linux"),
 )
 
 
 def device_name(user_agent: str) -> str:
     """A device as people say it ("Chrome on Android"), from its browser's User-Agent."""
-    browser = next((name for mark, name in _BROWSERS if mark in user_agent), "A browser")
-    system = next((name for mark, name in _SYSTEMS if mark in user_agent), "")
-    return f"{browser} on {system}" if system else browser
+    browser = next((name for mark, name in _BROWSERS if mark in user_agent), None)
+    system = next((str(name) for mark, name in _SYSTEMS if mark in user_agent), "")
+    if browser is None:
+        return _("A browser on %(system)s", system=system) if system else _("A browser")
+    return _("%(browser)s on %(system)s", browser=browser, system=system) if system else browser

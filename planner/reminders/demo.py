@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from planner.database import utcnow
 from planner.domain.vocabulary import ReminderKind, ReminderState
-from planner.models import Household
+from planner.i18n import _, _n, in_language
+from planner.models import Household, Member
 from planner.reminders.outbox import insert_rows, row_values
 
 _DEMO_ERROR = "SMTP smtp.example.org:587: (421, b'4.7.0 Try again later, closing connection.')"
@@ -20,45 +22,15 @@ def add_demo_reminders(household: Household) -> None:
     now = utcnow().replace(second=0, microsecond=0)
     first, second = members[0], members[-1]
     past = [
-        (
-            ReminderKind.PLANNING,
-            first,
-            "demo-1",
-            now - timedelta(days=3, hours=2),
-            "Your planning session is at 19:00",
-        ),
-        (
-            ReminderKind.PLANNING,
-            second,
-            "demo-2",
-            now - timedelta(days=3, hours=2),
-            "Your planning session is at 19:00",
-        ),
-        (
-            ReminderKind.PLAN_SUMMARY,
-            first,
-            "demo-3",
-            now - timedelta(days=3),
-            "Your week is agreed",
-        ),
-        (
-            ReminderKind.PLAN_SUMMARY,
-            second,
-            "demo-4",
-            now - timedelta(days=3),
-            "Your week is agreed",
-        ),
-        (
-            ReminderKind.SELFCARE,
-            first,
-            "demo-5",
-            now - timedelta(days=1, hours=5),
-            "In 30 minutes: your time for a run",
-        ),
+        (ReminderKind.PLANNING, first, "demo-1", now - timedelta(days=3, hours=2), _planning),
+        (ReminderKind.PLANNING, second, "demo-2", now - timedelta(days=3, hours=2), _planning),
+        (ReminderKind.PLAN_SUMMARY, first, "demo-3", now - timedelta(days=3), _agreed),
+        (ReminderKind.PLAN_SUMMARY, second, "demo-4", now - timedelta(days=3), _agreed),
+        (ReminderKind.SELFCARE, first, "demo-5", now - timedelta(days=1, hours=5), _run),
     ]
     rows = []
     for kind, member, key, due, subject in past:
-        values = row_values(kind, member, key, due, _payload(member.email, subject))
+        values = row_values(kind, member, key, due, _payload(member, subject))
         values.update(state=ReminderState.SENT, attempts=1, sent_at=due + timedelta(seconds=12))
         rows.append(values)
     failed = row_values(
@@ -66,7 +38,7 @@ def add_demo_reminders(household: Household) -> None:
         second,
         "demo-6",
         now - timedelta(hours=20),
-        _payload(second.email, "In 30 minutes: your time for reading"),
+        _payload(second, _reading),
     )
     failed.update(
         state=ReminderState.FAILED, attempts=3, next_attempt_at=None, last_error=_DEMO_ERROR
@@ -75,5 +47,34 @@ def add_demo_reminders(household: Household) -> None:
     insert_rows(rows)
 
 
-def _payload(to: str, subject: str) -> dict:
-    return {"to": to, "subject": subject, "text": subject, "headers": {}, "attachments": []}
+# Each subject in its recipient's language, as a real reminder's would be.
+def _planning() -> str:
+    return _("Your planning session is at %(time)s", time="19:00")
+
+
+def _agreed() -> str:
+    return _("Your week is agreed")
+
+
+def _run() -> str:
+    return _n(
+        "In %(num)d minute: your time for %(title)s",
+        "In %(num)d minutes: your time for %(title)s",
+        30,
+        title=_("a run"),
+    )
+
+
+def _reading() -> str:
+    return _n(
+        "In %(num)d minute: your time for %(title)s",
+        "In %(num)d minutes: your time for %(title)s",
+        30,
+        title=_("reading"),
+    )
+
+
+def _payload(member: Member, subject: Callable[[], str]) -> dict:
+    with in_language(member.language):
+        words = subject()
+    return {"to": member.email, "subject": words, "text": words, "headers": {}, "attachments": []}

@@ -12,6 +12,7 @@ from werkzeug.routing import BuildError
 from planner.domain.ical import FeedEvent, build_event_ics
 from planner.domain.vocabulary import Kindness
 from planner.domain.week import week_bounds_utc
+from planner.i18n import _, _n, in_language, moment
 from planner.models import Household, Member, PlanItem, WeekPlan
 from planner.reminders.links import prefs_token, slot_token
 from planner.reminders.schedule import Occurrence
@@ -20,8 +21,8 @@ from planner.week.services import is_together
 
 # Bump when the templates change, so pending rows are re-rendered.
 # 2: List-Unsubscribe as a plain URL with List-Unsubscribe-Post; To in its sendable form.
-TEMPLATE_VERSION = 2
-TOGETHER = "Together"
+# 3: in the recipient's language; dates by CLDR styles ("3 November", not "03 November").
+TEMPLATE_VERSION = 3
 
 
 def link_to(*endpoints: str, **values) -> str | None:
@@ -58,13 +59,18 @@ def _payload(
     }
 
 
-def _local(household: Household, moment: datetime, fmt: str = "%A %d %B, %H:%M") -> str:
-    return moment.astimezone(household.tz).strftime(fmt)
+def _local(household: Household, when: datetime, style: str = "long_day_time") -> str:
+    """A moment in the household's zone, in the current language ("Tuesday 3 November,
+    18:05"; style "time": "18:05")."""
+    return moment(when, style, tz=household.tz)
 
 
 def _partners(household: Household, member: Member) -> str:
+    """The member's partners by name: "Sam", "Sam and Alex", "Sam, Alex and Kim"."""
     names = [m.display_name for m in household.members if m.id != member.id]
-    return " and ".join(names)
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(names)s and %(last)s", names=", ".join(names[:-1]), last=names[-1])
 
 
 def selfcare_payload(household: Household, occ: Occurrence, now: datetime) -> dict:
@@ -81,13 +87,27 @@ def selfcare_payload(household: Household, occ: Occurrence, now: datetime) -> di
         for action in ("kept", "skip")
     }
     sequence = slot.sequence + (occ.week.sequence if occ.week else 0)
+    minutes, title = occ.lead_minutes, slot.title
     if slot.together:
-        summary, description = f"Time together: {slot.title}", "Time for the two of you."
-        subject = f"In {occ.lead_minutes} minutes: time together, {slot.title}"
+        summary = _("Time together: %(title)s", title=title)
+        description = _("Time for the two of you.")
+        subject = _n(
+            "In %(num)d minute: time together, %(title)s",
+            "In %(num)d minutes: time together, %(title)s",
+            minutes,
+            title=title,
+        )
     else:
-        summary = f"Self-care: {slot.title}"
-        description = f"Your protected time. {partner} is on duty." if partner else ""
-        subject = f"In {occ.lead_minutes} minutes: your time for {slot.title}"
+        summary = _("Self-care: %(title)s", title=title)
+        description = (
+            _("Your protected time. %(partner)s is on duty.", partner=partner) if partner else ""
+        )
+        subject = _n(
+            "In %(num)d minute: your time for %(title)s",
+            "In %(num)d minutes: your time for %(title)s",
+            minutes,
+            title=title,
+        )
     event = FeedEvent(
         uid=f"selfcare-{slot.id}-{occ.week_start:%Y%m%d}@planner",
         summary=summary,
@@ -95,7 +115,7 @@ def selfcare_payload(household: Household, occ: Occurrence, now: datetime) -> di
         end=occ.end,
         sequence=sequence,
         description=description,
-        categories=("Time together",) if slot.together else ("Self-care",),
+        categories=(_("Time together"),) if slot.together else (_("Self-care"),),
     )
     ics = build_event_ics(event, household.timezone, dtstamp=now)
     attachment = {
@@ -110,7 +130,7 @@ def selfcare_payload(household: Household, occ: Occurrence, now: datetime) -> di
         [attachment],
         slot=slot,
         when=_local(household, occ.start),
-        until=_local(household, occ.end, "%H:%M"),
+        until=_local(household, occ.end, "time"),
         partner=partner,
         kept_url=links["kept"],
         skip_url=links["skip"],
@@ -120,7 +140,7 @@ def selfcare_payload(household: Household, occ: Occurrence, now: datetime) -> di
 def planning_payload(household: Household, occ: Occurrence) -> dict:
     return _payload(
         occ.member,
-        f"Your planning session is at {_local(household, occ.start, '%H:%M')}",
+        _("Your planning session is at %(time)s", time=_local(household, occ.start, "time")),
         "planning",
         when=_local(household, occ.start),
         minutes=household.planning_minutes,
@@ -130,18 +150,25 @@ def planning_payload(household: Household, occ: Occurrence) -> dict:
 
 
 def plan_summary_payload(household: Household, member: Member, plan: WeekPlan) -> dict:
+    """The agreed plan for one member, in their language."""
+    with in_language(member.language):
+        return _plan_summary(household, member, plan)
+
+
+def _plan_summary(household: Household, member: Member, plan: WeekPlan) -> dict:
     names: dict[int | None, str] = {m.id: m.display_name for m in household.members}
     owners: dict[str, list[PlanItem]] = {}
+    together, nobody = _("Together"), _("Not owned yet")
     for item in plan.items:
         if item.kindness == Kindness.DROP:
             continue
         # Time together has its own list: it is both members', not the holder's.
-        whose = TOGETHER if is_together(item) else names.get(item.owner_id, "Not owned yet")
+        whose = together if is_together(item) else names.get(item.owner_id, nobody)
         owners.setdefault(whose, []).append(item)
     mine = owners.pop(member.display_name, [])
     return _payload(
         member,
-        f"Your week from {plan.week_start:%A %d %B} is agreed",
+        _("Your week from %(day)s is agreed", day=moment(plan.week_start, "long_day")),
         "plan_summary",
         plan=plan,
         mine=mine,
@@ -151,14 +178,17 @@ def plan_summary_payload(household: Household, member: Member, plan: WeekPlan) -
 
 
 def notice_payload(member: Member, subject: str, lines: tuple[str, ...], url: str | None) -> dict:
-    """A short notice between partners: what happened, in a few lines."""
-    return _payload(member, subject, "notice", lines=lines, action_url=url)
+    """A short notice between partners: what happened, in a few lines, in the member's
+    language (lazy words given here are read in it)."""
+    with in_language(member.language):
+        words = tuple(str(line) for line in lines)
+        return _payload(member, str(subject), "notice", lines=words, action_url=url)
 
 
 def test_payload(address: str) -> dict:
     return {
         "to": address,
-        "subject": "Planner test email",
+        "subject": _("Planner test email"),
         "text": render_template("reminders/email/test.txt"),
         "html": render_template("reminders/email/test.html"),
         "headers": {"Auto-Submitted": "auto-generated"},

@@ -3,21 +3,34 @@ from wtforms.validators import AnyOf
 
 from planner.domain.vocabulary import ReminderChannel, ReminderKind
 from planner.forms import PlannerForm, SelectChoice
+from planner.i18n import _, _l, _n
 from planner.reminders.channels import CHOOSABLE, Choice
 from planner.reminders.kinds import PLANNING_LEAD_CHOICES, SELFCARE_LEAD_CHOICES, label
+
+# How each channel is named beside its box (lazy: the fields are made at import time).
+CHANNEL_LABELS = {
+    ReminderChannel.EMAIL: _l("Email"),
+    ReminderChannel.PUSH: _l("Phone notification"),
+}
 
 
 def _label(minutes: int | None) -> str:
     if minutes is None:
-        return "Off — no reminder"
+        return _("Off — no reminder")
     if minutes % 60 == 0:
-        hours = minutes // 60
-        return f"{hours} hour{'s' if hours > 1 else ''} before"
-    return f"{minutes} minutes before"
+        return _n("%(num)d hour before", "%(num)d hours before", minutes // 60)
+    return _n("%(num)d minute before", "%(num)d minutes before", minutes)
+
+
+def _values(values) -> list[str]:
+    return ["off" if v is None else str(v) for v in values]
 
 
 def _choices(values) -> list[SelectChoice]:
-    return [SelectChoice("off" if v is None else str(v), _label(v)) for v in values]
+    """The choices in the language of the page showing them (made when the form is)."""
+    return [
+        SelectChoice(value, _label(v)) for value, v in zip(_values(values), values, strict=True)
+    ]
 
 
 def field_value(minutes: int | None) -> str:
@@ -30,24 +43,24 @@ def minutes_of(value: str) -> int | None:
 
 class PreferencesForm(PlannerForm):
     selfcare = SelectField(
-        "Before my self-care time",
-        choices=_choices(SELFCARE_LEAD_CHOICES),
+        _l("Before my self-care time"),
+        choices=lambda: _choices(SELFCARE_LEAD_CHOICES),
         validate_choice=False,
         validators=[
             AnyOf(
-                [c.value for c in _choices(SELFCARE_LEAD_CHOICES)],
-                message="Pick one of the listed times, or off.",
+                _values(SELFCARE_LEAD_CHOICES),
+                message=_l("Pick one of the listed times, or off."),
             )
         ],
     )
     planning = SelectField(
-        "Before the planning session",
-        choices=_choices(PLANNING_LEAD_CHOICES),
+        _l("Before the planning session"),
+        choices=lambda: _choices(PLANNING_LEAD_CHOICES),
         validate_choice=False,
         validators=[
             AnyOf(
-                [c.value for c in _choices(PLANNING_LEAD_CHOICES)],
-                message="Pick one of the listed times, or off.",
+                _values(PLANNING_LEAD_CHOICES),
+                message=_l("Pick one of the listed times, or off."),
             )
         ],
     )
@@ -65,7 +78,7 @@ class ChannelsForm(PlannerForm):
         for kind in CHOOSABLE:
             email = self[channel_field(kind, ReminderChannel.EMAIL)]
             if not email.data and not self[channel_field(kind, ReminderChannel.PUSH)].data:
-                email.errors = [*email.errors, "Choose email, a phone notification, or both."]
+                email.errors = [*email.errors, _("Choose email, a phone notification, or both.")]
                 ok = False
         return ok
 
@@ -89,7 +102,9 @@ class ChannelsForm(PlannerForm):
 
 for _kind in CHOOSABLE:
     for _channel in ReminderChannel:
-        setattr(ChannelsForm, channel_field(_kind, _channel), BooleanField(_channel.label))
+        setattr(
+            ChannelsForm, channel_field(_kind, _channel), BooleanField(CHANNEL_LABELS[_channel])
+        )
 
 
 def channel_rows(form: ChannelsForm) -> list[tuple[str, list]]:

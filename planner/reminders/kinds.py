@@ -5,24 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from planner.domain.vocabulary import ReminderKind
+from planner.domain.vocabulary import ReminderKind, ReminderState
+from planner.i18n import _l
 
 
 @dataclass(frozen=True)
 class Kind:
-    label: str
+    label: str  # lazy (planner.i18n._l): read in the language of the page or email showing it
     # Past due_at + grace the moment has passed: the email is marked expired, never sent late.
     grace: timedelta
 
 
 KINDS = {
-    ReminderKind.SELFCARE: Kind("Self-care reminder", timedelta(minutes=25)),
-    ReminderKind.PLANNING: Kind("Planning session reminder", timedelta(minutes=45)),
-    ReminderKind.PLAN_SUMMARY: Kind("Agreed week plan", timedelta(hours=24)),
-    ReminderKind.HANDOVER: Kind("Offer or request from your partner", timedelta(hours=24)),
-    ReminderKind.MIDWEEK: Kind("Partner's mid-week check-in", timedelta(hours=24)),
+    ReminderKind.SELFCARE: Kind(_l("Self-care reminder"), timedelta(minutes=25)),
+    ReminderKind.PLANNING: Kind(_l("Planning session reminder"), timedelta(minutes=45)),
+    ReminderKind.PLAN_SUMMARY: Kind(_l("Agreed week plan"), timedelta(hours=24)),
+    ReminderKind.HANDOVER: Kind(_l("Offer or request from your partner"), timedelta(hours=24)),
+    ReminderKind.MIDWEEK: Kind(_l("Partner's mid-week check-in"), timedelta(hours=24)),
     # Not on the channels page: it carries a sign-in link, so it only ever goes by email.
-    ReminderKind.WELCOME: Kind("Choose your password", timedelta(hours=24)),
+    ReminderKind.WELCOME: Kind(_l("Choose your password"), timedelta(hours=24)),
 }
 # Kinds made from the calendar (re-derived when it changes and as the horizon moves on)
 # rather than from one event.
@@ -55,4 +56,19 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def label(kind: ReminderKind) -> str:
-    return KINDS[kind].label if kind in KINDS else kind
+    return str(KINDS[kind].label) if kind in KINDS else kind
+
+
+# A reminder's state as the reminders page shows it.
+STATE_LABELS = {
+    ReminderState.PENDING: _l("pending"),
+    ReminderState.SENDING: _l("sending"),
+    ReminderState.SENT: _l("sent"),
+    ReminderState.FAILED: _l("failed"),
+    ReminderState.EXPIRED: _l("expired"),
+    ReminderState.CANCELLED: _l("cancelled"),
+}
+
+
+def state_label(state: str) -> str:
+    return str(STATE_LABELS[ReminderState(state)]) if state in STATE_LABELS else state

@@ -9,6 +9,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
 from planner.domain.refusal import Refused
+from planner.i18n import _
 
 SLOT_ACTIONS = ("kept", "skip")
 PREFS_MAX_AGE = 120 * 24 * 3600  # preferences links in old emails keep working for months
@@ -47,13 +48,16 @@ def read_slot_token(token: str, now: datetime | None = None) -> SlotLink:
         expires = datetime.fromtimestamp(int(data["x"]), UTC)
     except (BadSignature, KeyError, TypeError, ValueError) as exc:
         raise Refused(
-            "This link isn't valid. Open it straight from the email.", status=LINK_GONE
+            _("This link isn't valid. Open it straight from the email."), status=LINK_GONE
         ) from exc
     if link.action not in SLOT_ACTIONS:
-        raise Refused("This link isn't valid. Open it straight from the email.", status=LINK_GONE)
+        raise Refused(
+            _("This link isn't valid. Open it straight from the email."), status=LINK_GONE
+        )
     if (now or datetime.now(UTC)) >= expires:
         raise Refused(
-            "This link has expired: it only works during the week of that slot.", status=LINK_GONE
+            _("This link has expired: it only works during the week of that slot."),
+            status=LINK_GONE,
         )
     return link
 
@@ -67,9 +71,9 @@ def read_prefs_token(token: str) -> int:
         return int(_prefs_serializer().loads(token, max_age=PREFS_MAX_AGE)["m"])
     except SignatureExpired as exc:
         raise Refused(
-            "This link has expired. Sign in to change your reminders.", status=LINK_GONE
+            _("This link has expired. Sign in to change your reminders."), status=LINK_GONE
         ) from exc
     except (BadSignature, KeyError, TypeError, ValueError) as exc:
         raise Refused(
-            "This link isn't valid. Sign in to change your reminders.", status=LINK_GONE
+            _("This link isn't valid. Sign in to change your reminders."), status=LINK_GONE
         ) from exc

@@ -361,7 +361,7 @@ def extend_due_horizons(seconds: float = HORIZON_SECONDS) -> int:
 
 def queue_plan_summary(household: Household, plan: WeekPlan, now: datetime | None = None) -> None:
     """The agreed week plan to each member, by email and/or notification as each chose
-    (once per agreed version)."""
+    (once per agreed version), each in their own language."""
     now = now or utcnow()
     key = f"plan{plan.id}:v{plan.version}"
     kind = ReminderKind.PLAN_SUMMARY
@@ -408,8 +408,11 @@ def queue_partner_notice(notice) -> None:
     if notice.supersedes:
         withdraw(notice.to.household_id, notice.supersedes)
     url = emails.link_to("today.home")
-    payload = emails.notice_payload(notice.to, notice.subject, notice.lines, url)
-    push = {"title": notice.subject, "body": notice.lines[0], "url": pushes.app_path("today.home")}
+    # In the partner's language, not the request's: words given lazily are read in it.
+    with in_language(notice.to.language):
+        subject, lines = str(notice.subject), tuple(str(line) for line in notice.lines)
+        payload = emails.notice_payload(notice.to, subject, lines, url)
+    push = {"title": subject, "body": lines[0], "url": pushes.app_path("today.home")}
     queue_notice(notice.kind, notice.to, notice.key, payload, push)
 
 

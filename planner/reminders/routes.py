@@ -9,6 +9,7 @@ from werkzeug.routing import BuildError
 
 from planner.domain.refusal import Refused
 from planner.extensions import csrf, login_manager
+from planner.i18n import _, _l
 from planner.push.services import device_name, devices_of
 from planner.reminders import (
     services,
@@ -22,9 +23,23 @@ from planner.reminders.forms import (
     field_value,
     minutes_of,
 )
-from planner.reminders.kinds import label
+from planner.reminders.kinds import label, state_label
+from planner.reminders.push_sender import NO_DEVICE
 
 bp = Blueprint("reminders", __name__)
+
+# Errors Planner itself records on a reminder (stored in English), as the page says them;
+# what a mail or push service answered is shown as it came.
+KNOWN_ERRORS = {
+    NO_DEVICE: _l(
+        "No device has notifications on any more, so this notification had nowhere to go."
+    ),
+}
+
+
+def error_words(error: str) -> str:
+    known = KNOWN_ERRORS.get(error)
+    return str(known) if known is not None else error
 
 
 @bp.get("/reminders")
@@ -32,7 +47,12 @@ bp = Blueprint("reminders", __name__)
 def index():
     upcoming, recent = services.household_reminders(current_user.household_id)
     return render_template(
-        "reminders/index.html", upcoming=upcoming, recent=recent, kind_label=label
+        "reminders/index.html",
+        upcoming=upcoming,
+        recent=recent,
+        kind_label=label,
+        state_label=state_label,
+        error_words=error_words,
     )
 
 
@@ -96,7 +116,7 @@ def _preferences():
         services.update_preferences(
             member, minutes_of(form.selfcare.data), minutes_of(form.planning.data)
         )
-        flash("Reminder preferences saved.", "success")
+        flash(_("Reminder preferences saved."), "success")
         return redirect(url_for("reminders.preferences", token=token))
     channels_form = ChannelsForm(formdata=None, data=ChannelsForm.data_of(chosen_by(member)))
     return _page(member, token, form, channels_form)
@@ -112,7 +132,7 @@ def channels():
     form = ChannelsForm()
     if form.validate_on_submit():
         services.update_channels(member, form.choices())
-        flash("Saved how your reminders reach you.", "success")
+        flash(_("Saved how your reminders reach you."), "success")
         return redirect(url_for("reminders.preferences", token=token, _anchor="channels"))
     return _page(member, token, _lead_times(member, formdata=None), form)
 

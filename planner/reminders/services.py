@@ -17,6 +17,7 @@ from planner.domain.vocabulary import (
     SelfCareStatus,
 )
 from planner.extensions import db
+from planner.i18n import _
 from planner.models import ChannelChoice, Member, Reminder, SelfCareSlot, SelfCareWeek
 from planner.reminders.channels import Choice
 from planner.reminders.links import LINK_GONE, read_prefs_token, read_slot_token
@@ -41,7 +42,7 @@ def member_from_prefs_link(token: str) -> Member:
     member = db.session.get(Member, read_prefs_token(token))
     if member is None:
         raise Refused(
-            "This link isn't valid any more. Sign in to change your reminders.", status=LINK_GONE
+            _("This link isn't valid any more. Sign in to change your reminders."), status=LINK_GONE
         )
     return member
 
@@ -70,15 +71,15 @@ def read_slot_link(token: str, now: datetime | None = None) -> SlotChoice:
         slot_id, week_start = parse_selfcare_key(link.occurrence_key)
     except ValueError as exc:
         raise Refused(
-            "This link isn't valid. Open it straight from the email.", status=LINK_GONE
+            _("This link isn't valid. Open it straight from the email."), status=LINK_GONE
         ) from exc
     slot = db.session.get(SelfCareSlot, slot_id)
     if member is None or slot is None or slot.household_id != member.household_id:
-        raise Refused("This self-care slot no longer exists.", status=LINK_GONE)
+        raise Refused(_("This self-care slot no longer exists."), status=LINK_GONE)
     if not slot.kept_by(member.id):
-        raise Refused("This self-care slot no longer exists.", status=LINK_GONE)
+        raise Refused(_("This self-care slot no longer exists."), status=LINK_GONE)
     if _reminder(link.member_id, link.occurrence_key).link_used_at is not None:
-        raise Refused("This link has already been used. Each link works once.", status=LINK_GONE)
+        raise Refused(_("This link has already been used. Each link works once."), status=LINK_GONE)
     household = member.household
     week = _week(slot, week_start)
     moved = week.moved_start if week is not None and week.status == SelfCareStatus.MOVED else None
@@ -105,7 +106,7 @@ def use_slot_link(token: str, now: datetime | None = None) -> SlotChoice:
     )
     assert isinstance(spent, CursorResult)  # what an UPDATE gives
     if spent.rowcount != 1:
-        raise Refused("This link has already been used. Each link works once.", status=LINK_GONE)
+        raise Refused(_("This link has already been used. Each link works once."), status=LINK_GONE)
     slot = choice.slot
     week = _week(slot, choice.week_start)
     if week is None:
@@ -132,7 +133,7 @@ def _reminder(member_id: int, key: str) -> Reminder:
         )
     )
     if row is None:
-        raise Refused("This link isn't valid any more.", status=LINK_GONE)
+        raise Refused(_("This link isn't valid any more."), status=LINK_GONE)
     return row
 
 
