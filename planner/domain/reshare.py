@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from planner.domain import balance
+from planner.i18n import _, moment
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,14 @@ def reshare(
         if d.holder_id == member_id and d.on_date in away.get(member_id, ()) and not d.pinned:
             to = _someone_there(d, members, away, vetoes, member_id)
             if to is not None:
-                why = f"{names[member_id]} is away on {d.on_date:%A}; {names[to]} is there."
+                why = str(
+                    _(
+                        "%(name)s is away on %(day)s; %(other)s is there.",
+                        name=names[member_id],
+                        day=moment(d.on_date, "weekday"),
+                        other=names[to],
+                    )
+                )
                 moves.append(DayMove(d.id, d.item_id, d.title, d.on_date, to, why, away=True))
                 continue
         staying.append(d)

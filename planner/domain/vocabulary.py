@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from planner.i18n import _l
+
 
 class CheckInState(StrEnum):
     """How a member is this week."""
@@ -18,40 +20,44 @@ class CheckInState(StrEnum):
 
     @property
     def label(self) -> str:
-        return _CHECKIN_LABELS[self]
+        return str(_CHECKIN_LABELS[self])
 
     @property
     def hint(self) -> str:
-        return _CHECKIN_HINTS[self]
+        return str(_CHECKIN_HINTS[self])
 
     @property
     def default_capacity(self) -> int:
         return _CHECKIN_CAPACITY[self]
 
 
-# "Room this week" as a short scale people read at a glance: (lowest capacity, words).
+# "Room this week" as a short scale people read at a glance: (lowest capacity, words),
+# translated when read (room_words).
 ROOM_SCALE = (
-    (80, "plenty of room"),
-    (55, "some room"),
-    (30, "a little room"),
-    (1, "very little room"),
+    (80, _l("plenty of room")),
+    (55, _l("some room")),
+    (30, _l("a little room")),
+    (1, _l("very little room")),
 )
+_NO_ROOM = _l("no room")
 
 
 def room_words(capacity: int) -> str:
-    """A member's capacity (0-100) in words: "plenty of room" … "no room this week"."""
-    return next((words for floor, words in ROOM_SCALE if capacity >= floor), "no room")
+    """A member's capacity (0-100) in words: "plenty of room" … "no room", in the current
+    language."""
+    return str(next((words for floor, words in ROOM_SCALE if capacity >= floor), _NO_ROOM))
 
 
+# Labels and hints are lazy: each is translated when read, in the reader's language.
 _CHECKIN_LABELS = {
-    CheckInState.OKAY: "okay",
-    CheckInState.IN_THE_REEDS: "in the reeds",
-    CheckInState.BLOWN: "blown",
+    CheckInState.OKAY: _l("okay"),
+    CheckInState.IN_THE_REEDS: _l("in the reeds"),
+    CheckInState.BLOWN: _l("blown"),
 }
 _CHECKIN_HINTS = {
-    CheckInState.OKAY: "I can carry my usual share.",
-    CheckInState.IN_THE_REEDS: "Close to my limit; I can't catch up.",
-    CheckInState.BLOWN: "Completely spent.",
+    CheckInState.OKAY: _l("I can carry my usual share."),
+    CheckInState.IN_THE_REEDS: _l("Close to my limit; I can't catch up."),
+    CheckInState.BLOWN: _l("Completely spent."),
 }
 _CHECKIN_CAPACITY = {
     CheckInState.OKAY: 100,
@@ -71,12 +77,12 @@ class Kindness(StrEnum):
     @property
     def label(self) -> str:
         """The choice, as offered on the kindness step."""
-        return _KINDNESS_LABELS[self]
+        return str(_KINDNESS_LABELS[self])
 
     @property
     def this_week(self) -> str:
         """What it means for the item this week, as the week page and emails say it."""
-        return _KINDNESS_THIS_WEEK[self]
+        return str(_KINDNESS_THIS_WEEK[self])
 
     @property
     def takes_load(self) -> bool:
@@ -90,16 +96,16 @@ def takes_place(kindness: str | None) -> bool:
 
 
 _KINDNESS_LABELS = {
-    Kindness.DEFER: "Wait until next week",
-    Kindness.LOWER_STANDARD: "Simpler standard",
-    Kindness.OUTSOURCE: "Outside help",
-    Kindness.DROP: "Let it go this week",
+    Kindness.DEFER: _l("Wait until next week"),
+    Kindness.LOWER_STANDARD: _l("Simpler standard"),
+    Kindness.OUTSOURCE: _l("Outside help"),
+    Kindness.DROP: _l("Let it go this week"),
 }
 _KINDNESS_THIS_WEEK = {
-    Kindness.DEFER: "waits until next week",
-    Kindness.LOWER_STANDARD: "a simpler standard this week",
-    Kindness.OUTSOURCE: "outside help this week",
-    Kindness.DROP: "let go this week",
+    Kindness.DEFER: _l("waits until next week"),
+    Kindness.LOWER_STANDARD: _l("a simpler standard this week"),
+    Kindness.OUTSOURCE: _l("outside help this week"),
+    Kindness.DROP: _l("let go this week"),
 }
 
 
@@ -127,7 +133,7 @@ class SelfCareStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"planned": "planned", "moved": "moved", "skipped": "skipped this week"}[self]
+        return str(_SELFCARE_STATUS_LABELS[self])
 
 
 class SelfCareOutcome(StrEnum):
@@ -138,7 +144,7 @@ class SelfCareOutcome(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"kept": "kept", "missed": "had to skip"}[self]
+        return str(_SELFCARE_OUTCOME_LABELS[self])
 
 
 class ReminderKind(StrEnum):
@@ -159,7 +165,7 @@ class ReminderChannel(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"email": "Email", "push": "Phone notification"}[self]
+        return str(_CHANNEL_LABELS[self])
 
 
 class ReminderState(StrEnum):
@@ -179,4 +185,23 @@ class TokenScope(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"read": "Read only", "read-write": "Read and change"}[self]
+        return str(_SCOPE_LABELS[self])
+
+
+_SELFCARE_STATUS_LABELS = {
+    SelfCareStatus.PLANNED: _l("planned"),
+    SelfCareStatus.MOVED: _l("moved"),
+    SelfCareStatus.SKIPPED_AHEAD: _l("skipped this week"),
+}
+_SELFCARE_OUTCOME_LABELS = {
+    SelfCareOutcome.KEPT: _l("kept"),
+    SelfCareOutcome.MISSED: _l("had to skip"),
+}
+_CHANNEL_LABELS = {
+    ReminderChannel.EMAIL: _l("Email"),
+    ReminderChannel.PUSH: _l("Phone notification"),
+}
+_SCOPE_LABELS = {
+    TokenScope.READ: _l("Read only"),
+    TokenScope.READ_WRITE: _l("Read and change"),
+}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from babel.lists import format_list
 from sqlalchemy import select
 
 from planner.domain.vocabulary import (
@@ -16,6 +17,7 @@ from planner.domain.vocabulary import (
 )
 from planner.domain.week import local_to_utc, week_bounds_utc
 from planner.extensions import db
+from planner.i18n import _, current_language, moment
 from planner.imports.services import busy_times_for, member_busy
 from planner.models import Household, Member, PlanChange, PlanItem, PlanOccurrence, WeekPlan
 from planner.selfcare.services import week_outcomes, week_slots
@@ -77,7 +79,7 @@ def look_back(household: Household, plan: WeekPlan) -> LookBack:
         if occ.state == OccurrenceState.SKIPPED:
             skipped.append((item, occ))
         if occ.state == OccurrenceState.DONE and occ.done_by_id and occ.done_by_id != item.owner_id:
-            carried.append((item, occ, names.get(occ.done_by_id, "someone")))
+            carried.append((item, occ, names.get(occ.done_by_id) or _("someone")))
             if row is not None:
                 row.carried_for_them.append(item.title)
     together = TogetherWeek()
@@ -127,7 +129,7 @@ def look_ahead(household: Household, plan: WeekPlan) -> list[Day]:
     days[session_day].append(
         Entry(
             "session",
-            "Weekly planning session",
+            _("Weekly planning session"),
             local_to_utc(session_day, household.planning_time, tz).astimezone(tz),
             household.planning_minutes,
             None,
@@ -139,10 +141,10 @@ def look_ahead(household: Household, plan: WeekPlan) -> list[Day]:
         start = slot.start_utc.astimezone(tz)
         minutes = int((slot.end_utc - slot.start_utc).total_seconds() // 60)
         if slot.together:
-            title = f"Time together: {slot.title}"
+            title = _("Time together: %(title)s", title=slot.title)
             days.setdefault(start.date(), []).append(Entry("together", title, start, minutes, None))
             continue
-        title = f"{slot.member_name}'s time: {slot.title}"
+        title = _("%(name)s's time: %(title)s", name=slot.member_name, title=slot.title)
         days.setdefault(start.date(), []).append(
             Entry("selfcare", title, start, minutes, slot.member_id)
         )
@@ -150,7 +152,11 @@ def look_ahead(household: Household, plan: WeekPlan) -> list[Day]:
             if other.id != slot.member_id:
                 days[start.date()].append(
                     Entry(
-                        "on_duty", f"On duty: {slot.member_name}'s time", start, minutes, other.id
+                        "on_duty",
+                        _("On duty: %(name)s's time", name=slot.member_name),
+                        start,
+                        minutes,
+                        other.id,
                     )
                 )
     for busy in _busy_times(household, plan.week_start):
@@ -190,7 +196,7 @@ def selfcare_flags(household: Household, plan: WeekPlan, slots: list) -> list[st
     for slot in slots:
         if slot.status == SelfCareStatus.SKIPPED_AHEAD:
             continue
-        when = slot.start_utc.astimezone(tz).strftime("%a %H:%M")
+        when = moment(slot.start_utc, "weekday_time", tz=tz)
 
         def during(start, end, slot=slot) -> bool:
             return start < slot.end_utc and slot.start_utc < end
@@ -208,13 +214,33 @@ def selfcare_flags(household: Household, plan: WeekPlan, slots: list) -> list[st
             continue
         name = slot.member_name
         if any(during(b.start, b.end) and b.member_id == slot.member_id for b in busy):
-            flags.append(f"{name}'s time on {when} overlaps a busy time in their calendar.")
-        own = [item.title for item, _ in clashing if item.owner_id == slot.member_id]
-        duty = [item.title for item, _ in clashing if item.owner_id != slot.member_id]
+            flags.append(
+                _(
+                    "%(name)s's time on %(when)s overlaps a busy time in their calendar.",
+                    name=name,
+                    when=when,
+                )
+            )
+        own = [item.title for item, _owner in clashing if item.owner_id == slot.member_id]
+        duty = [item.title for item, _owner in clashing if item.owner_id != slot.member_id]
         if own:
-            flags.append(f"{name}'s time on {when} clashes with their own {', '.join(own)}.")
+            flags.append(
+                _(
+                    "%(name)s's time on %(when)s clashes with their own %(items)s.",
+                    name=name,
+                    when=when,
+                    items=", ".join(own),
+                )
+            )
         if duty:
-            flags.append(f"During {name}'s time on {when}, the one on duty has {', '.join(duty)}.")
+            flags.append(
+                _(
+                    "During %(name)s's time on %(when)s, the one on duty has %(items)s.",
+                    name=name,
+                    when=when,
+                    items=", ".join(duty),
+                )
+            )
     return flags
 
 
@@ -223,9 +249,24 @@ def _together_flags(slot, when: str, busy_names: list[str], clashing: list) -> l
     flags = []
     if busy_names:
         flags.append(
-            f"{slot.title} on {when} overlaps a busy time in {' and '.join(busy_names)}'s calendar."
+            _(
+                "%(title)s on %(when)s overlaps a busy time in %(names)s's calendar.",
+                title=slot.title,
+                when=when,
+                names=format_list(busy_names, locale=current_language()),
+            )
         )
-    work = [f"{owner}'s {item.title}" if owner else item.title for item, owner in clashing]
+    work = [
+        _("%(name)s's %(title)s", name=owner, title=item.title) if owner else item.title
+        for item, owner in clashing
+    ]
     if work:
-        flags.append(f"{slot.title} on {when} clashes with {', '.join(work)}.")
+        flags.append(
+            _(
+                "%(title)s on %(when)s clashes with %(items)s.",
+                title=slot.title,
+                when=when,
+                items=", ".join(work),
+            )
+        )
     return flags

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from planner.domain.vocabulary import SelfCareStatus, takes_place
 from planner.domain.week import week_bounds_utc
+from planner.i18n import _, moment
 from planner.imports.services import member_busy
 from planner.models import Household, WeekPlan
 from planner.selfcare.services import week_slots
@@ -47,7 +48,10 @@ def week_clashes(plan: WeekPlan, household: Household) -> dict[int, dict[int, st
                 for member_id in c.members:
                     if c.holder_only and member_id == item.owner_id:
                         continue  # both already theirs: it doesn't make it move
-                    why.setdefault(member_id, f"{c.words}, when {item.title} is due")
+                    why.setdefault(
+                        member_id,
+                        _("%(clash)s, when %(title)s is due", clash=c.words, title=item.title),
+                    )
     return found
 
 
@@ -57,17 +61,21 @@ def _commitments(plan: WeekPlan, household: Household) -> list[Commitment]:
     tz = household.tz
 
     def when(start: datetime, end: datetime) -> str:
-        start, end = start.astimezone(tz), end.astimezone(tz)
-        return f"{start:%A %H:%M}–{end:%H:%M}"
+        return f"{moment(start, 'long_weekday_time', tz=tz)}–{moment(end, 'time', tz=tz)}"
 
     found = [
         Commitment(
             everyone if w.together else frozenset({w.member_id or 0}),
             w.start_utc,
             w.end_utc,
-            f"{w.title} together is {when(w.start_utc, w.end_utc)}"
+            _("%(title)s together is %(when)s", title=w.title, when=when(w.start_utc, w.end_utc))
             if w.together
-            else f"{w.member_name}'s {w.title} is {when(w.start_utc, w.end_utc)}",
+            else _(
+                "%(name)s's %(title)s is %(when)s",
+                name=w.member_name,
+                title=w.title,
+                when=when(w.start_utc, w.end_utc),
+            ),
         )
         for w in week_slots(household, plan.week_start)
         if w.status != SelfCareStatus.SKIPPED_AHEAD
@@ -75,7 +83,9 @@ def _commitments(plan: WeekPlan, household: Household) -> list[Commitment]:
     week_start, week_end = week_bounds_utc(plan.week_start, tz)
     for b in member_busy(household, week_start, week_end):  # "busy" is all it says
         if b.member_id in names:
-            words = f"{names[b.member_id]} is busy {when(b.start, b.end)}"
+            words = _(
+                "%(name)s is busy %(when)s", name=names[b.member_id], when=when(b.start, b.end)
+            )
             found.append(Commitment(frozenset({b.member_id}), b.start, b.end, words))
     for item in plan.items:
         if not takes_place(item.kindness):
@@ -88,9 +98,14 @@ def _commitments(plan: WeekPlan, household: Household) -> list[Commitment]:
             end = occurrence.starts_at + timedelta(minutes=max(item.effort_minutes, MIN_MINUTES))
             span = when(occurrence.starts_at, end)
             if together:
-                words = f"{item.title} together is {span}"
+                words = _("%(title)s together is %(when)s", title=item.title, when=span)
             else:
-                words = f"{names[item.owner_id or 0]} already has {item.title} {span}"
+                words = _(
+                    "%(name)s already has %(title)s %(when)s",
+                    name=names[item.owner_id or 0],
+                    title=item.title,
+                    when=span,
+                )
             found.append(
                 Commitment(holders, occurrence.starts_at, end, words, item.id, not together)
             )

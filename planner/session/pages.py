@@ -10,6 +10,7 @@ from flask_login import current_user
 from planner.domain import balance
 from planner.domain.paging import PAGE_SIZE, page_of
 from planner.domain.vocabulary import Kindness, PlanState
+from planner.i18n import _
 from planner.insights import charts
 from planner.models import CheckIn, Member, WeekPlan
 from planner.selfcare.forms import together_form
@@ -34,11 +35,15 @@ def progress(
         return [m.display_name for m in members if (c := checkins.get(m.id)) and test(c)]
 
     summaries = {
-        "appreciate": "optional",
-        "checkin": f"{len(who(lambda c: c.state))} of {len(members)} checked in",
-        "agree": "agreed"
+        "appreciate": _("optional"),
+        "checkin": _(
+            "%(done)s of %(all)s checked in", done=len(who(lambda c: c.state)), all=len(members)
+        ),
+        "agree": _("agreed")
         if plan.status == PlanState.AGREED
-        else f"{len(who(lambda c: c.agreed_at))} of {len(members)} agreed",
+        else _(
+            "%(done)s of %(all)s agreed", done=len(who(lambda c: c.agreed_at)), all=len(members)
+        ),
     }
     done = {
         "appreciate": who(lambda c: c.appreciation),

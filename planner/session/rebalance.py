@@ -15,6 +15,7 @@ from planner.domain.refusal import Conflict, Refused, fingerprint
 from planner.domain.text import clean_text
 from planner.domain.vocabulary import Kindness
 from planner.extensions import db
+from planner.i18n import _, current_language
 from planner.midweek import services as midweek
 from planner.models import Member, PlanItem, Veto, WeekPlan
 from planner.session.clashes import week_clashes
@@ -55,7 +56,8 @@ class Rebalance:
     carrying: int  # minutes the household can carry this week
 
     def name(self, member_id: int | None) -> str:
-        return self.names.get(member_id or 0, "no one")
+        name = self.names.get(member_id or 0)
+        return _("no one") if name is None else name
 
     @property
     def fingerprint(self) -> str:
@@ -92,7 +94,8 @@ def kept(plan: WeekPlan, loaded: bool = False) -> Rebalance:
     household = plan.household
     rows = tuple(sorted((m.id, m.session_secret) for m in household.members))
     return page_cache.derived(
-        ("rebalance", plan.id, household.id, rows, household.version),
+        # The proposal's reasons are words: kept per language.
+        ("rebalance", plan.id, household.id, rows, household.version, current_language()),
         lambda: compute(plan if loaded else load_plan(plan)),
     )
 
@@ -177,14 +180,14 @@ def _asked(plan: WeekPlan, checkins) -> dict[int, tuple[tuple[int, str], ...]]:
 def _item(plan: WeekPlan, item_id: int | None) -> PlanItem:
     item = next((i for i in plan.items if i.id == item_id), None)
     if item is None:
-        raise Refused("That item is not in this week's plan.", "item_id")
+        raise Refused(_("That item is not in this week's plan."), "item_id")
     return item
 
 
 def _member(plan: WeekPlan, member_id: int | None) -> Member:
     member = next((m for m in members_of(plan) if m.id == member_id), None)
     if member is None:
-        raise Refused("Pick a member of your household.", "owner_id")
+        raise Refused(_("Pick a member of your household."), "owner_id")
     return member
 
 
@@ -224,8 +227,8 @@ def accept_moves(plan: WeekPlan, by: Member, base: str | None) -> int:
     current = compute(plan)
     if base != current.fingerprint:
         raise Conflict(
-            "The proposal changed since you saw it (a check-in, a veto or an owner changed).",
-            "the moves listed now",
+            _("The proposal changed since you saw it (a check-in, a veto or an owner changed)."),
+            _("the moves listed now"),
         )
     for move in current.proposal.moves:
         _set_owner(_item(plan, move.item_id), move.to_id)
@@ -241,14 +244,19 @@ def set_owner(plan: WeekPlan, by: Member, item_id: int, owner_id: int, base: int
     item, owner = _item(plan, item_id), _member(plan, owner_id)
     if base is not None and base != (item.owner_id or 0) and item.owner_id != owner.id:
         current = next(
-            (m.display_name for m in members_of(plan) if m.id == item.owner_id), "no one"
+            (m.display_name for m in members_of(plan) if m.id == item.owner_id), _("no one")
         )
-        raise Conflict(f"{item.title} changed owner while you were choosing.", current)
+        raise Conflict(
+            _("%(title)s changed owner while you were choosing.", title=item.title), current
+        )
     if item.owner_id == owner.id:
         return
     members = {m.id for m in members_of(plan)}
     if item.pinned or not generation.may_hold(item.responsibility, owner.id, members):
-        raise Refused(f"{owner.display_name} can't hold {item.title}.", "owner_id")
+        raise Refused(
+            _("%(name)s can't hold %(title)s.", name=owner.display_name, title=item.title),
+            "owner_id",
+        )
     _set_owner(item, owner.id)
     week_services.clear_draft_agreements(plan)
     db.session.flush()
@@ -284,19 +292,25 @@ def save_kindness(
     allowed = allowed_choices(plan)
     for item_id, (choice, note) in chosen.items():
         if item_id not in shown:
-            raise Refused("That item is not in the kindness plan.", "kindness")
+            raise Refused(_("That item is not in the kindness plan."), "kindness")
         if choice not in allowed.get(item_id, ()):
             title = _item(plan, item_id).title
             raise Refused(
-                f"{title} can't be given that choice; pick one offered for it.", "kindness"
+                _("%(title)s can't be given that choice; pick one offered for it.", title=title),
+                "kindness",
             )
         if len(note) > MAX_NOTE:
-            raise Refused(f"Keep notes under {MAX_NOTE} characters.", "kindness")
+            raise Refused(_("Keep notes under %(num)d characters.", num=MAX_NOTE), "kindness")
     if base and base != kindness_fingerprint(items):
         now = "; ".join(
-            f"{i.title}: {Kindness(i.kindness).label if i.kindness else 'as usual'}" for i in items
+            _(
+                "%(title)s: %(choice)s",
+                title=i.title,
+                choice=Kindness(i.kindness).label if i.kindness else _("as usual"),
+            )
+            for i in items
         )
-        raise Conflict("The kindness plan was changed on another screen meanwhile.", now)
+        raise Conflict(_("The kindness plan was changed on another screen meanwhile."), now)
     touched = False
     for item in items:
         picked, typed = chosen.get(item.id, ("", ""))

@@ -15,6 +15,7 @@ from planner.domain.refusal import Conflict, Refused
 from planner.domain.vocabulary import PlanState
 from planner.domain.week import open_day
 from planner.forms import int_or_none, required, show_refusal
+from planner.i18n import _, _l, current_language
 from planner.models import WeekPlan
 from planner.selfcare.forms import together_form
 from planner.selfcare.routes import add_from
@@ -115,7 +116,7 @@ def _save_agreement(plan, form, confirmed: bool):
         plan, current_user, form.base.data, form.member_id.data, form.password.data, confirmed
     )
     if done:
-        flash("Agreed by everyone. The week is set — have a kind week.", "success")
+        flash(_("Agreed by everyone. The week is set — have a kind week."), "success")
 
 
 @bp.get("/<int:plan_id>/look-back")
@@ -148,7 +149,7 @@ def look_ahead(plan_id: int):
         )
     except Refused as exc:
         return _refused(plan, "look_ahead", exc, one_off=form)
-    flash(f"Added {required(form.title.data).strip()}.", "success")
+    flash(_("Added %(title)s.", title=required(form.title.data).strip()), "success")
     return redirect(url_for("session.look_ahead", plan_id=plan.id))
 
 
@@ -171,7 +172,7 @@ def veto(plan_id: int):
     return _rebalance_action(
         plan_id,
         forms.MoveForm,
-        "Vetoed; the proposal was worked out again.",
+        _l("Vetoed; the proposal was worked out again."),
         lambda p, f: rebalancing.veto(p, current_user, f.item_id.data, f.to_member_id.data),
     )
 
@@ -182,7 +183,7 @@ def unveto(plan_id: int):
     return _rebalance_action(
         plan_id,
         forms.MoveForm,
-        "Veto taken back.",
+        _l("Veto taken back."),
         lambda p, f: rebalancing.unveto(p, current_user, f.item_id.data, f.to_member_id.data),
     )
 
@@ -193,7 +194,7 @@ def accept(plan_id: int):
     return _rebalance_action(
         plan_id,
         forms.AcceptForm,
-        "Moves applied to this week's owners.",
+        _l("Moves applied to this week's owners."),
         lambda p, f: rebalancing.accept_moves(p, current_user, f.base.data),
     )
 
@@ -204,7 +205,7 @@ def owner(plan_id: int):
     return _rebalance_action(
         plan_id,
         forms.OwnerForm,
-        "Owner changed.",
+        _l("Owner changed."),
         lambda p, f: rebalancing.set_owner(
             p, current_user, f.item_id.data, f.owner_id.data, f.base.data
         ),
@@ -229,7 +230,7 @@ def kindness(plan_id: int):
         rebalancing.save_kindness(plan, current_user, shown, chosen, form.base.data)
     except Refused as exc:
         return _refused(plan, "kindness", exc, form=forms.KindnessForm(formdata=None))
-    flash("Kindness plan saved.", "success")
+    flash(_("Kindness plan saved."), "success")
     return redirect(url_for("session.kindness", plan_id=plan.id))
 
 
@@ -276,7 +277,7 @@ def _acting_step(plan_id: int, key: str, save):
     if partner and form.password.data:
         shared_screen.remember(current_user.id, plan.id, partner)
     if key != "agree" or plan.status != PlanState.AGREED:
-        flash("Saved.", "success")
+        flash(_("Saved."), "success")
     return redirect(url_for(f"session.{key}", plan_id=plan.id))
 
 
@@ -293,7 +294,7 @@ def _rebalance_action(plan_id: int, form_class, done: str, act, key: str = "reba
         act(plan, form)
     except Refused as exc:
         return _refused(plan, key, exc, view=view, refused=form)
-    flash(done, "success")
+    flash(str(done), "success")
     page: dict[str, Any] = {"page": view[0]} if view and view[0] > 1 else {}
     return redirect(url_for(f"session.{key}", plan_id=plan.id, **page))
 
@@ -316,7 +317,7 @@ def _shown_fields(form, partner: int | None) -> set[str]:
 
 
 def _first_error(form) -> str:
-    return next((e for errors in form.errors.values() for e in errors), "Check the form.")
+    return next((e for errors in form.errors.values() for e in errors), _("Check the form."))
 
 
 # What a page shows only in answer to a post: never kept.
@@ -328,7 +329,7 @@ def _render(plan: WeekPlan, key: str, status: int = 200, view: tuple = (), **ext
     (planner.page_cache); `view` names what the query string chose (a day, a page). A page
     answering a post (a refusal, a form kept as typed) is always rendered afresh."""
     page = step(key)
-    title = "Weekly session" if page is OVERVIEW else page.title
+    title = _("Weekly session") if page is OVERVIEW else page.title
     keep = request.method == "GET" and status == 200 and not extra.keys() & ANSWERS
 
     member, household = current_user._get_current_object(), current_user.household
@@ -340,7 +341,8 @@ def _render(plan: WeekPlan, key: str, status: int = 200, view: tuple = (), **ext
     if keep:
         reader = page_cache.reader(member, household)
         body = page_cache.rendered(
-            ("session", key, view, plan.id, frozenset(confirmed), *reader), render
+            ("session", key, view, plan.id, frozenset(confirmed), current_language(), *reader),
+            render,
         )
     else:
         body = Markup(render())

@@ -22,6 +22,7 @@ from planner.database import claim
 from planner.domain.refusal import Conflict, Refused, Throttled, fingerprint
 from planner.domain.vocabulary import CheckInState, PlanState
 from planner.extensions import db
+from planner.i18n import _
 from planner.midweek import services as midweek
 from planner.models import (
     CheckIn,
@@ -130,13 +131,16 @@ def acting_member(
         return by
     partner = next((m for m in by.household.members if m.id == member_id), None)
     if partner is None:
-        raise Refused("Pick a member of your household.", "member_id", NOT_YOURS)
+        raise Refused(_("Pick a member of your household."), "member_id", NOT_YOURS)
     if confirmed and not password:
         return partner
     if not password:
         raise Refused(
-            f"Only {partner.display_name} can do this. On a shared screen, "
-            f"{partner.display_name} enters their own password.",
+            _(
+                "Only %(name)s can do this. On a shared screen, %(name)s enters their own "
+                "password.",
+                name=partner.display_name,
+            ),
             "password",
             NOT_YOURS,
         )
@@ -147,7 +151,9 @@ def acting_member(
         raise Throttled(throttled.message, "password") from None
     except Refused:
         raise Refused(
-            f"That is not {partner.display_name}'s password.", "password", NOT_YOURS
+            _("That is not %(name)s's password.", name=partner.display_name),
+            "password",
+            NOT_YOURS,
         ) from None
     return partner
 
@@ -158,7 +164,7 @@ def claim_draft(plan: WeekPlan) -> None:
     claim(db.session, plan)
     load_plan(plan)
     if plan.status == PlanState.AGREED:
-        raise Refused("This week is already agreed; changes now go through This week.")
+        raise Refused(_("This week is already agreed; changes now go through This week."))
 
 
 def checkin_fingerprint(checkin: CheckIn | None) -> str:
@@ -179,14 +185,17 @@ def save_appreciation(
     )
     text = (text or "").strip()
     if len(text) > MAX_TEXT:
-        raise Refused(f"Keep it under {MAX_TEXT} characters.", "appreciation")
+        raise Refused(_("Keep it under %(num)d characters.", num=MAX_TEXT), "appreciation")
     claim_draft(plan)
     checkin = checkins_by_member(plan).get(member.id)
     now = checkin.appreciation if checkin else ""
     if base and base != appreciation_fingerprint(checkin) and now != text:
         raise Conflict(
-            f"{member.display_name}'s note was changed on another screen while you were writing.",
-            now or "(empty)",
+            _(
+                "%(name)s's note was changed on another screen while you were writing.",
+                name=member.display_name,
+            ),
+            now or _("(empty)"),
         )
     checkin = week_services.checkin_for(plan, member)
     checkin.appreciation = text
@@ -211,20 +220,22 @@ def save_checkin(
     member = acting_member(by, member_id, password, confirmed)
     claim_draft(plan)
     if state not in set(CheckInState):
-        raise Refused("Pick okay, in the reeds or blown.", "state")
+        raise Refused(_("Pick okay, in the reeds or blown."), "state")
     state = CheckInState(state)
     if capacity is not None and not 0 <= capacity <= 100:
-        raise Refused("Capacity is between 0 and 100.", "capacity")
+        raise Refused(_("Capacity is between 0 and 100."), "capacity")
     if fairness is not None and not 1 <= fairness <= 5:
-        raise Refused("Pick 1 to 5.", "fairness")
+        raise Refused(_("Pick 1 to 5."), "fairness")
     what_would_help = (what_would_help or "").strip()
     if len(what_would_help) > MAX_TEXT:
-        raise Refused(f"Keep it under {MAX_TEXT} characters.", "what_would_help")
+        raise Refused(_("Keep it under %(num)d characters.", num=MAX_TEXT), "what_would_help")
     current = checkins_by_member(plan).get(member.id)
     if base and base != checkin_fingerprint(current):
         raise Conflict(
-            f"{member.display_name}'s check-in was changed on another screen "
-            "while you were editing.",
+            _(
+                "%(name)s's check-in was changed on another screen while you were editing.",
+                name=member.display_name,
+            ),
             describe_checkin(current),
         )
     checkin = week_services.checkin_for(plan, member)
@@ -239,12 +250,14 @@ def save_checkin(
 
 def describe_checkin(checkin: CheckIn | None) -> str:
     if checkin is None or checkin.state is None:
-        return "not checked in yet"
-    parts = [f"{checkin.state.label}, capacity {checkin.capacity}"]
+        return _("not checked in yet")
+    parts = [
+        _("%(state)s, capacity %(capacity)s", state=checkin.state.label, capacity=checkin.capacity)
+    ]
     if checkin.fairness:
-        parts.append(f"last week felt {checkin.fairness} of 5 fair")
+        parts.append(_("last week felt %(num)s of 5 fair", num=checkin.fairness))
     if checkin.what_would_help:
-        parts.append(f"what would help: {checkin.what_would_help}")
+        parts.append(_("what would help: %(words)s", words=checkin.what_would_help))
     return "; ".join(parts)
 
 
@@ -266,8 +279,8 @@ def agree(
     claim_draft(plan)
     if base != plan_fingerprint(plan):
         raise Conflict(
-            "The plan changed since this page was opened. Look at it again, then agree.",
-            "the updated plan below",
+            _("The plan changed since this page was opened. Look at it again, then agree."),
+            _("the updated plan below"),
         )
     week_services.checkin_for(plan, member).agreed_at = utcnow()
     members = members_of(plan)

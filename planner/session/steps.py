@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from planner.i18n import _l
 from planner.models import CheckIn, WeekPlan
 from planner.session import forms, services
 
@@ -15,7 +16,7 @@ from planner.session import forms, services
 @dataclass(frozen=True)
 class Step:
     key: str  # also the endpoint name; the URL segment spells it with a hyphen
-    title: str
+    title: str  # lazy: translated when shown
     prompt: str
     # Parts of the page context, built in this order by pages.step_context: balance,
     # look_back, days, selfcare, bars, kindness, owners (bars, kindness read the balance).
@@ -54,37 +55,42 @@ def _fill_agreement(form, checkin: CheckIn | None, plan: WeekPlan) -> None:
 STEPS = (
     Step(
         "appreciate",
-        "Appreciate",
-        "One thing your partner did this week that helped.",
+        _l("Appreciate"),
+        _l("One thing your partner did this week that helped."),
         form=forms.AppreciationForm,
         fill=_fill_appreciation,
     ),
     Step(
         "checkin",
-        "Check in",
-        "How are you, and how much can you carry this week?",
+        _l("Check in"),
+        _l("How are you, and how much can you carry this week?"),
         form=forms.CheckInForm,
         fill=_fill_checkin,
     ),
-    Step("look_back", "Look back", "What happened last week.", needs=("look_back",)),
-    Step("look_ahead", "Look ahead", "The coming week on a calendar.", needs=("days",)),
-    Step("rebalance", "Rebalance", "Share the week by who has room.", needs=("balance", "bars")),
+    Step("look_back", _l("Look back"), _l("What happened last week."), needs=("look_back",)),
+    Step("look_ahead", _l("Look ahead"), _l("The coming week on a calendar."), needs=("days",)),
+    Step(
+        "rebalance",
+        _l("Rebalance"),
+        _l("Share the week by who has room."),
+        needs=("balance", "bars"),
+    ),
     Step(
         "kindness",
-        "Kindness plan",
-        "What can wait, be simpler or get help.",
+        _l("Kindness plan"),
+        _l("What can wait, be simpler or get help."),
         needs=("balance", "kindness"),
     ),
     Step(
         "selfcare",
-        "Protect your time",
-        "Time of your own, and time together.",
+        _l("Protect your time"),
+        _l("Time of your own, and time together."),
         needs=("selfcare",),
     ),
     Step(
         "agree",
-        "Agree",
-        "Both of you confirm the week.",
+        _l("Agree"),
+        _l("Both of you confirm the week."),
         needs=("balance", "bars", "kindness"),
         form=forms.AgreeForm,
         fill=_fill_agreement,
@@ -92,12 +98,12 @@ STEPS = (
 )
 STEP_KEYS = tuple(s.key for s in STEPS)
 # Not a numbered step: its page shows where each step stands and leads to the first.
-OVERVIEW = Step("overview", "Overview", "Where each step stands.", needs=("balance",))
+OVERVIEW = Step("overview", _l("Overview"), _l("Where each step stands."), needs=("balance",))
 # Part of the rebalance step: every item's owner, to change by hand, a page at a time.
 OWNERS = Step(
     "owners",
-    "Change an owner by hand",
-    "Give an item to whoever should hold it this week; pinned items stay put.",
+    _l("Change an owner by hand"),
+    _l("Give an item to whoever should hold it this week; pinned items stay put."),
     needs=("balance", "bars", "owners"),
 )
 _BY_KEY = {s.key: s for s in (OVERVIEW, OWNERS, *STEPS)}

@@ -58,6 +58,7 @@ from planner.domain.balance.targets import (
 )
 from planner.domain.balance.two_members import split_pair
 from planner.domain.vocabulary import CheckInState
+from planner.i18n import _
 
 __all__ = [
     "DEFAULT_FULL_WEEK_MINUTES",
@@ -117,8 +118,11 @@ def propose(
     capacities = tuple(m.capacity for m in members)
     total = sum(i.load for i in items)
     if not sum(capacities):
-        msg = "No one has capacity this week, so there are no targets and nothing moves."
-        return Proposal((), before, dict(before), {}, 0.0, 0.0, f"{msg} A kindness plan can help.")
+        msg = _(
+            "No one has capacity this week, so there are no targets and nothing moves. "
+            "A kindness plan can help."
+        )
+        return Proposal((), before, dict(before), {}, 0.0, 0.0, str(msg))
     # One option: it goes there. None: it stays, with its owner or with no one.
     owner = [o[0] if o else s for s, o in zip(start, options, strict=True)]
     open_items = [k for k, o in enumerate(options) if len(o) > 1]

@@ -20,6 +20,7 @@ from planner.domain.balance.model import (
     Proposal,
 )
 from planner.domain.vocabulary import Kindness
+from planner.i18n import _
 
 # At capacity 100 a member carries a "full" week of this many minutes of household work
 # (20 h); callers pass the household's own figure, per member if known.
@@ -84,10 +85,11 @@ def chosen_words(choice: Kindness | str, flex: Flexibility) -> str:
     calendars and emails ("this week: sandwiches instead of cooking")."""
     choice = Kindness(choice)
     if choice is Kindness.LOWER_STANDARD and flex.simpler:
-        lighter = "a lighter version, " if flex.together else ""
-        return f"this week: {lighter}{flex.simpler}"
+        if flex.together:
+            return str(_("this week: a lighter version, %(simpler)s", simpler=flex.simpler))
+        return str(_("this week: %(simpler)s", simpler=flex.simpler))
     if choice is Kindness.OUTSOURCE and flex.help_from:
-        return f"this week: help from {flex.help_from}"
+        return str(_("this week: help from %(who)s", who=flex.help_from))
     return choice.this_week
 
 
@@ -97,16 +99,24 @@ def item_options(item: Item) -> tuple[KindnessOption, ...]:
     flex, options = item.flex, []
     mental = item.load - item.effort if item.effort is not None else 0
     if flex.simpler:
-        words = f"a lighter version: {flex.simpler}" if flex.together else flex.simpler
+        words = (
+            str(_("a lighter version: %(simpler)s", simpler=flex.simpler))
+            if flex.together
+            else flex.simpler
+        )
         options.append(
             KindnessOption(
                 Kindness.LOWER_STANDARD, relief(Kindness.LOWER_STANDARD, item.load), words
             )
         )
     if flex.can_wait and not flex.together:
-        options.append(KindnessOption(Kindness.DEFER, item.load, "waits until next week"))
+        options.append(KindnessOption(Kindness.DEFER, item.load, Kindness.DEFER.this_week))
     if flex.help_from is not None and not flex.together:
-        words = f"help from {flex.help_from}" if flex.help_from else "help from outside"
+        words = (
+            str(_("help from %(who)s", who=flex.help_from))
+            if flex.help_from
+            else str(_("help from outside"))
+        )
         options.append(
             KindnessOption(Kindness.OUTSOURCE, relief(Kindness.OUTSOURCE, item.load, mental), words)
         )

@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from planner.domain.balance.model import Item, MemberLoad
 from planner.domain.vocabulary import CheckInState
+from planner.i18n import _, _n
 
 
 class Handover(NamedTuple):
@@ -27,26 +28,64 @@ def move_reason(
     """Why this item goes to its new owner; `handovers` are all the proposal's moves."""
     item, start = handover.item, handover.start
     taker = members[handover.to]
-    took = f"{taker.name} takes {item.title} ({item.load} min)."
+    took = _takes(taker, item)
     if start is None:
-        return f"No one in the household holds {item.title} now; {took}"
+        return str(
+            _("No one in the household holds %(title)s now; %(took)s", title=item.title, took=took)
+        )
     giver = members[start]
     asked = asked_words(item, giver.id)
     if asked:
-        room = f"{taker.name} has room this week; " if has_room_for(taker, giver) else ""
-        return f"{giver.name} asked: “{asked}”. {room}{took}"
+        if has_room_for(taker, giver):
+            return str(
+                _(
+                    "%(giver)s asked: “%(asked)s”. %(taker)s has room this week; %(took)s",
+                    giver=giver.name,
+                    asked=asked,
+                    taker=taker.name,
+                    took=took,
+                )
+            )
+        return str(
+            _("%(giver)s asked: “%(asked)s”. %(took)s", giver=giver.name, asked=asked, took=took)
+        )
     if start not in handover.options:
         clash = clash_words(item, giver.id)
         if clash:
-            return f"{clash}; {took}"
-        return f"{item.title} can't stay with {giver.name} this week; {took}"
+            return str(_("%(clash)s; %(took)s", clash=clash, took=took))
+        return str(
+            _(
+                "%(title)s can't stay with %(name)s this week; %(took)s",
+                title=item.title,
+                name=giver.name,
+                took=took,
+            )
+        )
     if taker.capacity <= giver.capacity:
         return _toward_less_room(handover, members, handovers, took)
+    if giver.state == CheckInState.BLOWN:
+        return str(_("%(name)s is blown this week; %(took)s", name=giver.name, took=took))
     if giver.state != CheckInState.OKAY:
-        return f"{giver.name} is {_state_words(giver)} this week; {took}"
-    return (
-        f"{taker.name} has more room this week "
-        f"(capacity {taker.capacity} vs {giver.capacity}); {took}"
+        return str(_("%(name)s is in the reeds this week; %(took)s", name=giver.name, took=took))
+    return str(
+        _(
+            "%(taker)s has more room this week (capacity %(more)s vs %(less)s); %(took)s",
+            taker=taker.name,
+            more=taker.capacity,
+            less=giver.capacity,
+            took=took,
+        )
+    )
+
+
+def _takes(taker: MemberLoad, item: Item) -> str:
+    return str(
+        _(
+            "%(name)s takes %(title)s (%(minutes)s min).",
+            name=taker.name,
+            title=item.title,
+            minutes=item.load,
+        )
     )
 
 
@@ -66,17 +105,13 @@ def clash_words(item: Item, member_id: int) -> str:
     return next((why for m, why in item.clashes if m == member_id), "")
 
 
-def _state_words(member: MemberLoad) -> str:
-    return CheckInState(member.state).label
-
-
 def _toward_less_room(
     handover: Handover, members: Sequence[MemberLoad], handovers: Sequence[Handover], took: str
 ) -> str:
     """The member with no more room gains an item: as half of a swap, or to even the week
     out. Said gently, with a nudge to veto when they are not okay."""
     item, taker = handover.item, members[handover.to]
-    state = _state_words(taker)
+    blown = taker.state == CheckInState.BLOWN
     # What the taker gives in return: preferably to this item's giver, then the biggest.
     given_back = max(
         (h for h in handovers if h.start == handover.to),
@@ -84,45 +119,128 @@ def _toward_less_room(
         default=None,
     )
     if given_back is None:
+        if blown:
+            return str(
+                _(
+                    "%(name)s is blown, yet this evens the week out; %(took)s",
+                    name=taker.name,
+                    took=took,
+                )
+            )
         if taker.state != CheckInState.OKAY:
-            return f"{taker.name} is {state}, yet this evens the week out; {took}"
-        return f"This brings each of you closer to what you can carry this week; {took}"
-    other = members[given_back.to].name
-    bigger = "the bigger " if given_back.item.load > item.load else ""
-    swap = (
-        f"Part of a swap that evens the week out: {taker.name} takes {item.title} "
-        f"({item.load} min) while {other} takes {bigger}{given_back.item.title} "
-        f"({given_back.item.load} min)"
-    )
+            return str(
+                _(
+                    "%(name)s is in the reeds, yet this evens the week out; %(took)s",
+                    name=taker.name,
+                    took=took,
+                )
+            )
+        return str(
+            _("This brings each of you closer to what you can carry this week; %(took)s", took=took)
+        )
+    words = {
+        "taker": taker.name,
+        "title": item.title,
+        "minutes": item.load,
+        "other": members[given_back.to].name,
+        "given": given_back.item.title,
+        "given_minutes": given_back.item.load,
+    }
+    if given_back.item.load > item.load:
+        swap = _(
+            "Part of a swap that evens the week out: %(taker)s takes %(title)s (%(minutes)s "
+            "min) while %(other)s takes the bigger %(given)s (%(given_minutes)s min)",
+            **words,
+        )
+    else:
+        swap = _(
+            "Part of a swap that evens the week out: %(taker)s takes %(title)s (%(minutes)s "
+            "min) while %(other)s takes %(given)s (%(given_minutes)s min)",
+            **words,
+        )
     if taker.state == CheckInState.OKAY:
-        return swap + "."
+        return f"{swap}."
     received = sum(h.item.load for h in handovers if h.to == handover.to)
     given = sum(h.item.load for h in handovers if h.start == handover.to)
     if received < given:
-        return f"{swap}, so {taker.name}, {state} this week, ends up with less."
-    return f"{swap}. {taker.name} is {state} this week: veto it if it's too much."
+        if blown:
+            return str(
+                _(
+                    "%(swap)s, so %(name)s, blown this week, ends up with less.",
+                    swap=swap,
+                    name=taker.name,
+                )
+            )
+        return str(
+            _(
+                "%(swap)s, so %(name)s, in the reeds this week, ends up with less.",
+                swap=swap,
+                name=taker.name,
+            )
+        )
+    if blown:
+        return str(
+            _(
+                "%(swap)s. %(name)s is blown this week: veto it if it's too much.",
+                swap=swap,
+                name=taker.name,
+            )
+        )
+    return str(
+        _(
+            "%(swap)s. %(name)s is in the reeds this week: veto it if it's too much.",
+            swap=swap,
+            name=taker.name,
+        )
+    )
 
 
 def _stays_despite_clash(item: Item, owner: MemberLoad, vetoed: set[tuple[int, int]]) -> str:
     why = clash_words(item, owner.id)
+    words = {"title": item.title, "name": owner.name, "why": why}
     if any(v[0] == item.id for v in vetoed):
-        return f"{item.title} stays with {owner.name} as you chose, though {why}."
-    return f"{item.title} stays with {owner.name}: no one else is free then ({why})."
+        return str(_("%(title)s stays with %(name)s as you chose, though %(why)s.", **words))
+    return str(_("%(title)s stays with %(name)s: no one else is free then (%(why)s).", **words))
 
 
 def _stays_despite_ask(
     item: Item, owner: MemberLoad, vetoed: set[tuple[int, int]], others: bool
 ) -> str:
     """Why an item its owner asked someone to take stays with them."""
-    asked = f"{owner.name} asked for help with {item.title}"
-    if item.pinned or item.flex.together:
-        kept = "time together" if item.flex.together else "pinned"
-        return f"{asked}; it is {kept}, so it stays as it is"
+    words = {"name": owner.name, "title": item.title}
+    if item.flex.together:
+        return str(
+            _(
+                "%(name)s asked for help with %(title)s; it is time together, so it stays as it is",
+                **words,
+            )
+        )
+    if item.pinned:
+        return str(
+            _("%(name)s asked for help with %(title)s; it is pinned, so it stays as it is", **words)
+        )
     if any(v[0] == item.id for v in vetoed):
-        return f"{asked}; it stays with {owner.name} as you chose"
+        return str(
+            _(
+                "%(name)s asked for help with %(title)s; it stays with %(name)s as you chose",
+                **words,
+            )
+        )
     if not others:
-        return f"{asked}, but no one else can take it this week; the kindness plan may help"
-    return f"{asked}, but no one has more room this week; the kindness plan may help"
+        return str(
+            _(
+                "%(name)s asked for help with %(title)s, but no one else can take it this "
+                "week; the kindness plan may help",
+                **words,
+            )
+        )
+    return str(
+        _(
+            "%(name)s asked for help with %(title)s, but no one has more room this week; the "
+            "kindness plan may help",
+            **words,
+        )
+    )
 
 
 def proposal_message(
@@ -137,7 +255,11 @@ def proposal_message(
     """What the proposal says besides its moves: items no one can take, requests that
     can't be met, and why nothing moves when nothing does."""
     stuck = [i.title for i, s, o in zip(items, start, options, strict=True) if s is None and not o]
-    parts = [f"No one in the household can take: {', '.join(stuck)}."] if stuck else []
+    parts = (
+        [str(_("No one in the household can take: %(titles)s.", titles=", ".join(stuck)))]
+        if stuck
+        else []
+    )
     parts += [
         _stays_despite_clash(item, members[s], vetoed)
         for item, s, o in zip(items, start, options, strict=True)
@@ -158,14 +280,17 @@ def _why_nothing_moves(
     items: Sequence[Item], options: Sequence[tuple[int, ...]], vetoed: set[tuple[int, int]]
 ) -> str:
     if any(len(o) > 1 for o in options):
-        return "The week already fits your capacities closely; no moves needed."
+        return str(_("The week already fits your capacities closely; no moves needed."))
     if not items:
-        return "Nothing to balance this week."
+        return str(_("Nothing to balance this week."))
     pinned = sum(1 for i in items if i.pinned)
     vetoes = sum(1 for i in items if not i.pinned and any(v[0] == i.id for v in vetoed))
-    counts = {
-        "pinned": pinned,
-        "vetoed": vetoes,
-        "can't go to anyone else": len(items) - pinned - vetoes,
-    }
-    return "Nothing can move: " + ", ".join(f"{n} {w}" for w, n in counts.items() if n)
+    stuck = len(items) - pinned - vetoes
+    counts = [
+        _n("%(num)d pinned", "%(num)d pinned", pinned) if pinned else "",
+        _n("%(num)d vetoed", "%(num)d vetoed", vetoes) if vetoes else "",
+        _n("%(num)d can't go to anyone else", "%(num)d can't go to anyone else", stuck)
+        if stuck
+        else "",
+    ]
+    return str(_("Nothing can move: %(counts)s", counts=", ".join(c for c in counts if c)))
