@@ -109,6 +109,9 @@ def build_message(
             maintype=maintype,
             subtype=subtype or "octet-stream",
             filename=item.filename,
+            # Our text attachments (.ics) are UTF-8: without it a reader may guess another
+            # charset and garble a German or Spanish event title.
+            params={"charset": "utf-8"} if maintype == "text" else None,
         )
     return msg
 

@@ -15,7 +15,7 @@ case ${1:-} in
     ;;
   compile)
     [[ -d $dir ]] || exit 0
-    .venv/bin/pybabel compile -q -d "$dir" --statistics 2>&1 | grep -v "^$" || true
+    .venv/bin/pybabel compile -d "$dir" --statistics 2>&1 | grep -v "^compiling" || true
     ;;
   *)
     echo "usage: scripts/catalogues.sh extract|compile" >&2

@@ -60,3 +60,22 @@ def test_console_backend(app, capsys):
     finally:
         app.config["MAIL_BACKEND"] = "file"
     assert "Subject: On the console" in capsys.readouterr().out
+
+
+def test_a_calendar_attachment_says_it_is_utf8(app):
+    """A German event title survives a reader that honours the declared charset."""
+    import email
+    from email import policy
+
+    ics = "BEGIN:VCALENDAR\r\nSUMMARY:Zeit für dich · Schwimmen\r\nEND:VCALENDAR\r\n".encode()
+    with app.app_context():
+        built = mail.build_message(
+            to="a@example.com",
+            subject="Zeit für dich",
+            text="Bis gleich.",
+            attachments=[mail.Attachment("zeit.ics", ics, "text/calendar")],
+        )
+    parsed = email.message_from_bytes(bytes(built), policy=policy.default)
+    (part,) = list(parsed.iter_attachments())
+    assert part.get_param("charset") == "utf-8"
+    assert "Zeit für dich · Schwimmen" in part.get_content()

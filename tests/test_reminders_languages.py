@@ -150,7 +150,7 @@ def test_a_feed_speaks_its_owners_language_and_the_household_feed_its_first_memb
         add_slot(made, 1, "Pottery", 5, time(9), 120, created=datetime(2026, 11, 1, tzinfo=UTC))
 
     alex = feed(app, made.emails[0], "member")
-    assert {"Wochengespräch", "Run", "Du bist dran: Zeit für Sam"} <= summaries(alex)
+    assert {"Wochengespräch", "Run", "Du bist dran: Sam hat Zeit für sich"} <= summaries(alex)
     sam = feed(app, made.emails[1], "member")
     assert {"Weekly planning session", "Pottery", "On duty: Alex's time"} <= summaries(sam)
     (planning,) = [e for e in sam.walk("VEVENT") if e["SUMMARY"] == "Weekly planning session"]
