@@ -11,10 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 import time_machine
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from planner.export import export_household, write_document
@@ -25,35 +22,6 @@ from tests.handover_helpers import WEDNESDAY_MORNING, agreed_week
 from tests.helpers import PASSWORD, body, committing, login
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _catalogue(language: str) -> Path | None:
-    """This area's words in `language`: its fragment, else the merged catalogue."""
-    for path in (
-        ROOT / "i18n-parts" / f"household.{language}.po",
-        ROOT / "planner" / "translations" / language / "LC_MESSAGES" / "messages.po",
-    ):
-        if path.exists():
-            return path
-    return None
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _translated(app, tmp_path_factory):
-    """The household's German and Spanish words compiled for the app, for this module."""
-    directory = tmp_path_factory.mktemp("translations")
-    for language in ("de", "es"):
-        source = _catalogue(language)
-        if source is None:
-            pytest.skip(f"no {language} catalogue")
-        target = directory / language / "LC_MESSAGES"
-        target.mkdir(parents=True)
-        with source.open("rb") as po, (target / "messages.mo").open("wb") as mo:
-            write_mo(mo, read_po(po, locale=language))
-    directories = app.extensions["babel"].translation_directories
-    directories.append(str(directory))
-    yield
-    directories.remove(str(directory))
 
 
 def moment_in(app, language: str, value) -> str:

@@ -44,9 +44,10 @@ def upgrade():
     )
     # Starter cards take the deck's flexibility; anything typed in stays "must happen as agreed".
     for key, flex in FLEXIBILITY.items():
-        values = {"can_wait": flex.can_wait, "simpler": flex.simpler, "together": flex.together}
+        # The deck's words are translatable now: this step writes them as they were, in English.
+        values = {"can_wait": flex.can_wait, "simpler": str(flex.simpler), "together": flex.together}
         if flex.help_from is not None:
-            values["help_from"] = flex.help_from
+            values["help_from"] = str(flex.help_from)
         connection.execute(
             responsibility.update().where(responsibility.c.starter_key == key).values(**values)
         )
