@@ -33,6 +33,11 @@ def in_page(response, language: str, *texts: str) -> bool:
     return all(said_in(language)(t) in page for t in texts)
 
 
+def save_profile(client, email: str, language: str):
+    data = {"display_name": "Alex", "email": email, "colour": "#3d7ea6", "language": language}
+    return client.post("/profile", data=data)
+
+
 def set_language(app, member_id: int, language: str) -> None:
     with app.app_context():
         db.session.get(Member, member_id).language = language
@@ -98,16 +103,7 @@ def test_partners_each_read_their_own_language(app, make):
 def test_choosing_a_language_on_the_profile_changes_every_page(app, client, make):
     made = make("Alex", "Sam")
     login(client, made.emails[0])
-    saved = client.post(
-        "/profile",
-        data={
-            "display_name": "Alex",
-            "email": made.emails[0],
-            "colour": "#3d7ea6",
-            "language": "es",
-        },
-    )
-    assert saved.status_code == 302
+    assert save_profile(client, made.emails[0], "es").status_code == 302
     with app.app_context():
         assert db.session.get(Member, made.member_ids[0]).language == "es"
     assert in_page(client.get("/home"), "es", "Today")
@@ -117,15 +113,6 @@ def test_choosing_a_language_on_the_profile_changes_every_page(app, client, make
 def test_a_language_not_offered_is_refused_and_changes_nothing(app, client, make):
     made = make("Alex")
     login(client, made.emails[0])
-    refused = client.post(
-        "/profile",
-        data={
-            "display_name": "Alex",
-            "email": made.emails[0],
-            "colour": "#3d7ea6",
-            "language": "xx",
-        },
-    )
-    assert refused.status_code == 422
+    assert save_profile(client, made.emails[0], "xx").status_code == 422
     with app.app_context():
         assert db.session.get(Member, made.member_ids[0]).language == "en"
