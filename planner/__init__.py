@@ -44,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from planner import models  # noqa: F401  (tables must be known to metadata and Alembic)
     from planner.auth.services import load_member
+    from planner.i18n import N_, gettext
 
     db.init_app(app)
     migrate.init_app(
@@ -57,7 +58,10 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to continue."
+    # Kept as its English msgid (a flash is stored in the session as text) and
+    # translated when flashed, in the language of the request.
+    login_manager.login_message = N_("Please sign in to continue.")
+    login_manager.localize_callback = gettext
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_member)
     if not app.debug and not app.testing:

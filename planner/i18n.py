@@ -24,7 +24,16 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext as _n
 from flask_login import current_user
 
-__all__ = ["_", "_l", "_n", "LANGUAGES", "in_language", "moment", "weekday_names"]
+__all__ = ["_", "_l", "_n", "N_", "LANGUAGES", "gettext", "in_language", "moment", "weekday_names"]
+
+gettext = _
+
+
+def N_(text: str) -> str:
+    """Marks `text` for the catalogues where it is kept as English and translated later,
+    where it is shown (`_(text)`)."""
+    return text
+
 
 # The languages a member can choose, each named in itself.
 LANGUAGES = {"en": "English", "de": "Deutsch", "es": "Español"}

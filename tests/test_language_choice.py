@@ -116,3 +116,9 @@ def test_a_language_not_offered_is_refused_and_changes_nothing(app, client, make
     assert save_profile(client, made.emails[0], "xx").status_code == 422
     with app.app_context():
         assert db.session.get(Member, made.member_ids[0]).language == "en"
+
+
+def test_being_sent_to_sign_in_is_said_in_the_browsers_language(client):
+    response = client.get("/home", headers={"Accept-Language": "de"}, follow_redirects=True)
+    assert said_in("de")("Please sign in to continue.") in body(response)
+    assert "Please sign in to continue." not in body(response)

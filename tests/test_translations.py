@@ -26,6 +26,7 @@ KEYWORDS = {
     "lazy_gettext": None,
     "_l": None,
     "_n": (1, 2),
+    "N_": None,
 }
 
 
