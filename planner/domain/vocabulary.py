@@ -80,6 +80,12 @@ class Kindness(StrEnum):
         return str(_KINDNESS_LABELS[self])
 
     @property
+    def in_calendar(self) -> str:
+        """The choice after an event's title in a calendar ("Laundry · outside help"),
+        written as the language writes it mid-sentence (German keeps its nouns' capitals)."""
+        return str(_KINDNESS_IN_CALENDAR[self])
+
+    @property
     def this_week(self) -> str:
         """What it means for the item this week, as the week page and emails say it."""
         return str(_KINDNESS_THIS_WEEK[self])
@@ -100,6 +106,12 @@ _KINDNESS_LABELS = {
     Kindness.LOWER_STANDARD: _l("Simpler standard"),
     Kindness.OUTSOURCE: _l("Outside help"),
     Kindness.DROP: _l("Let it go this week"),
+}
+_KINDNESS_IN_CALENDAR = {
+    Kindness.DEFER: _l("wait until next week"),
+    Kindness.LOWER_STANDARD: _l("simpler standard"),
+    Kindness.OUTSOURCE: _l("outside help"),
+    Kindness.DROP: _l("let it go this week"),
 }
 _KINDNESS_THIS_WEEK = {
     Kindness.DEFER: _l("waits until next week"),

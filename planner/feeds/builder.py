@@ -155,13 +155,14 @@ def _plan_events(household, member_id, week_start, names, stamps) -> list[FeedEv
         plan = item.week_plan
         stamps += [item.updated_at, plan.agreed_at or plan.created_at]
         together = is_together(item)
-        kindness = f" · {Kindness(item.kindness).label.lower()}" if item.kindness else ""
+        kindness = f" · {Kindness(item.kindness).in_calendar}" if item.kindness else ""
         agreed = plan.status == PlanState.AGREED
         description = (
             _("From the agreed plan.") if agreed else _("From the draft plan (not agreed yet).")
         )
         if item.kindness:
-            description = f"{kindness_words(item).capitalize()}. {description}"
+            words = kindness_words(item)  # its first letter up, the rest as written
+            description = f"{words[:1].upper()}{words[1:]}. {description}"
             if item.kindness_note:
                 description += "\n" + _("Your note: %(note)s", note=item.kindness_note)
         if item.minimum_standard:

@@ -24,7 +24,7 @@ from planner.domain.reshare import DayLoad, DayMove, reshare
 from planner.domain.vocabulary import CheckInState, OccurrenceState, PlanState, ReminderKind
 from planner.domain.week import reachable_dates
 from planner.extensions import db
-from planner.i18n import _, _n, in_language, moment
+from planner.i18n import _, _n, current_language, in_language, moment
 from planner.models import AwayTime, CheckIn, Household, Member, WeekPlan
 from planner.week.handovers import Notice
 from planner.week.services import (
@@ -145,7 +145,7 @@ def check_in(
         _("%(name)s checked in again: %(state)s.", name=name, state=str(state_now.label)),
     )
     moves = propose_reshare(plan, member, today)
-    _ask_for(plan, member, moves)
+    _ask_for(plan, member, moves, today)
 
     def words() -> tuple[str, list[str]]:
         """What the partner reads, in their language (called in it)."""
@@ -176,7 +176,7 @@ def reshare_for_away(plan: WeekPlan, member: Member, today: date) -> list[DayMov
     if plan.status != PlanState.AGREED:
         return []
     moves = [m for m in propose_reshare(plan, member, today) if m.away]
-    _ask_for(plan, member, moves)
+    _ask_for(plan, member, moves, today)
     name = member.display_name
     away_on = sorted({m.on_date for m in moves})
 
@@ -235,13 +235,14 @@ def propose_reshare(plan: WeekPlan, member: Member, today: date) -> list[DayMove
     return reshare(member.id, member_loads(plan), days, away)
 
 
-def _ask_for(plan: WeekPlan, member: Member, moves: list[DayMove]) -> None:
+def _ask_for(plan: WeekPlan, member: Member, moves: list[DayMove], today: date) -> None:
     occurrences = {o.id: o for item in plan.items for o in item.occurrences}
+    reasons = _reasons_for_partners(plan, member, today, moves)
     now = utcnow()
     for move in moves:
         o = occurrences[move.day_id]
         o.asked_to_id, o.asked_by_id, o.asked_at = move.to_id, member.id, now
-        o.ask_reason = move.reason[:300]
+        o.ask_reason = reasons.get((move.day_id, move.to_id), move.reason)[:300]
     if moves:
         items = sorted({m.title for m in moves})
         history(
@@ -249,6 +250,21 @@ def _ask_for(plan: WeekPlan, member: Member, moves: list[DayMove]) -> None:
             member,
             _("Planner suggested re-sharing %(items)s.", items=", ".join(items)),
         )
+
+
+def _reasons_for_partners(
+    plan: WeekPlan, member: Member, today: date, moves: list[DayMove]
+) -> dict[tuple[int, int], str]:
+    """Each move's reason in the language of the partner it asks, who reads it beside the
+    ask on their Today page: {(day id, partner id): reason}. The proposal is worked out
+    again in each other language (before any day is asked, so it is the same proposal)."""
+    languages = {m.id: m.language for m in plan.household.members}
+    reasons: dict[tuple[int, int], str] = {}
+    for language in {languages.get(move.to_id) for move in moves} - {current_language()}:
+        with in_language(language):
+            said = {(m.day_id, m.to_id): m.reason for m in propose_reshare(plan, member, today)}
+        reasons.update({key: why for key, why in said.items() if languages.get(key[1]) == language})
+    return reasons
 
 
 def _tell_partners(

@@ -9,7 +9,7 @@ from werkzeug.routing import BuildError
 
 from planner.domain.refusal import Refused
 from planner.extensions import csrf, login_manager
-from planner.i18n import _, _l
+from planner.i18n import _, _l, in_language
 from planner.push.services import device_name, devices_of
 from planner.reminders import (
     services,
@@ -78,7 +78,8 @@ def preferences_post():
             member = services.unsubscribe_by_link(token)
         except Refused as exc:
             return _link_problem(exc)
-        return render_template("reminders/unsubscribed.html", member=member, token=token)
+        with in_language(member.language):
+            return render_template("reminders/unsubscribed.html", member=member, token=token)
     if current_app.config["WTF_CSRF_ENABLED"] and current_app.config["WTF_CSRF_CHECK_DEFAULT"]:
         csrf.protect()
     return _preferences()
@@ -107,10 +108,17 @@ def _lead_times(member, **form_args) -> PreferencesForm:
 
 
 def _preferences():
-    token = request.args.get("token")
     member, answer = _member()
     if member is None:
         return answer
+    # In the language of whose reminders these are: a link from their email may be opened
+    # on any browser (or on a device where someone else is signed in).
+    with in_language(member.language):
+        return _preferences_of(member)
+
+
+def _preferences_of(member):
+    token = request.args.get("token")
     form = _lead_times(member)
     if form.validate_on_submit():
         services.update_preferences(
@@ -125,10 +133,15 @@ def _preferences():
 @bp.post("/reminders/channels")
 def channels():
     """Email, phone notification or both, per kind of reminder (signed in or by the link)."""
-    token = request.args.get("token")
     member, answer = _member()
     if member is None:
         return answer
+    with in_language(member.language):
+        return _channels_of(member)
+
+
+def _channels_of(member):
+    token = request.args.get("token")
     form = ChannelsForm()
     if form.validate_on_submit():
         services.update_channels(member, form.choices())
@@ -157,15 +170,17 @@ def slot_link():
     try:
         if request.method == "POST":
             choice = services.use_slot_link(token)
-            return render_template(
-                "reminders/slot_done.html", choice=choice, reschedule_url=_reschedule(choice)
-            )
+            with in_language(choice.member.language):  # theirs, from their email
+                return render_template(
+                    "reminders/slot_done.html", choice=choice, reschedule_url=_reschedule(choice)
+                )
         choice = services.read_slot_link(token)
     except Refused as exc:
         return _link_problem(exc)
-    return render_template(
-        "reminders/slot_confirm.html", choice=choice, token=token, form=FlaskForm()
-    )
+    with in_language(choice.member.language):
+        return render_template(
+            "reminders/slot_confirm.html", choice=choice, token=token, form=FlaskForm()
+        )
 
 
 def _reschedule(choice: services.SlotChoice) -> str | None:
