@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
-from flask_login import current_user
 from markupsafe import Markup, escape
 
 from planner.domain import vocabulary
@@ -77,14 +74,6 @@ class _Weekdays(Sequence[str]):
 WEEKDAYS = _Weekdays()
 
 
-def local_time(value: datetime | None, fmt: str = "%a %d %b, %H:%M") -> str:
-    """Show a stored UTC time in the current household's zone."""
-    if value is None:
-        return ""
-    tz = ZoneInfo(current_user.household.timezone) if current_user.is_authenticated else None
-    return value.astimezone(tz).strftime(fmt) if tz else value.strftime(fmt)
-
-
 def code_spans(text: str) -> Markup:
     """Text whose `backticked` parts are code, as OpenAPI descriptions write them."""
     parts = str(escape(text)).split("`")
@@ -109,7 +98,6 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["more_items"] = more_items
     app.jinja_env.globals["script_words"] = script_words
-    app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["code_spans"] = code_spans
     app.jinja_env.globals["WEEKDAYS"] = WEEKDAYS
     app.jinja_env.globals["kindness_words"] = kindness_words

@@ -193,30 +193,31 @@ def test_reset_link_tampered_or_expired(client, app, make):
         del app.config["PASSWORD_RESET_MAX_AGE"]
 
 
-def test_the_reset_email_speaks_its_member_language_and_the_invite_the_inviters(
-    app, client, make, monkeypatch
+def test_the_reset_email_and_page_speak_the_members_language_and_the_invite_the_inviters(
+    app, smtp_app, smtp_server, make
 ):
-    from planner.auth import services
-    from planner.i18n import current_language
+    from tests.test_language_choice import said_in
 
+    de = said_in("de")
     made = make("Alex", "Sam")
     with committing(app):
         db.session.get(Member, made.member_ids[0]).language = "de"
-    spoken: dict[str, str] = {}
-    real = services.render_template
-
-    def render(name, **context):
-        spoken[name] = current_language()
-        return real(name, **context)
-
-    monkeypatch.setattr(services, "render_template", render)
+    client = app.test_client()
     # Asked for from a Spanish browser: the email is for the member, in their German.
     client.post("/reset", data={"email": made.emails[0]}, headers={"Accept-Language": "es"})
-    assert spoken["auth/email/reset.txt"] == spoken["auth/email/reset.html"] == "de"
+    (reset,) = smtp_server.to(made.emails[0])
+    text = reset.get_body(("plain",)).get_content()
+    assert reset["Subject"] == de("Reset your Planner password") != "Reset your Planner password"
+    link = next(u for u in links_in(text) if "/reset/" in u)
+    # The page the link opens speaks German too, in a Spanish browser.
+    page = client.get(link.replace("http://planner.test", ""), headers={"Accept-Language": "es"})
+    assert '<html lang="de"' in body(page)
     # An invite speaks as its sender does (the signed-in member's language).
     login(client, made.emails[0])
     client.post("/household/invites", data={"email": "kim@example.com"})
-    assert spoken["auth/email/invite.txt"] == "de"
+    (invite,) = smtp_server.to("kim@example.com")
+    invited = de("%(name)s invited you to plan your week together") % {"name": "Alex"}
+    assert invite["Subject"] == invited
 
 
 def test_the_scripts_words_are_in_the_page(client):

@@ -19,7 +19,7 @@ from planner.auth import services
 from planner.auth.forms import JoinForm, LoginForm, ResetPasswordForm, ResetRequestForm, SignupForm
 from planner.domain.refusal import Refused
 from planner.forms import required, show_refusal
-from planner.i18n import _
+from planner.i18n import _, in_language
 
 bp = Blueprint("auth", __name__)
 
@@ -142,12 +142,15 @@ def reset_password(token: str):
         member = services.member_for_reset_token(token)
     except Refused as refused:
         return _link_problem(refused)
-    form = ResetPasswordForm()
-    if form.validate_on_submit():
-        services.set_password(member, required(form.password.data))
-        flash(_("Your password is changed. Sign in with the new one."), "success")
-        return redirect(url_for("auth.login"))
-    return render_template("auth/reset_password.html", form=form), 422 if form.errors else 200
+    # Opened from the member's own email: their language, whatever this browser's is.
+    with in_language(member.language):
+        form = ResetPasswordForm()
+        if form.validate_on_submit():
+            services.set_password(member, required(form.password.data))
+            flash(_("Your password is changed. Sign in with the new one."), "success")
+            return redirect(url_for("auth.login"))
+        page = render_template("auth/reset_password.html", form=form)
+        return page, 422 if form.errors else 200
 
 
 def sign_in(member, remember: bool = False) -> None:

@@ -184,7 +184,7 @@ def reshare_for_away(plan: WeekPlan, member: Member, today: date) -> list[DayMov
         """What the partner reads, in their language (called in it)."""
         days = ", ".join(moment(d, "weekday") for d in away_on)
         subject = _n(
-            "%(name)s is away: can you take %(num)d days?",
+            "%(name)s is away: can you take %(num)d day?",
             "%(name)s is away: can you take %(num)d days?",
             len(moves),
             name=name,
