@@ -14,12 +14,13 @@ from zoneinfo import ZoneInfo
 import time_machine
 from sqlalchemy import select
 
-from planner.export import export_household, write_document
+from planner.export import write_document
 from planner.extensions import db
 from planner.i18n import in_language, moment
 from planner.models import Invite, Member, PlanChange, Reminder
 from tests.handover_helpers import WEDNESDAY_MORNING, agreed_week
 from tests.helpers import PASSWORD, body, committing, login
+from tests.test_household_probes import small_file
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -99,21 +100,10 @@ def test_the_leavers_note_and_new_household_are_in_the_leavers_language(app, cli
         assert again.language == "es"  # leaving keeps the member's language
 
 
-def _file_of_two(app, make, emails: list[str]) -> dict:
-    made = make("Alex", "Sam")
-    with time_machine.travel(WEDNESDAY_MORNING, tick=True):
-        agreed_week(app, made)
-    with committing(app):
-        document = export_household(made.household_id)
-    for member, address in zip(document["members"], emails, strict=True):
-        member["email"] = address
-    return document
-
-
 def test_the_welcome_email_speaks_the_restorers_language_when_the_file_gives_none(
     app, client, make
 ):
-    document = _file_of_two(app, make, ["yo@example.org", "pareja@example.org"])
+    document = small_file(app, make, ["yo@example.org", "pareja@example.org"])
     signup = {
         "household_name": "Nuevo",
         "display_name": "Yo",

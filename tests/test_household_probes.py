@@ -105,7 +105,7 @@ def _upload(client, data: bytes, name: str = "household.json"):
     )
 
 
-def _small_file(app, make, emails: list[str]) -> dict:
+def small_file(app, make, emails: list[str]) -> dict:
     """A two-member household's export, its members renamed to `emails` (free here)."""
     made = make("Alex", "Sam")
     with time_machine.travel(WEDNESDAY_MORNING, tick=True):
@@ -152,7 +152,7 @@ def test_restore_refuses_an_email_another_household_has_invited(app, client, mak
                     expires_at=WEDNESDAY_MORNING + timedelta(days=7),
                 )
             )
-        document = _small_file(app, make, ["me@example.org", "carol@example.org"])
+        document = small_file(app, make, ["me@example.org", "carol@example.org"])
         sign_up(client, "me@example.org")
         before = _count(app, Household)
         restored = _upload(client, write_document(document))
@@ -168,7 +168,7 @@ def test_restore_refuses_an_email_another_household_has_invited(app, client, mak
 
 
 def test_a_web_upload_brings_at_most_five_members(app, client, make):
-    document = _small_file(app, make, ["big@example.org", "big1@example.org"])
+    document = small_file(app, make, ["big@example.org", "big1@example.org"])
     extra = document["members"][1]
     for n in range(2, 6):
         document["members"].append(
@@ -220,7 +220,7 @@ def test_bad_uploads_are_422_not_500(app, client, make, what, data):
     it) and a NUL (PostgreSQL refuses U+0000 in text) are refused, naming the place."""
     email = f"bad.{what.replace(' ', '-')}@example.org"
     if data is None:
-        document = _small_file(app, make, [email, f"p.{email}"])
+        document = small_file(app, make, [email, f"p.{email}"])
         bad = "\ud800" if what == "lone surrogate" else "a\u0000b"
         document["household"]["name"] = "Home " + bad
         data = json.dumps(document).encode()  # ensure_ascii: the escape as JSON writes it
@@ -248,7 +248,7 @@ def test_a_double_click_on_restore_restores_once_and_tells_the_second_why(app, m
     """Both passed is_empty before either committed; the second waits for the first's hold
     on the empty household, then finds it restored: 302 and 409, never a 500."""
     email = f"twice{round_}@example.org"
-    document = _small_file(app, make, [email, f"partner{round_}@example.org"])
+    document = small_file(app, make, [email, f"partner{round_}@example.org"])
     client = app.test_client()
     sign_up(client, email)
     data = write_document(document)
@@ -266,7 +266,7 @@ def test_a_double_click_on_restore_restores_once_and_tells_the_second_why(app, m
 
 
 def _restored_partner(app, client, make, me: str, partner: str) -> int:
-    document = _small_file(app, make, [me, partner])
+    document = small_file(app, make, [me, partner])
     sign_up(client, me)
     assert _upload(client, write_document(document)).status_code == 302
     with committing(app):
