@@ -34,7 +34,6 @@ from planner.models import (
     PlanOccurrence,
     Reminder,
     Responsibility,
-    utcnow,
 )
 from planner.reminders.channels import CHOOSABLE
 from planner.reminders.kinds import KINDS
@@ -300,8 +299,8 @@ def test_welcome_link_dies_after_an_ordinary_reset(app, client, make):
 
 
 def test_welcome_validity_does_not_leak_into_reset_links(app, client, make):
-    partner = _restored_partner(app, client, make, "w3@example.org", "w3p@example.org")
-    with time_machine.travel(utcnow(), tick=False) as traveller:
+    with time_machine.travel(WEDNESDAY_MORNING, tick=False) as traveller:
+        partner = _restored_partner(app, client, make, "w3@example.org", "w3p@example.org")
         ordinary = _token_for(app, partner, welcome=False)
         welcome = _token_for(app, partner, welcome=True)
         traveller.shift(timedelta(hours=2))
