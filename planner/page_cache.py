@@ -20,6 +20,8 @@ from flask import current_app
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from planner.i18n import current_language
+
 SIZE = 512  # entries per process and kind; the oldest goes first
 # The week's parts are bigger (a day of a large household is ~100 KB): fewer are kept, in a
 # store of their own so they never push Today's out.
@@ -81,10 +83,18 @@ def clear(app) -> None:
 
 
 def reader(member, household) -> tuple:
-    """Who reads a part and the version of what it shows: the member's session secret is
-    drawn afresh for every member row, so a row that reuses a deleted one's id never meets
-    its parts; the household's version moves with any change; its date turns the day."""
-    return (member.id, member.session_secret, household.id, household.version, household.today())
+    """Who reads a part, in which language, and the version of what it shows: the member's
+    session secret is drawn afresh for every member row, so a row that reuses a deleted
+    one's id never meets its parts; the household's version moves with any change; its
+    date turns the day."""
+    return (
+        member.id,
+        member.session_secret,
+        current_language(),
+        household.id,
+        household.version,
+        household.today(),
+    )
 
 
 def rendered(key: Hashable, render: Callable[[], str], store: str = "page_cache") -> Markup:

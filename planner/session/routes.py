@@ -15,7 +15,7 @@ from planner.domain.refusal import Conflict, Refused
 from planner.domain.vocabulary import PlanState
 from planner.domain.week import open_day
 from planner.forms import int_or_none, required, show_refusal
-from planner.i18n import _, _l, current_language
+from planner.i18n import _, _l
 from planner.models import WeekPlan
 from planner.selfcare.forms import together_form
 from planner.selfcare.routes import add_from
@@ -341,7 +341,7 @@ def _render(plan: WeekPlan, key: str, status: int = 200, view: tuple = (), **ext
     if keep:
         reader = page_cache.reader(member, household)
         body = page_cache.rendered(
-            ("session", key, view, plan.id, frozenset(confirmed), current_language(), *reader),
+            ("session", key, view, plan.id, frozenset(confirmed), *reader),
             render,
         )
     else:

@@ -6,7 +6,6 @@ from flask import Blueprint, make_response, render_template, request
 from flask_login import current_user, login_required
 
 from planner import page_cache
-from planner.i18n import current_language
 from planner.today import services
 
 bp = Blueprint("today", __name__)
@@ -19,7 +18,7 @@ def home():
     member = current_user._get_current_object()
     # Rendered once per change of anything it shows and per day (planner.page_cache).
     body = page_cache.rendered(
-        ("today", *page_cache.reader(member, household), current_language()),
+        ("today", *page_cache.reader(member, household)),
         lambda: render_template(
             "today/_today.html", household=household, view=services.build(household, member)
         ),

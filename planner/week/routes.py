@@ -15,7 +15,7 @@ from planner.domain.refusal import Refused
 from planner.domain.vocabulary import PlanState
 from planner.domain.week import open_day, week_label
 from planner.forms import required, show_refusal
-from planner.i18n import _, current_language
+from planner.i18n import _
 from planner.models import PlanOccurrence
 from planner.selfcare.services import week_slots
 from planner.week import calendar, handovers, services
@@ -89,7 +89,6 @@ def _week_page(
         key = (
             "week",
             *page_cache.reader(member, household),
-            current_language(),
             week_start,
             day,
             just_mine,
