@@ -13,7 +13,8 @@ instead (bench/many.py), each with a feed token, and requests every feed once in
 order, as phones polling hourly would: the cold pass (nothing stored: every feed built),
 the warm pass (every feed stored), the memory ceiling (the same bytes and headers from a
 dict), 304s (each phone holding its ETag) and hello world, with their ratios. `--pg` runs
-it on a throwaway PostgreSQL server (scripts/pg.sh) instead of an SQLite file.
+it on a throwaway PostgreSQL server (scripts/pg.sh) instead of an SQLite file, over TCP
+loopback, or with `--socket` through the server's Unix socket (a database on the web host).
 """
 
 from __future__ import annotations
@@ -214,10 +215,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--households", type=int, nargs="+", metavar="N", help="sizes to run")
     parser.add_argument("--pg", action="store_true", help="PostgreSQL instead of SQLite")
+    parser.add_argument(
+        "--socket", action="store_true", help="with --pg: through its Unix socket, not TCP"
+    )
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per pair")
     args = parser.parse_args()
     if args.households:
-        many(args.households, args.pg, args.rounds)
+        many(args.households, args.pg, args.rounds, args.socket)
     else:
         single()
 
@@ -372,7 +376,7 @@ def shuffled(items: list, seed: int) -> list:
     return items
 
 
-def many(sizes: list[int], pg: bool, rounds: int) -> None:
+def many(sizes: list[int], pg: bool, rounds: int, via_socket: bool) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="planner-bench-"))
     # Its own directory straight under /tmp: the server may run as another user.
     pg_dir = tempfile.mkdtemp(prefix="planner-bench-pg-")
@@ -385,6 +389,11 @@ def many(sizes: list[int], pg: bool, rounds: int) -> None:
             text=True,
         )
         admin = started.stdout.strip()
+        if via_socket:
+            from sqlalchemy import make_url
+
+            # The same server through its Unix socket, as a database on the web host is reached.
+            admin = make_url(admin).set(host=None, query={"host": pg_dir}).render_as_string()
     results = []
     try:
         for size in sizes:
@@ -395,9 +404,7 @@ def many(sizes: list[int], pg: bool, rounds: int) -> None:
         shutil.rmtree(pg_dir, ignore_errors=True)
         shutil.rmtree(workdir, ignore_errors=True)
     print()
-    print(
-        f"summary ({'PostgreSQL' if pg else 'SQLite'}), targets: warm ≥ 0.5 of memory, 304 ≥ 0.8 of hello"
-    )
+    print(f"summary ({database_kind(admin)}), targets: warm ≥ 0.5 of memory, 304 ≥ 0.8 of hello")
     for r in results:
         print(
             f"  {r['size']:>6,} households: cold {r['cold']:,.0f}/s, warm {r['warm']:,.0f}/s "
@@ -411,7 +418,7 @@ def many(sizes: list[int], pg: bool, rounds: int) -> None:
 def one_size(size: int, workdir: Path, admin: str | None, rounds: int) -> dict:
     secret = secrets.token_hex(32)
     if admin:
-        from sqlalchemy import create_engine, text
+        from sqlalchemy import create_engine, make_url, text
 
         name = f"feeds_{size}"
         engine = create_engine(admin, isolation_level="AUTOCOMMIT")
@@ -419,7 +426,7 @@ def one_size(size: int, workdir: Path, admin: str | None, rounds: int) -> dict:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         engine.dispose()
-        db_url = admin.rsplit("/", 1)[0] + f"/{name}"
+        db_url = make_url(admin).set(database=name).render_as_string(hide_password=False)
     else:
         db_url = f"sqlite:///{workdir / f'feeds-{size}.sqlite3'}"
     began = clock.perf_counter()
@@ -464,7 +471,7 @@ def one_size(size: int, workdir: Path, admin: str | None, rounds: int) -> dict:
         stop(server)
     stored, body = _stored(db_url)
     print(
-        f"{size:,} households ({'PostgreSQL' if admin else 'SQLite'}), seeded in {seeded:.1f} s; "
+        f"{size:,} households ({database_kind(admin)}), seeded in {seeded:.1f} s; "
         f"gunicorn 2 workers x 4 threads (gthread), {THREADS} keep-alive client threads, "
         f"every feed once per pass in random order; best of {rounds} interleaved rounds "
         f"(the warm second pass counts for the best); {stored:,} stored feeds, {body / 1024:,.0f} KB each on average"
@@ -489,6 +496,12 @@ def one_size(size: int, workdir: Path, admin: str | None, rounds: int) -> dict:
         "warm_median": statistics.median(warm_ratios),
         "not_modified_median": statistics.median(not_modified_ratios),
     }
+
+
+def database_kind(admin: str | None) -> str:
+    if admin is None:
+        return "SQLite"
+    return "PostgreSQL, Unix socket" if "?host=" in admin else "PostgreSQL, TCP loopback"
 
 
 def spread(ratios: list[float]) -> str:

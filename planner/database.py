@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import threading
 import weakref
@@ -10,6 +11,9 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, cast
 
+import psycopg
+from psycopg.adapt import PyFormat, Transformer
+from psycopg.pq import DiagnosticField, ExecStatus, Format
 from sqlalchemy import DateTime, Engine, Enum, MetaData, Select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -65,8 +69,8 @@ def insert_new(session: Any, model: Any, values: list[dict], keys: list[str]) ->
 
 class BareSelect:
     """A SELECT compiled once per database kind and run straight on a DBAPI connection its
-    thread keeps, each column converted by its own SQLAlchemy type, for the hottest path (a
-    feed poll): there the pool and SQLAlchemy's Connection and Result layers cost more than
+    thread keeps (on PostgreSQL, prepared on it once), each column converted by its own
+    SQLAlchemy type, for the hottest path (a feed poll): there the pool and SQLAlchemy's Connection and Result layers cost more than
     the indexed query itself (measured with bench/feed.py). While anyone listens for the engine's
     statements (a test counting queries, a profiler), it runs through SQLAlchemy as any
     other query, so they see it."""
@@ -104,13 +108,32 @@ class BareSelect:
 
     def _compile(self, engine: Engine) -> tuple[str, tuple[str, ...] | None, list]:
         dialect = engine.dialect
-        compiled = self.statement.compile(dialect=dialect)
+        # PostgreSQL's own placeholders ($1, $2, …): the held connection prepares it.
+        shape = (
+            cast(Any, type(dialect))(paramstyle="numeric_dollar") if _prepares(dialect) else dialect
+        )
+        compiled = self.statement.compile(dialect=shape)
         order = tuple(compiled.positiontup or ()) if compiled.positional else None
         processors = [
             c.type.dialect_impl(dialect).result_processor(dialect, None)
             for c in self.statement.selected_columns
         ]
         return str(compiled), order, processors
+
+
+def _prepares(dialect: Any) -> bool:
+    return dialect.name == "postgresql"
+
+
+def _outdated(result: Any) -> bool:
+    return result.error_field(DiagnosticField.SQLSTATE) == b"0A000"  # feature_not_supported
+
+
+def _checked(result: Any, connection: Any) -> Any:
+    """libpq's answer, else the error psycopg's cursor would have raised for it."""
+    if result.status not in (ExecStatus.COMMAND_OK, ExecStatus.TUPLES_OK):
+        raise psycopg.errors.error_from_result(result, encoding=connection.info.encoding)
+    return result
 
 
 class _HeldConnection:
@@ -124,18 +147,46 @@ class _HeldConnection:
         pooled = engine.raw_connection()
         pooled.detach()
         self.dbapi = cast(Any, pooled.dbapi_connection)  # psycopg's or sqlite3's
-        if engine.dialect.name == "postgresql":
+        self.prepares = _prepares(engine.dialect)
+        if self.prepares:
             self.dbapi.autocommit = True
-            # Results in binary: the same Python values, with less parsing per row.
-            self.cursor = self.dbapi.cursor(binary=True)
+            self.statements: dict[str, bytes] = {}  # SQL -> its prepared statement's name
+            self.named = itertools.count()
+            self.values = Transformer(self.dbapi)
         else:
+            # One cursor for the connection's life: sqlite3 makes one per query otherwise.
             self.cursor = self.dbapi.cursor()
 
     def fetch_one(self, sql: str, args: Any) -> tuple | None:
-        # One cursor for the connection's life: making one per query cost more than the
-        # query's own client-side work on PostgreSQL (bench/feed.py).
-        self.cursor.execute(sql, args)
-        return self.cursor.fetchone()
+        if not self.prepares:
+            self.cursor.execute(sql, args)
+            return self.cursor.fetchone()
+        # Straight through libpq, the statement prepared once per connection and its row
+        # read in binary: psycopg's cursor layer (its lock, its non-blocking waits) cost
+        # the web process about as much CPU again as the round trip itself (bench/feed.py).
+        pgconn = self.dbapi.pgconn
+        name = self._prepared(sql)
+        params = self.values.dump_sequence(args, [PyFormat.TEXT] * len(args))
+        result = pgconn.exec_prepared(name, params, None, Format.BINARY)
+        if _outdated(result):
+            # A migration changed a column's type under the running app ("cached plan
+            # must not change result type"): prepare it again once, as a new process would.
+            pgconn.exec_(b"DEALLOCATE " + name)
+            del self.statements[sql]
+            result = pgconn.exec_prepared(self._prepared(sql), params, None, Format.BINARY)
+        _checked(result, self.dbapi)
+        if result.ntuples == 0:
+            return None
+        self.values.set_pgresult(result)
+        return self.values.load_row(0, tuple)
+
+    def _prepared(self, sql: str) -> bytes:
+        name = self.statements.get(sql)
+        if name is None:
+            name = f"planner_bare_{next(self.named)}".encode()
+            _checked(self.dbapi.pgconn.prepare(name, sql.encode(), None), self.dbapi)
+            self.statements[sql] = name
+        return name
 
     def __del__(self) -> None:
         if self.pid == os.getpid():  # a forked child must not close its parent's socket

@@ -410,3 +410,34 @@ def test_a_lookup_connection_that_was_dropped_is_replaced_by_the_next_request(
     again = app.test_client().get(path, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
     assert app.test_client().get(path).data == first.data
+
+
+def test_a_column_type_changed_under_the_running_app_leaves_the_feed_answering(
+    app, client, make, clock
+):
+    """On PostgreSQL the lookup is prepared once per connection. A migration that changes a
+    column's type makes the server refuse that statement ("cached plan must not change
+    result type"); the lookup prepares it again rather than fail every poll until a restart."""
+    from sqlalchemy import create_engine, text
+
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not url.startswith("postgresql"):
+        pytest.skip("SQLite prepares no statement across queries")
+    home = make()
+    seed(app, home)
+    login(client, home.emails[0])
+    path = path_of(new_feed_url(client))
+    first = app.test_client().get(path)  # this thread's lookup connection prepares it
+    assert first.status_code == 200
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    alter = "ALTER TABLE household ALTER COLUMN timezone TYPE varchar({})"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(alter.format(65)))
+        again = app.test_client().get(path, headers={"If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304
+        assert app.test_client().get(path).data == first.data
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(alter.format(64)))
+        admin.dispose()
