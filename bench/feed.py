@@ -220,6 +220,8 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per pair")
     args = parser.parse_args()
+    if args.socket and not args.pg:
+        parser.error("--socket is for PostgreSQL: give --pg too")
     if args.households:
         many(args.households, args.pg, args.rounds, args.socket)
     else:
@@ -411,7 +413,8 @@ def many(sizes: list[int], pg: bool, rounds: int, via_socket: bool) -> None:
             f"= {r['warm'] / r['memory']:.2f} of memory ({r['memory']:,.0f}/s); "
             f"304 {r['not_modified']:,.0f}/s = {r['not_modified'] / r['hello']:.2f} of hello "
             f"({r['hello']:,.0f}/s); medians per round: warm {r['warm_median']:.2f}, "
-            f"304 {r['not_modified_median']:.2f}"
+            f"304 {r['not_modified_median']:.2f}; pooled: warm {r['warm_pooled']:.2f}, "
+            f"304 {r['not_modified_pooled']:.2f}"
         )
 
 
@@ -454,12 +457,17 @@ def one_size(size: int, workdir: Path, admin: str | None, rounds: int) -> dict:
             ("not_modified", held, 304),
             ("hello", hello_paths, 200),
         ]
+        cpu = {key: dict.fromkeys(CPU_GROUPS, 0.0) for key in rates}  # seconds per request
         for n in range(rounds):
             # Every other round runs backwards, so a drift in the machine's load
             # does not always favour the same side of a ratio.
             for key, requests, expect in passes if n % 2 == 0 else passes[::-1]:
+                before = cpu_seconds(server.pid)
                 rate, _ = sweep(port, shuffled(requests, 10 + n), expect)
                 rates[key].append(rate)
+                spent = cpu_seconds(server.pid)
+                for group in spent:
+                    cpu[key][group] += (spent[group] - before[group]) / len(requests) / rounds
         best = {key: max(values) for key, values in rates.items()}
         best["warm"] = max(best["warm"], second)
         # Each round's ratio pairs passes run seconds apart on the same load.
@@ -467,6 +475,9 @@ def one_size(size: int, workdir: Path, admin: str | None, rounds: int) -> dict:
         not_modified_ratios = [
             n / h for n, h in zip(rates["not_modified"], rates["hello"], strict=True)
         ]
+        # All of a side's requests ÷ all its seconds (the harmonic mean of its rounds): the
+        # steadiest of the three, as no single round's noise weighs more than its time.
+        pooled = {key: statistics.harmonic_mean(values) for key, values in rates.items()}
     finally:
         stop(server)
     stored, body = _stored(db_url)
@@ -489,13 +500,57 @@ def one_size(size: int, workdir: Path, admin: str | None, rounds: int) -> dict:
     )
     print(f"  per round, warm ÷ memory:                      {spread(warm_ratios)}")
     print(f"  per round, 304 ÷ hello:                        {spread(not_modified_ratios)}")
+    for key, label in (("not_modified", "304"), ("hello", "hello")):
+        shares = ", ".join(f"{group} {cpu[key][group] * 1e6:,.0f}" for group in CPU_GROUPS)
+        print(f"  CPU per request, {label + ' (µs):':<13}{' ' * 20}{shares}")
+    web = {key: cpu[key]["web"] for key in cpu}
+    print(
+        f"  web processes' CPU, hello ÷ 304:               {web['hello'] * 1e6:,.0f} / "
+        f"{web['not_modified'] * 1e6:,.0f} µs = {web['hello'] / web['not_modified']:.2f}"
+        "  (the 304 rate a CPU-bound web host would reach, with the database elsewhere)"
+    )
+    print(
+        f"  all rounds pooled, warm ÷ memory:              {pooled['warm']:,.0f} / {pooled['memory']:,.0f} "
+        f"= {pooled['warm'] / pooled['memory']:.2f}"
+    )
+    print(
+        f"  all rounds pooled, 304 ÷ hello:                {pooled['not_modified']:,.0f} / {pooled['hello']:,.0f} "
+        f"= {pooled['not_modified'] / pooled['hello']:.2f}"
+    )
     return {
         "size": size,
         "cold": cold,
         **best,
         "warm_median": statistics.median(warm_ratios),
         "not_modified_median": statistics.median(not_modified_ratios),
+        "warm_pooled": pooled["warm"] / pooled["memory"],
+        "not_modified_pooled": pooled["not_modified"] / pooled["hello"],
     }
+
+
+CPU_GROUPS = ("web", "database", "client")
+
+
+def cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by gunicorn (its arbiter and workers), by every PostgreSQL
+    process on the machine (none with SQLite, whose work is the web processes'), and by
+    this client."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = dict.fromkeys(CPU_GROUPS, 0.0)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            name, fields = stat.read_text().rsplit(")", 1)
+        except OSError:  # gone meanwhile
+            continue
+        pid, parent = int(stat.parent.name), int(fields.split()[1])
+        seconds = (int(fields.split()[11]) + int(fields.split()[12])) / ticks
+        if pid == server_pid or parent == server_pid:
+            used["web"] += seconds
+        elif name.endswith("(postgres"):
+            used["database"] += seconds
+    times = os.times()
+    used["client"] = times.user + times.system
+    return used
 
 
 def database_kind(admin: str | None) -> str:

@@ -165,26 +165,32 @@ class _HeldConnection:
         # read in binary: psycopg's cursor layer (its lock, its non-blocking waits) cost
         # the web process about as much CPU again as the round trip itself (bench/feed.py).
         pgconn = self.dbapi.pgconn
-        name = self._prepared(sql)
         params = self.values.dump_sequence(args, [PyFormat.TEXT] * len(args))
-        result = pgconn.exec_prepared(name, params, None, Format.BINARY)
+        result = pgconn.exec_prepared(self._prepared(sql), params, None, Format.BINARY)
         if _outdated(result):
             # A migration changed a column's type under the running app ("cached plan
             # must not change result type"): prepare it again once, as a new process would.
-            pgconn.exec_(b"DEALLOCATE " + name)
-            del self.statements[sql]
+            # Closed by the protocol's own message, which a pooler such as PgBouncer follows.
+            pgconn.close_prepared(self.statements.pop(sql))
             result = pgconn.exec_prepared(self._prepared(sql), params, None, Format.BINARY)
         _checked(result, self.dbapi)
         if result.ntuples == 0:
             return None
         self.values.set_pgresult(result)
-        return self.values.load_row(0, tuple)
+        row = self.values.load_row(0, tuple)
+        self.values.set_pgresult(None)  # the result's memory, bytes and all, goes now
+        return row
 
     def _prepared(self, sql: str) -> bytes:
         name = self.statements.get(sql)
         if name is None:
             name = f"planner_bare_{next(self.named)}".encode()
-            _checked(self.dbapi.pgconn.prepare(name, sql.encode(), None), self.dbapi)
+            # Its name in its text too: a pooler that shares statements by their text must
+            # not hand back one prepared before a migration.
+            text = f"{sql} /* {name.decode()} */".encode()
+            # No parameter types: SQLAlchemy casts each one in the text ($1::VARCHAR), and
+            # types taken from a first value would not fit every later one (int2 for 5).
+            _checked(self.dbapi.pgconn.prepare(name, text, None), self.dbapi)
             self.statements[sql] = name
         return name
 

@@ -31,12 +31,13 @@ def feed(token: str):
     # Weak: the same ETag for the gzip, brotli and plain bytes of one feed, which is what
     # compression (Flask-Compress) leaves alone; a strong one it would suffix per encoding
     # (`"…:br"`), and the check below, made before the body exists, would no longer match.
-    headers = {"ETag": f'W/"{found.etag}"', "Cache-Control": "private, no-cache"}
+    etag = found.etag
+    headers = {"ETag": f'W/"{etag}"', "Cache-Control": "private, no-cache"}
     # If-None-Match decides alone when sent (RFC 9110 13.2.2), by weak comparison: our
     # ETag comes back as W/"…", or as "…" from before it was weak. A matching one never
     # builds nor reads the stored bytes: one query in all.
     if "If-None-Match" in request.headers:
-        if held == found.etag or request.if_none_match.contains_weak(found.etag):
+        if held == etag or request.if_none_match.contains_weak(etag):
             return Response(status=304, headers=headers)
         built = services.built_feed(found)
     else:

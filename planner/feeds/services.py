@@ -93,7 +93,7 @@ class FoundFeed:
     week_start: date
     stored: BuiltFeed | None = None  # this version's and week's bytes, when read with it
 
-    @functools.cached_property  # read twice on a 304 (to compare, then to send)
+    @property
     def etag(self) -> str:
         key = f"{self.token_id}:{self.version}:{self.week_start.isoformat()}"
         return hashlib.sha256(key.encode()).hexdigest()[:32]
