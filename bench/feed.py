@@ -15,6 +15,9 @@ the warm pass (every feed stored), the memory ceiling (the same bytes and header
 dict), 304s (each phone holding its ETag) and hello world, with their ratios. `--pg` runs
 it on a throwaway PostgreSQL server (scripts/pg.sh) instead of an SQLite file, over TCP
 loopback, or with `--socket` through the server's Unix socket (a database on the web host).
+Each ratio is printed as the best round, the median round and all rounds pooled (all
+requests ÷ all seconds), with each side's CPU per request: gunicorn's processes, the
+database's and this client's, all sharing this machine's cores.
 """
 
 from __future__ import annotations
