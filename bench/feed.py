@@ -505,7 +505,7 @@ def one_size(size: int, workdir: Path, admin: str | None, rounds: int) -> dict:
     print(f"  per round, 304 ÷ hello:                        {spread(not_modified_ratios)}")
     for key, label in (("not_modified", "304"), ("hello", "hello")):
         shares = ", ".join(f"{group} {cpu[key][group] * 1e6:,.0f}" for group in CPU_GROUPS)
-        print(f"  CPU per request, {label + ' (µs):':<13}{' ' * 20}{shares}")
+        print(f"  CPU per request, {label + ' (µs):':<30}{shares}")
     web = {key: cpu[key]["web"] for key in cpu}
     print(
         f"  web processes' CPU, hello ÷ 304:               {web['hello'] * 1e6:,.0f} / "
