@@ -70,10 +70,10 @@ def insert_new(session: Any, model: Any, values: list[dict], keys: list[str]) ->
 class BareSelect:
     """A SELECT compiled once per database kind and run straight on a DBAPI connection its
     thread keeps (on PostgreSQL, prepared on it once), each column converted by its own
-    SQLAlchemy type, for the hottest path (a feed poll): there the pool and SQLAlchemy's Connection and Result layers cost more than
-    the indexed query itself (measured with bench/feed.py). While anyone listens for the engine's
-    statements (a test counting queries, a profiler), it runs through SQLAlchemy as any
-    other query, so they see it."""
+    SQLAlchemy type, for the hottest path (a feed poll): there the pool and SQLAlchemy's
+    Connection and Result layers cost more than the indexed query itself (measured with
+    bench/feed.py). While anyone listens for the engine's statements (a test counting
+    queries, a profiler), it runs through SQLAlchemy as any other query, so they see it."""
 
     WATCHED = ("before_execute", "after_execute", "before_cursor_execute", "after_cursor_execute")
 
