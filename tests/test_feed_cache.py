@@ -377,6 +377,18 @@ def test_the_lookup_leaves_the_pools_connections_keeping_transactions(app, clien
         engine.dispose()
 
 
+def _polled_once(app, client, make):
+    """A new household's feed path and its first answer: this thread now keeps a lookup
+    connection."""
+    home = make()
+    seed(app, home)
+    login(client, home.emails[0])
+    path = path_of(new_feed_url(client))
+    first = app.test_client().get(path)
+    assert first.status_code == 200
+    return path, first
+
+
 def test_a_lookup_connection_that_was_dropped_is_replaced_by_the_next_request(
     app, client, make, clock
 ):
@@ -385,12 +397,7 @@ def test_a_lookup_connection_that_was_dropped_is_replaced_by_the_next_request(
     answer. On SQLite, where no server drops it, it is closed under the lookup instead."""
     from sqlalchemy import create_engine, text
 
-    home = make()
-    seed(app, home)
-    login(client, home.emails[0])
-    path = path_of(new_feed_url(client))
-    first = app.test_client().get(path)  # this thread now keeps a lookup connection
-    assert first.status_code == 200
+    path, first = _polled_once(app, client, make)
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     if url.startswith("postgresql"):
         admin = create_engine(url, isolation_level="AUTOCOMMIT")
@@ -423,12 +430,7 @@ def test_a_column_type_changed_under_the_running_app_leaves_the_feed_answering(
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     if not url.startswith("postgresql"):
         pytest.skip("SQLite prepares no statement across queries")
-    home = make()
-    seed(app, home)
-    login(client, home.emails[0])
-    path = path_of(new_feed_url(client))
-    first = app.test_client().get(path)  # this thread's lookup connection prepares it
-    assert first.status_code == 200
+    path, first = _polled_once(app, client, make)  # the lookup is prepared on it
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     alter = "ALTER TABLE household ALTER COLUMN timezone TYPE varchar({})"
     try:
